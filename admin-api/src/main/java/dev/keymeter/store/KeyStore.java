@@ -1,0 +1,20 @@
+package dev.keymeter.store;
+
+import java.util.function.Function;
+
+/**
+ * The control plane's durable state. Work runs inside a callback that sees one consistent
+ * transaction: {@link #write} commits when the callback returns and rolls back when it throws; a
+ * commit is durable (survives a crash of the process) before {@code write} returns.
+ */
+public interface KeyStore extends AutoCloseable {
+
+    /** Runs {@code work} in a read-write transaction and commits it. Exceptions roll back and propagate. */
+    <T> T write(Function<StoreWriter, T> work);
+
+    /** Runs {@code work} in a read-only transaction that sees one consistent state. */
+    <T> T read(Function<StoreReader, T> work);
+
+    @Override
+    void close();
+}

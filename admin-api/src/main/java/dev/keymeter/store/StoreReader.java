@@ -1,0 +1,61 @@
+package dev.keymeter.store;
+
+import dev.keymeter.audit.AuditEntry;
+import dev.keymeter.keys.ApiKey;
+import dev.keymeter.keys.Member;
+import dev.keymeter.keys.Project;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads within one transaction. */
+public interface StoreReader {
+
+    Optional<ApiKey> findKey(String keyId);
+
+    /** The key that has a secret with this SHA-256 digest (live or not), if any. */
+    Optional<ApiKey> findKeyByDigest(byte[] sha256);
+
+    /** The key with this name in this project ({@code null} project: among admin keys). */
+    Optional<ApiKey> findKeyByName(String projectId, String name);
+
+    /** Keys matching {@code filter}, newest first, one page. */
+    Page<ApiKey> listKeys(KeyFilter filter, int pageSize, String pageToken);
+
+    /** Every key owned by {@code user}; only those in {@code projectId} unless it is {@code null}. */
+    List<ApiKey> keysOwnedBy(String user, String projectId);
+
+    /** Every key of a project. */
+    List<ApiKey> keysInProject(String projectId);
+
+    /** True when at least one admin key exists, in any status (bootstrap happens once). */
+    boolean anyAdminKey();
+
+    Optional<Project> findProject(String projectId);
+
+    /** Projects, oldest first, one page. */
+    Page<Project> listProjects(int pageSize, String pageToken);
+
+    /** True when {@code user} is a member of the organization ({@code projectId == null}) or the project. */
+    boolean isMember(String user, String projectId);
+
+    /** Members of the organization ({@code projectId == null}) or of one project, by user. */
+    List<Member> listMembers(String projectId);
+
+    /** Projects {@code user} is a member of. */
+    List<String> projectsOf(String user);
+
+    /** Audit records, newest first, optionally only those with this target. */
+    Page<AuditEntry> listAudit(String target, int pageSize, String pageToken);
+
+    /** The highest revision allocated so far (0 for an empty store). */
+    long currentRevision();
+
+    /** Key changes with a revision above {@code afterRevision}, in revision order, at most {@code max}. */
+    List<KeyChange> changesAfter(long afterRevision, int max);
+
+    /** The lowest revision the change log still holds changes after; older sidecars need a snapshot. */
+    long oldestServableRevision();
+
+    /** Every key, for a replication snapshot. */
+    List<ApiKey> allKeys();
+}

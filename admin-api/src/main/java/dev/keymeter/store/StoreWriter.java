@@ -1,0 +1,38 @@
+package dev.keymeter.store;
+
+import dev.keymeter.audit.AuditEntry;
+import dev.keymeter.keys.ApiKey;
+import dev.keymeter.keys.Member;
+import dev.keymeter.keys.Project;
+
+/**
+ * Reads and writes within one read-write transaction. Each key write records a {@link KeyChange} at
+ * the key's {@link ApiKey#revision()}, which the caller takes from {@link #nextRevision()}.
+ */
+public interface StoreWriter extends StoreReader {
+
+    /** Allocates a new revision, greater than every revision before it. */
+    long nextRevision();
+
+    /** Inserts a key and its secrets. The name must be free in its project and each digest unused. */
+    void insertKey(ApiKey key);
+
+    /** Replaces a key's row and its secrets. */
+    void updateKey(ApiKey key);
+
+    /** Deletes a key and its secrets, recording a deletion change at {@code revision}. */
+    void deleteKey(String keyId, long revision);
+
+    void insertProject(Project project);
+
+    void deleteProject(String projectId);
+
+    /** Adds a membership; adding an existing one changes nothing. */
+    void addMember(Member member);
+
+    /** Removes a membership; true when there was one. */
+    boolean removeMember(String user, String projectId);
+
+    /** Appends an audit record; returns its id. */
+    long appendAudit(AuditEntry entry);
+}
