@@ -1,0 +1,66 @@
+package dev.keymeter.admin;
+
+import dev.keymeter.lifecycle.AdminFailure;
+import dev.keymeter.lifecycle.AuditedStore;
+import dev.keymeter.lifecycle.Authenticator;
+import dev.keymeter.lifecycle.Caller;
+import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.util.Set;
+
+/**
+ * Authenticates every admin call from {@code authorization: Bearer <key>} and puts the {@link Caller}
+ * in the gRPC context. A refused mutating call is audited (with no actor). The token is digested by
+ * the {@link Authenticator} and dropped; it is never logged.
+ */
+final class AuthInterceptor implements ServerInterceptor {
+
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "Bearer ";
+    private static final Set<String> READS = Set.of("GetProject", "ListProjects", "ListMembers", "GetKey",
+            "ListKeys", "GetKeyUsage", "ListAuditRecords");
+
+    private final Authenticator authenticator;
+    private final AuditedStore audited;
+
+    AuthInterceptor(Authenticator authenticator, AuditedStore audited) {
+        this.authenticator = authenticator;
+        this.audited = audited;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        String service = call.getMethodDescriptor().getServiceName();
+        if (!AdminServiceGrpc.SERVICE_NAME.equals(service)) {
+            return next.startCall(call, headers);
+        }
+        try {
+            Caller caller = authenticator.authenticate(bearer(headers.get(AUTHORIZATION)));
+            return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
+        } catch (AdminFailure refused) {
+            String method = call.getMethodDescriptor().getBareMethodName();
+            if (!READS.contains(method)) {
+                audited.recordRefusal("", method, "", refused.reason().name());
+            }
+            call.close(Statuses.of(refused), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+    }
+
+    private static String bearer(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return header.substring(BEARER.length()).strip();
+        }
+        throw AdminFailure.unauthenticated("authorization: expected 'Bearer <admin key>'");
+    }
+}

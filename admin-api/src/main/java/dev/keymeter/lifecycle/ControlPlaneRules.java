@@ -1,0 +1,57 @@
+package dev.keymeter.lifecycle;
+
+import dev.keymeter.store.KeyStore;
+import java.time.Clock;
+import java.util.Objects;
+
+/** Every rule of the control plane, over one store and one clock. */
+public final class ControlPlaneRules {
+
+    private final AuditedStore audited;
+    private final KeyCreation creation;
+    private final KeyChanges changes;
+    private final KeyQueries queries;
+    private final Projects projects;
+    private final Members members;
+    private final Authenticator authenticator;
+
+    public ControlPlaneRules(KeyStore store, Clock clock) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(clock, "clock");
+        this.audited = new AuditedStore(store, clock);
+        this.creation = new KeyCreation(audited);
+        this.changes = new KeyChanges(audited);
+        this.queries = new KeyQueries(audited);
+        this.projects = new Projects(audited, creation);
+        this.members = new Members(audited);
+        this.authenticator = new Authenticator(audited, clock);
+    }
+
+    public AuditedStore audited() {
+        return audited;
+    }
+
+    public KeyCreation creation() {
+        return creation;
+    }
+
+    public KeyChanges changes() {
+        return changes;
+    }
+
+    public KeyQueries queries() {
+        return queries;
+    }
+
+    public Projects projects() {
+        return projects;
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+}

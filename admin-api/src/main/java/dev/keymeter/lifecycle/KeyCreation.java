@@ -1,0 +1,148 @@
+package dev.keymeter.lifecycle;
+
+import dev.keymeter.keys.ApiKey;
+import dev.keymeter.keys.KeyKind;
+import dev.keymeter.keys.KeyStatus;
+import dev.keymeter.keys.Limits;
+import dev.keymeter.keys.OwnerType;
+import dev.keymeter.keys.PermissionPreset;
+import dev.keymeter.keys.Permissions;
+import dev.keymeter.keys.Secret;
+import dev.keymeter.keys.TokenFormat;
+import dev.keymeter.keys.TokenType;
+import dev.keymeter.store.StoreWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Creates keys: new ones, duplicates, imported legacy tokens, and the bootstrap admin key. */
+public final class KeyCreation {
+
+    /** The creator recorded for the first admin key, which no key created. */
+    public static final String BOOTSTRAP_ACTOR = "bootstrap";
+
+    private final AuditedStore audited;
+
+    public KeyCreation(AuditedStore audited) {
+        this.audited = Objects.requireNonNull(audited, "audited");
+    }
+
+    public IssuedKey create(Caller caller, NewKey spec) {
+        return audited.mutate(caller.keyId(), "CreateKey", describe(spec), m -> {
+            caller.requireAdminWrite();
+            requireCreatorMayCreate(caller, spec);
+            return issue(m, caller.keyId(), spec);
+        });
+    }
+
+    /** A new key with the settings of {@code keyId} and a new token. */
+    public IssuedKey duplicate(Caller caller, String keyId, String newName) {
+        return audited.mutate(caller.keyId(), "DuplicateKey", "key/" + keyId, m -> {
+            caller.requireAdminWrite();
+            ApiKey source = KeyLookup.require(m.tx(), keyId);
+            String name = newName == null || newName.isEmpty() ? source.name() + " (copy)" : newName;
+            Instant now = audited.now();
+            if (source.expiresAt() != null && !now.isBefore(source.expiresAt())) {
+                throw AdminFailure.precondition("key " + keyId + " expired at " + source.expiresAt()
+                        + "; a duplicate would be born expired: create a new key instead");
+            }
+            NewKey spec = new NewKey(name, source.kind(), source.projectId(), source.ownerType(),
+                    source.ownerUser(), source.permissions(), source.limits(), source.expiresAt());
+            m.change("duplicate_of", keyId);
+            return issue(m, caller.keyId(), spec);
+        });
+    }
+
+    /**
+     * Registers an existing token of any format as a legacy key: it authenticates, but has no limits
+     * and no restricted permissions, and can never be converted.
+     */
+    public ApiKey importLegacy(Caller caller, NewKey spec, String token) {
+        return audited.mutate(caller.keyId(), "ImportLegacyKey", describe(spec), m -> {
+            caller.requireAdminWrite();
+            requireCreatorMayCreate(caller, spec);
+            if (spec.permissions().preset() == PermissionPreset.RESTRICTED) {
+                throw AdminFailure.precondition("legacy keys support no restricted permissions "
+                        + "(use preset ALL or READ_ONLY); for granular permissions create a new key");
+            }
+            if (!spec.limits().isUnlimited() || spec.limits().resetPeriod() != dev.keymeter.quota.ResetPeriod.NEVER) {
+                throw AdminFailure.precondition("legacy keys support no limits; for limits create a new key");
+            }
+            ApiKey key = insert(m, caller.keyId(), spec, token, true);
+            m.change("legacy", true);
+            return key;
+        });
+    }
+
+    /**
+     * Creates the first admin key when the store has none. Empty when an admin key already exists:
+     * bootstrap happens once in the life of a store.
+     */
+    public Optional<IssuedKey> bootstrapIfEmpty() {
+        return audited.mutate(BOOTSTRAP_ACTOR, "Bootstrap", "organization", m -> {
+            if (m.tx().anyAdminKey()) {
+                return Optional.empty();
+            }
+            NewKey spec = new NewKey("bootstrap-admin", KeyKind.ADMIN, null, OwnerType.SERVICE_ACCOUNT, null,
+                    Permissions.ALL, Limits.NONE, null);
+            return Optional.of(issue(m, BOOTSTRAP_ACTOR, spec));
+        });
+    }
+
+    /** Checks the rules of {@code spec} against the store and inserts it with a new token. */
+    IssuedKey issue(Mutation m, String createdBy, NewKey spec) {
+        String token = TokenFormat.generate(TokenType.of(spec.kind(), spec.ownerType()));
+        return new IssuedKey(insert(m, createdBy, spec, token, false), token);
+    }
+
+    private ApiKey insert(Mutation m, String createdBy, NewKey spec, String token, boolean legacy) {
+        StoreWriter tx = m.tx();
+        Instant now = audited.now();
+        requireSpecFits(tx, spec, now);
+        byte[] digest = TokenFormat.sha256(token);
+        if (tx.findKeyByDigest(digest).isPresent()) {
+            throw AdminFailure.alreadyExists("token: this token is already registered to another key");
+        }
+        ApiKey key = new ApiKey(KeyIds.newId(), spec.name(), spec.kind(), spec.ownerType(), spec.ownerUser(),
+                spec.projectId(), KeyStatus.ACTIVE, spec.permissions(), spec.limits(), spec.expiresAt(), legacy,
+                createdBy, now, now, m.nextRevision(),
+                List.of(new Secret(digest, TokenFormat.display(token), null)));
+        tx.insertKey(key);
+        m.target("key/" + key.id());
+        KeyAuditFields.describeNew(m, key);
+        return key;
+    }
+
+    private static void requireCreatorMayCreate(Caller caller, NewKey spec) {
+        if (spec.kind() == KeyKind.ADMIN && !caller.isAdmin()) {
+            throw AdminFailure.denied("only admin keys create admin keys");
+        }
+        if (spec.ownerType() == OwnerType.SERVICE_ACCOUNT && !caller.isAdmin()) {
+            throw AdminFailure.denied("only admin keys create service-account keys");
+        }
+    }
+
+    /** The rules that need the store: the project exists, the owner is a member, the name is free. */
+    static void requireSpecFits(StoreWriter tx, NewKey spec, Instant now) {
+        if (spec.projectId() != null && tx.findProject(spec.projectId()).isEmpty()) {
+            throw AdminFailure.notFound("project " + spec.projectId());
+        }
+        if (spec.ownerUser() != null && !tx.isMember(spec.ownerUser(), spec.projectId())) {
+            throw AdminFailure.precondition("owner_user: " + spec.ownerUser() + " is not a member of "
+                    + (spec.projectId() == null ? "the organization" : "project " + spec.projectId())
+                    + "; add them first (members add)");
+        }
+        if (tx.findKeyByName(spec.projectId(), spec.name()).isPresent()) {
+            throw AdminFailure.alreadyExists("name: a key named '" + spec.name() + "' already exists in "
+                    + (spec.projectId() == null ? "the organization's admin keys" : "project " + spec.projectId()));
+        }
+        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
+            throw AdminFailure.invalid("expire_time", "must be in the future, was " + spec.expiresAt());
+        }
+    }
+
+    private static String describe(NewKey spec) {
+        return spec.projectId() == null ? "organization" : "project/" + spec.projectId();
+    }
+}

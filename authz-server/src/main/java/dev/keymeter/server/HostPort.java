@@ -1,0 +1,32 @@
+package dev.keymeter.server;
+
+/** A listen address {@code host:port}; IPv6 hosts in brackets, e.g. {@code [::1]:9190}. */
+public record HostPort(String host, int port) {
+
+    /** Parses {@code value}; the message of a refusal names {@code setting}. */
+    public static HostPort parse(String setting, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException(setting + " must be HOST:PORT, was '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(setting + " has a port that is not a number: '" + value + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(setting + " port must be 0–65535, was " + port);
+        }
+        return new HostPort(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}
