@@ -1,0 +1,78 @@
+package dev.keymeter.cli;
+
+import java.time.Duration;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Where the admin API is and how to call it: a picocli mixin shared by every client command.
+ *
+ * <p>The admin key defaults to {@code $KEYMETER_ADMIN_KEY} so that it need not appear on the command
+ * line (the process list and shell history keep command lines). It is never printed: the option
+ * hides its default in help, and {@link CliErrors} scrubs it from any message.
+ */
+public final class ConnectionOptions {
+
+    static final String NO_ADMIN_KEY = "no admin key: pass --admin-key or set KEYMETER_ADMIN_KEY";
+
+    @Option(names = "--addr", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KEYMETER_ADDR:-127.0.0.1:9190}",
+            description = "Admin API address (default: $KEYMETER_ADDR, else 127.0.0.1:9190).")
+    String address;
+
+    @Option(names = "--admin-key", paramLabel = "KEY", defaultValue = "${env:KEYMETER_ADMIN_KEY}",
+            showDefaultValue = Visibility.NEVER,
+            description = "Admin key (default: $KEYMETER_ADMIN_KEY, which keeps it out of shell history).")
+    String adminKey;
+
+    @Option(names = "--output", paramLabel = "table|json", defaultValue = "table",
+            converter = Choices.Output.class,
+            description = "table for people (default), json for scripts.")
+    OutputFormat output;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Values.Duration.class,
+            description = "Deadline of each call, e.g. 10s, 500ms (default: 10s).")
+    Duration timeout;
+
+    /** The address calls go to, for messages. */
+    String address() {
+        return address;
+    }
+
+    /** The admin key as given, or null; for scrubbing it from messages, never for printing. */
+    String adminKeyOrNull() {
+        return adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
+    }
+
+    OutputFormat output() {
+        return output;
+    }
+
+    /** Checks what can be checked before any call; a failure is a usage error (exit 2). */
+    void validate(CommandSpec spec) {
+        String key = adminKeyOrNull();
+        if (key == null) {
+            throw new ParameterException(spec.commandLine(), NO_ADMIN_KEY);
+        }
+        if (!key.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            throw new ParameterException(spec.commandLine(),
+                    "the admin key holds characters a header cannot carry (only printable ASCII)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be more than 0");
+        }
+    }
+
+    /** Opens a channel to the admin API; {@link #validate} first. */
+    AdminSession open(CommandSpec spec) {
+        validate(spec);
+        try {
+            return AdminSession.open(address, adminKeyOrNull(), timeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--addr '" + address + "' is not a valid address");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.keymeter.store;
+
+import java.sql.SQLException;
+import java.util.Map;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Turns a {@link SQLException} into what callers of the store see: a {@link DuplicateException}
+ * for a violated uniqueness constraint the schema declares, else a {@link StoreException} naming
+ * the operation. SQLite's messages name the constraint, never a bound value, so no secret can leak
+ * through the cause.
+ */
+final class Failures {
+
+    /** Constraint names, as SQLite reports them, and what they keep unique. */
+    private static final Map<String, String> UNIQUE = Map.of(
+            "keys.id", "key id",
+            "keys_by_project_name", "key name",
+            "secrets.sha256", "secret digest",
+            "projects.id", "project id");
+
+    private Failures() {
+    }
+
+    static RuntimeException translate(String operation, SQLException e) {
+        if (isUniquenessViolation(e)) {
+            String message = String.valueOf(e.getMessage());
+            for (Map.Entry<String, String> constraint : UNIQUE.entrySet()) {
+                if (message.contains(constraint.getKey())) {
+                    DuplicateException duplicate = new DuplicateException(constraint.getValue());
+                    duplicate.initCause(e);
+                    return duplicate;
+                }
+            }
+        }
+        return new StoreException(operation + " failed", e);
+    }
+
+    private static boolean isUniquenessViolation(SQLException e) {
+        return e instanceof SQLiteException sqlite
+                && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                        || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+}

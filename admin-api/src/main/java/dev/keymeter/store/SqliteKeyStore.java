@@ -1,0 +1,201 @@
+package dev.keymeter.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded store: one SQLite file, reached through JDBC (xerial sqlite-jdbc).
+ *
+ * <h2>Concurrency</h2>
+ * Two connections, each guarded by its own lock. Every {@link #write} runs on the write connection
+ * under {@code writeLock}, so writers of this process queue in Java rather than spin on SQLite's
+ * busy handler; every {@link #read} runs on a second, {@code query_only} connection under
+ * {@code readLock}. In WAL mode a reader sees the last committed state as of its first statement
+ * and is never blocked by a writer, so reads do not wait behind a writer's fsync. Reads serialize
+ * among themselves, which is plenty for an admin API (the request hot path never reads this store).
+ * A callback must not open another transaction of the same store on the same thread: that would
+ * deadlock or read around its own uncommitted writes, so it fails with {@link IllegalStateException}.
+ *
+ * <p>Write transactions start with {@code BEGIN IMMEDIATE}: the write lock is taken before the
+ * first read, so a transaction that reads and then writes cannot fail halfway with
+ * {@code SQLITE_BUSY_SNAPSHOT} when another process (an offline tool on the same file) wrote in
+ * between; a busy file is waited for up to the busy timeout instead.
+ *
+ * <h2>Durability</h2>
+ * {@code journal_mode=WAL} with {@code synchronous=FULL}: the write-ahead log is fsynced at every
+ * commit, so when {@code write} returns the transaction survives a crash of the process and of the
+ * machine (the {@link KeyStore} contract). {@code synchronous=NORMAL} would be faster but, in WAL
+ * mode, may lose the last commits on power loss. A killed process leaves the WAL behind; SQLite
+ * replays or discards it at the next open, so a commit is either whole or absent.
+ * {@code foreign_keys=ON} makes secrets and memberships go with their key or project.
+ *
+ * <p>At open the schema is brought up to date by {@link Migrations}; a database written by a
+ * newer version is refused.
+ */
+public final class SqliteKeyStore implements KeyStore {
+
+    /** How long a connection waits for another process's lock on the file before failing. */
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private final Connection writer;
+    private final Connection reader;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private volatile boolean closed;
+
+    private SqliteKeyStore(Connection writer, Connection reader) {
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /** Opens (creating it and its parent directories if needed) and migrates the database file. */
+    public static SqliteKeyStore open(Path databaseFile) {
+        Path file = Objects.requireNonNull(databaseFile, "databaseFile").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StoreException("create the directory of the store " + file + " failed", e);
+        }
+        Connection writer = connect(file, false);
+        try {
+            Migrations.migrate(writer);
+            return new SqliteKeyStore(writer, connect(file, true));
+        } catch (RuntimeException e) {
+            closeQuietly(writer, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public <T> T write(Function<StoreWriter, T> work) {
+        Objects.requireNonNull(work, "work");
+        return locked(writeLock, () -> Transactions.write(writer, "write transaction", () -> {
+            SqliteTransaction tx = SqliteTransaction.forWrite(writer);
+            try {
+                return work.apply(tx);
+            } finally {
+                tx.end();
+            }
+        }));
+    }
+
+    @Override
+    public <T> T read(Function<StoreReader, T> work) {
+        Objects.requireNonNull(work, "work");
+        return locked(readLock, () -> Transactions.read(reader, "read transaction", () -> {
+            SqliteTransaction tx = SqliteTransaction.forRead(reader);
+            try {
+                return work.apply(tx);
+            } finally {
+                tx.end();
+            }
+        }));
+    }
+
+    /**
+     * Deletes change-log rows at or below {@code revision}, which becomes the
+     * {@link StoreReader#oldestServableRevision() oldest servable revision}: replicas behind it need
+     * a snapshot. Returns the number of rows deleted.
+     *
+     * @throws IllegalArgumentException if {@code revision} is above the current revision
+     */
+    public int compactChangesThrough(long revision) {
+        return locked(writeLock, () -> Transactions.write(writer, "compact the change log",
+                () -> SqliteTransaction.forWrite(writer).compactChangesThrough(revision)));
+    }
+
+    /** SQLite's {@code PRAGMA integrity_check}: {@code "ok"}, or the problems it found. */
+    String integrityCheck() {
+        return locked(readLock, () -> Transactions.read(reader, "check integrity",
+                () -> String.join("\n", Sql.query(reader, "PRAGMA integrity_check", row -> row.getString(1)))));
+    }
+
+    /** Closes both connections; waits for transactions in progress. Closing twice does nothing. */
+    @Override
+    public void close() {
+        requireNotInTransaction();
+        writeLock.lock();
+        readLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (writer; reader) {
+                // try-with-resources closes both, reader first, and keeps the first failure.
+            } catch (SQLException e) {
+                throw new StoreException("close the store failed", e);
+            }
+        } finally {
+            readLock.unlock();
+            writeLock.unlock();
+        }
+    }
+
+    private <T> T locked(ReentrantLock lock, Supplier<T> body) {
+        requireNotInTransaction();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the store is closed");
+            }
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireNotInTransaction() {
+        if (writeLock.isHeldByCurrentThread() || readLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("this thread is inside a transaction of this store;"
+                    + " do all the work of one call in one read or write callback");
+        }
+    }
+
+    private static Connection connect(Path file, boolean queryOnly) {
+        SQLiteDataSource source = new SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + file);
+        Connection connection = null;
+        try {
+            connection = source.getConnection();
+            // The busy timeout first: switching to WAL needs a lock another process may hold.
+            Sql.execute(connection, "PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            String mode = Sql.queryOne(connection, "PRAGMA journal_mode = WAL", row -> row.getString(1)).orElse("");
+            if (!mode.equalsIgnoreCase("wal")) {
+                throw new StoreException("the store " + file + " cannot use WAL (journal mode " + mode + ")", null);
+            }
+            Sql.execute(connection, "PRAGMA synchronous = FULL");
+            Sql.execute(connection, "PRAGMA foreign_keys = ON");
+            if (queryOnly) {
+                Sql.execute(connection, "PRAGMA query_only = ON");
+            }
+            return connection;
+        } catch (SQLException e) {
+            StoreException failure = new StoreException("open the store " + file + " failed", e);
+            closeQuietly(connection, failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            closeQuietly(connection, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection connection, Throwable cause) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}
