@@ -30,12 +30,17 @@ public final class TokenFormat {
 
     /** A new random token of this type. */
     public static String generate(TokenType type) {
-        char[] body = new char[RANDOM_LENGTH];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = BASE62[RANDOM.nextInt(BASE62.length)];
-        }
-        String random = new String(body);
+        String random = randomBase62(RANDOM_LENGTH);
         return type.prefix() + random + checksum(random);
+    }
+
+    /** {@code length} characters drawn uniformly from the base62 alphabet by {@link SecureRandom}. */
+    public static String randomBase62(int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = BASE62[RANDOM.nextInt(BASE62.length)];
+        }
+        return new String(out);
     }
 
     /** True when {@code token} claims a keymeter prefix (whether or not it is well formed). */

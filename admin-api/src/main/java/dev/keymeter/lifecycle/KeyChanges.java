@@ -41,9 +41,8 @@ public final class KeyChanges {
             KeySettings before = KeySettings.of(key);
             KeySettings after = edit.apply(before);
             requireLegacyRules(key, after);
-            if (!after.name().equals(before.name()) && m.tx().findKeyByName(key.projectId(), after.name()).isPresent()) {
-                throw AdminFailure.alreadyExists("name: a key named '" + after.name() + "' already exists in "
-                        + (key.projectId() == null ? "the organization's admin keys" : "project " + key.projectId()));
+            if (!after.name().equals(before.name())) {
+                KeyLookup.requireNameFree(m.tx(), key.projectId(), after.name());
             }
             if (after.expiresAt() != null && !Objects.equals(after.expiresAt(), before.expiresAt())
                     && !after.expiresAt().isAfter(audited.now())) {

@@ -133,10 +133,7 @@ public final class KeyCreation {
                     + (spec.projectId() == null ? "the organization" : "project " + spec.projectId())
                     + "; add them first (members add)");
         }
-        if (tx.findKeyByName(spec.projectId(), spec.name()).isPresent()) {
-            throw AdminFailure.alreadyExists("name: a key named '" + spec.name() + "' already exists in "
-                    + (spec.projectId() == null ? "the organization's admin keys" : "project " + spec.projectId()));
-        }
+        KeyLookup.requireNameFree(tx, spec.projectId(), spec.name());
         if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
             throw AdminFailure.invalid("expire_time", "must be in the future, was " + spec.expiresAt());
         }
