@@ -56,7 +56,7 @@ final class RequestReader {
     }
 
     static String user(String field, String value) {
-        String user = printable(field, value, 254);
+        String user = printable(field, value, 128);
         if (user.chars().anyMatch(Character::isWhitespace)) {
             throw AdminFailure.invalid(field, "must not contain whitespace");
         }

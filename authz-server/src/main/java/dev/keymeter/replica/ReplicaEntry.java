@@ -1,0 +1,69 @@
+package dev.keymeter.replica;
+
+import dev.keymeter.keys.AccessLevel;
+import dev.keymeter.keys.KeyKind;
+import dev.keymeter.keys.KeyStatus;
+import dev.keymeter.keys.OwnerType;
+import dev.keymeter.keys.PermissionPreset;
+import dev.keymeter.keys.Resource;
+import dev.keymeter.quota.ResetPeriod;
+
+/**
+ * What Check needs to know about the key behind one secret digest. A mutable holder that a
+ * {@link KeyReplica#lookup} fills in place, so that a Check thread reuses one instance per request
+ * instead of allocating; confined to that thread.
+ *
+ * <p>Absent values use sentinels, not nulls, for the numeric fields: {@link #NO_LIMIT} for a limit,
+ * {@link #NEVER} for an expiry.
+ */
+public final class ReplicaEntry {
+
+    public static final long NO_LIMIT = -1;
+    public static final long NEVER = Long.MAX_VALUE;
+
+    public String keyId;
+    public KeyKind kind;
+    public OwnerType ownerType;
+    /** The owning user; {@code null} for service-account keys. */
+    public String ownerUser;
+    /** The project; {@code null} for admin keys. */
+    public String projectId;
+    public KeyStatus status;
+    public boolean legacy;
+    public PermissionPreset preset;
+    /** Restricted levels: 2 bits per {@link Resource#ordinal()} (0 none, 1 read, 2 write). */
+    public long levelBits;
+    public long costLimitMicroUsd = NO_LIMIT;
+    public long tokenLimit = NO_LIMIT;
+    public long requestsPerMinute = NO_LIMIT;
+    public ResetPeriod resetPeriod = ResetPeriod.NEVER;
+    /** The key's expiry, epoch millis; {@link #NEVER} when it has none. */
+    public long keyExpiresAtMillis = NEVER;
+    /** This secret's end of grace after a rotation, epoch millis; {@link #NEVER} for the current secret. */
+    public long secretExpiresAtMillis = NEVER;
+    /** The control-plane revision of the last change to this key. */
+    public long revision;
+
+    /** The level the key has on {@code resource}, from its preset or its restricted levels. */
+    public AccessLevel levelOf(Resource resource) {
+        return switch (preset) {
+            case ALL -> AccessLevel.WRITE;
+            case READ_ONLY -> AccessLevel.READ;
+            case RESTRICTED -> AccessLevel.values()[(int) ((levelBits >>> (2 * resource.ordinal())) & 3)];
+        };
+    }
+
+    /** Packs restricted levels the way {@link #levelBits} holds them. */
+    public static long packLevels(java.util.Map<Resource, AccessLevel> levels) {
+        long bits = 0;
+        for (var e : levels.entrySet()) {
+            bits |= ((long) e.getValue().ordinal()) << (2 * e.getKey().ordinal());
+        }
+        return bits;
+    }
+
+    /** True when this secret of this key authenticates at {@code nowMillis}. */
+    public boolean authenticatesAt(long nowMillis) {
+        return status == KeyStatus.ACTIVE && nowMillis < keyExpiresAtMillis && nowMillis < secretExpiresAtMillis;
+    }
+}
