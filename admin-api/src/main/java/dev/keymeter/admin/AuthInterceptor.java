@@ -5,6 +5,7 @@ import dev.keymeter.lifecycle.AuditedStore;
 import dev.keymeter.lifecycle.Authenticator;
 import dev.keymeter.lifecycle.Caller;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
+import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -14,9 +15,13 @@ import io.grpc.ServerInterceptor;
 import java.util.Set;
 
 /**
- * Authenticates every admin call from {@code authorization: Bearer <key>} and puts the {@link Caller}
- * in the gRPC context. A refused mutating call is audited (with no actor). The token is digested by
- * the {@link Authenticator} and dropped; it is never logged.
+ * Authenticates every admin and replication call from {@code authorization: Bearer <key>} and puts
+ * the {@link Caller} in the gRPC context. A refused mutating call is audited (with no actor). The
+ * token is digested by the {@link Authenticator} and dropped; it is never logged.
+ *
+ * <p>Replication (a sidecar's Watch) needs an admin key of any preset: a read-only admin key is the
+ * right credential for a sidecar, which reads every key record. Project keys are refused
+ * (PERMISSION_DENIED). Other services (health, reflection) pass unauthenticated.
  */
 final class AuthInterceptor implements ServerInterceptor {
 
@@ -38,15 +43,20 @@ final class AuthInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String service = call.getMethodDescriptor().getServiceName();
-        if (!AdminServiceGrpc.SERVICE_NAME.equals(service)) {
+        boolean replication = ReplicationServiceGrpc.SERVICE_NAME.equals(service);
+        if (!AdminServiceGrpc.SERVICE_NAME.equals(service) && !replication) {
             return next.startCall(call, headers);
         }
         try {
             Caller caller = authenticator.authenticate(bearer(headers.get(AUTHORIZATION)));
+            if (replication && !caller.isAdmin()) {
+                throw AdminFailure.denied("replication needs an admin key (a read-only one will do); "
+                        + "project keys cannot watch key records");
+            }
             return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
         } catch (AdminFailure refused) {
             String method = call.getMethodDescriptor().getBareMethodName();
-            if (!READS.contains(method)) {
+            if (!replication && !READS.contains(method)) {
                 audited.recordRefusal("", method, "", refused.reason().name());
             }
             call.close(Statuses.of(refused), new Metadata());

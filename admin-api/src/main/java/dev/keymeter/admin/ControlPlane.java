@@ -3,6 +3,8 @@ package dev.keymeter.admin;
 import dev.keymeter.lifecycle.ControlPlaneRules;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
+import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
+import dev.keymeter.replication.Replication;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.SqliteKeyStore;
 import io.grpc.Server;
@@ -19,9 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The control plane: the SQLite store, the rules, and the admin gRPC server with health and
- * reflection. On the first start of an empty store it creates the bootstrap admin key, writes it to
- * a 0600 file in the data directory and hands it to the caller once, to print.
+ * The control plane: the SQLite store, the rules, and one gRPC server with the admin API, the
+ * replication Watch service (both behind the same authentication), health and reflection. On the
+ * first start of an empty store it creates the bootstrap admin key, writes it to a 0600 file in the
+ * data directory and hands it to the caller once, to print.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -29,15 +32,17 @@ public final class ControlPlane implements AutoCloseable {
     private final KeyStore store;
     private final ControlPlaneRules rules;
     private final Server server;
+    private final Replication replication;
     private final HealthStatusManager health;
     private final IssuedKey bootstrapKey;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
-            HealthStatusManager health, IssuedKey bootstrapKey) {
+            Replication replication, HealthStatusManager health, IssuedKey bootstrapKey) {
         this.config = config;
         this.store = store;
         this.rules = rules;
         this.server = server;
+        this.replication = replication;
         this.health = health;
         this.bootstrapKey = bootstrapKey;
     }
@@ -45,25 +50,33 @@ public final class ControlPlane implements AutoCloseable {
     /** Opens the store, bootstraps the first admin key if there is none, and starts serving. */
     public static ControlPlane start(ControlPlaneConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
-        KeyStore store = SqliteKeyStore.open(config.databaseFile());
+        SqliteKeyStore store = SqliteKeyStore.open(config.databaseFile());
+        Replication replication = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
             IssuedKey bootstrap = rules.creation().bootstrapIfEmpty().orElse(null);
             if (bootstrap != null) {
                 BootstrapKeyFile.write(config.bootstrapKeyFile(), bootstrap.token());
             }
+            replication = Replication.start(store, config.clock(), config.replication());
+            rules.audited().onCommit(replication::committed);
+            AuthInterceptor auth = new AuthInterceptor(rules.authenticator(), rules.audited());
             HealthStatusManager health = new HealthStatusManager();
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-                    .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()),
-                            new AuthInterceptor(rules.authenticator(), rules.audited())))
+                    .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
+                    .addService(ServerInterceptors.intercept(replication.watchService(), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
                     .start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-            return new ControlPlane(config, store, rules, server, health, bootstrap);
+            health.setStatus(ReplicationServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            return new ControlPlane(config, store, rules, server, replication, health, bootstrap);
         } catch (IOException | RuntimeException e) {
+            if (replication != null) {
+                replication.close();
+            }
             store.close();
             throw e;
         }
@@ -98,15 +111,24 @@ public final class ControlPlane implements AutoCloseable {
         return store;
     }
 
+    /** The replication side: its Watch service and the notifier commits go to. */
+    public Replication replication() {
+        return replication;
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
 
-    /** Stops taking calls, lets in-flight calls finish within the grace period, then closes the store. */
+    /**
+     * Stops taking calls, ends the Watch streams (they never finish on their own; sidecars reconnect),
+     * lets other in-flight calls finish within the grace period, then closes the store.
+     */
     @Override
     public void close() {
         health.enterTerminalState();
         server.shutdown();
+        replication.close();
         try {
             if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 server.shutdownNow();

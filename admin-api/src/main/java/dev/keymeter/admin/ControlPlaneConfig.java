@@ -1,5 +1,6 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.replication.ReplicationSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +13,10 @@ import java.util.Objects;
  * @param host the admin gRPC listen address (127.0.0.1 by default: the admin API is not for the world)
  * @param port the admin gRPC port; 0 picks a free one
  * @param shutdownGrace how long in-flight calls may finish on shutdown
+ * @param replication heartbeats of the Watch streams and the change log's retention
  */
-public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
+public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
+        ReplicationSettings replication) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -25,9 +28,15 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(replication, "replication");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0–65535, was " + port);
         }
+    }
+
+    /** Default replication settings; for callers that set none. */
+    public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
+        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults());
     }
 
     /** Defaults for everything but the data directory. */
@@ -36,15 +45,19 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
     }
 
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication);
     }
 
     public ControlPlaneConfig withHost(String newHost) {
-        return new ControlPlaneConfig(dataDir, newHost, port, shutdownGrace, clock);
+        return new ControlPlaneConfig(dataDir, newHost, port, shutdownGrace, clock, replication);
     }
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication);
+    }
+
+    public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication);
     }
 
     public Path databaseFile() {

@@ -10,11 +10,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Runs a mutation and its audit record in one transaction; writes a refused mutation's audit record
  * in a transaction of its own (the refused one rolled back). One log line per mutation, with key ids
- * and never a secret.
+ * and never a secret. A {@linkplain #onCommit commit listener} hears the last revision of each
+ * committed mutation: replication wakes its Watch streams with it instead of polling the store.
  */
 public final class AuditedStore {
 
@@ -22,6 +24,7 @@ public final class AuditedStore {
 
     private final KeyStore store;
     private final Clock clock;
+    private volatile LongConsumer commitListener = revision -> { };
 
     public AuditedStore(KeyStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -30,6 +33,16 @@ public final class AuditedStore {
 
     public KeyStore store() {
         return store;
+    }
+
+    /**
+     * Calls {@code listener} with the last revision of every mutation that commits one, on the
+     * committing thread, after the commit and before {@link #mutate} returns. Replaces any earlier
+     * listener. It must be quick and must not write to the store; what it throws is logged, never
+     * passed to the caller (whose mutation has committed).
+     */
+    public void onCommit(LongConsumer listener) {
+        this.commitListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Now, to the millisecond: the precision the store keeps. */
@@ -52,6 +65,7 @@ public final class AuditedStore {
                 tx.appendAudit(entry(actorKeyId, action, m.target(), AuditEntry.OK, m.changes(), m.lastRevision()));
                 return value;
             });
+            notifyCommit(last[0].lastRevision()); // before the log line: replication latency counts
             log(actorKeyId, action, last[0].target(), AuditEntry.OK, last[0].lastRevision());
             return result;
         } catch (AdminFailure refused) {
@@ -65,6 +79,17 @@ public final class AuditedStore {
     public void recordRefusal(String actorKeyId, String action, String target, String outcome) {
         store.write(tx -> tx.appendAudit(entry(actorKeyId, action, target, outcome, Map.of(), 0)));
         log(actorKeyId, action, target, outcome, 0);
+    }
+
+    private void notifyCommit(long revision) {
+        if (revision == 0) {
+            return; // the mutation changed nothing (e.g. disabling a disabled key)
+        }
+        try {
+            commitListener.accept(revision);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "commit listener failed at revision {0}: {1}", Long.toString(revision), e.toString());
+        }
     }
 
     private AuditEntry entry(String actor, String action, String target, String outcome,

@@ -15,6 +15,15 @@ public interface KeyStore extends AutoCloseable {
     /** Runs {@code work} in a read-only transaction that sees one consistent state. */
     <T> T read(Function<StoreReader, T> work);
 
+    /**
+     * Like {@link #read}, for a long read that goes at someone else's pace (a replication snapshot of
+     * every key, streamed as fast as a sidecar takes it): an implementation that can runs it apart
+     * from other reads, so that they do not wait behind it. By default, {@link #read}.
+     */
+    default <T> T readDetached(Function<StoreReader, T> work) {
+        return read(work);
+    }
+
     @Override
     void close();
 }

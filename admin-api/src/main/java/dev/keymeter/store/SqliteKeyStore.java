@@ -24,6 +24,12 @@ import org.sqlite.SQLiteDataSource;
  * A callback must not open another transaction of the same store on the same thread: that would
  * deadlock or read around its own uncommitted writes, so it fails with {@link IllegalStateException}.
  *
+ * <p>{@link #readDetached} is the exception to "reads serialize": it opens a {@code query_only}
+ * connection of its own for the one call and takes neither lock, so a replication snapshot streamed
+ * at a slow sidecar's pace holds up no admin call. WAL keeps its view fixed while writers commit
+ * (the WAL cannot be reset past a reader that old, so it grows until the read ends). Such reads are
+ * not counted: whoever starts them ends them before closing the store.
+ *
  * <p>Write transactions start with {@code BEGIN IMMEDIATE}: the write lock is taken before the
  * first read, so a transaction that reads and then writes cannot fail halfway with
  * {@code SQLITE_BUSY_SNAPSHOT} when another process (an offline tool on the same file) wrote in
@@ -45,13 +51,15 @@ public final class SqliteKeyStore implements KeyStore {
     /** How long a connection waits for another process's lock on the file before failing. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
+    private final Path file;
     private final Connection writer;
     private final Connection reader;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private volatile boolean closed;
 
-    private SqliteKeyStore(Connection writer, Connection reader) {
+    private SqliteKeyStore(Path file, Connection writer, Connection reader) {
+        this.file = file;
         this.writer = writer;
         this.reader = reader;
     }
@@ -67,7 +75,7 @@ public final class SqliteKeyStore implements KeyStore {
         Connection writer = connect(file, false);
         try {
             Migrations.migrate(writer);
-            return new SqliteKeyStore(writer, connect(file, true));
+            return new SqliteKeyStore(file, writer, connect(file, true));
         } catch (RuntimeException e) {
             closeQuietly(writer, e);
             throw e;
@@ -98,6 +106,29 @@ public final class SqliteKeyStore implements KeyStore {
                 tx.end();
             }
         }));
+    }
+
+    /** Runs {@code work} in a read transaction on a connection opened for it alone (see the class comment). */
+    @Override
+    public <T> T readDetached(Function<StoreReader, T> work) {
+        Objects.requireNonNull(work, "work");
+        requireNotInTransaction();
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        // A failure of the work propagates; a failure to close only then, suppressed into it.
+        try (Connection detached = connect(file, true)) {
+            return Transactions.read(detached, "detached read transaction", () -> {
+                SqliteTransaction tx = SqliteTransaction.forRead(detached);
+                try {
+                    return work.apply(tx);
+                } finally {
+                    tx.end();
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException("close the connection of a detached read failed", e);
+        }
     }
 
     /**

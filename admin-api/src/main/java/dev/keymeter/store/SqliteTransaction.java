@@ -238,6 +238,22 @@ final class SqliteTransaction implements StoreWriter {
         return run("list all keys", () -> new KeyQuery().orderBy(Order.BY_ID).list(connection));
     }
 
+    @Override
+    public long keyCount() {
+        return run("count keys", () -> Sql.queryLong(connection, "SELECT COUNT(*) FROM keys"));
+    }
+
+    /** A keyset page on the primary key: each page costs the same however deep into the table it is. */
+    @Override
+    public List<ApiKey> keysAfter(String afterId, int limit) {
+        Objects.requireNonNull(afterId, "afterId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return run("list keys after an id", () -> new KeyQuery().where("id > ?", afterId)
+                .orderBy(Order.BY_ID).limit(limit).list(connection));
+    }
+
     int compactChangesThrough(long revision) {
         return run("compact the change log", () -> ChangeLog.compactThrough(connection, revision));
     }

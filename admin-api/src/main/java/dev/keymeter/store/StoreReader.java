@@ -58,4 +58,14 @@ public interface StoreReader {
 
     /** Every key, for a replication snapshot. */
     List<ApiKey> allKeys();
+
+    /** The number of keys, in any status: the size of a replication snapshot. */
+    long keyCount();
+
+    /**
+     * At most {@code limit} keys with an id above {@code afterId}, by id: one page of a replication
+     * snapshot. Pass {@code ""} for the first page and the last id of a page for the next one; in one
+     * transaction the pages together list every key exactly once.
+     */
+    List<ApiKey> keysAfter(String afterId, int limit);
 }

@@ -5,5 +5,15 @@
  * <p>One writer (the replication client's thread) and many readers (Check threads). Readers copy an
  * entry into a thread-confined {@link dev.keymeter.replica.ReplicaEntry}; they never hold a reference
  * into off-heap memory. Must not import the check or server packages.
+ *
+ * <p>The Chronicle implementation, {@link dev.keymeter.replica.ChronicleKeyReplica}, keeps three
+ * files in one directory (digest → entry, key id → digests, meta) and is built from small parts:
+ * {@code ReplicaFiles} (opening and moving the files, under {@code DirectoryLock}),
+ * {@code EntryLayout}, {@code KeyDigests} and {@code ReplicaMeta} (the byte layouts),
+ * {@code DigestIndex} (the data maps and the invariant that every digest is listed by its key),
+ * {@code MetaStore} (the two-slot meta) and {@code KeyRecords} (checking a replication record
+ * before anything is written). Its class comment holds the thread-safety and crash-safety
+ * reasoning. The one server package it uses is {@code dev.keymeter.server.chronicle}, the storage
+ * plumbing through which the process opens every map file; never the commands or {@code Main}.
  */
 package dev.keymeter.replica;

@@ -66,6 +66,28 @@ public final class ChronicleFiles {
         }
     }
 
+    /**
+     * Like {@link #open}, but an existing file whose Chronicle header never became ready, or is
+     * not a Chronicle header at all, is refused at once with an {@link IOException} instead of
+     * Chronicle waiting 60 s for a creator that cannot be alive (see {@link ChronicleHeader}). For
+     * callers that rebuild a file they cannot open, such as the key replica.
+     */
+    public static <K, V> PersistedMap<K, V> openChecked(MapLayout<K, V> layout, Path file)
+            throws IOException {
+        requireNonNull(layout, "layout");
+        Path absolute = requireNonNull(file, "file").toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        OpenMarker marker = OpenMarker.acquire(markerFor(absolute));
+        try {
+            // Checked under the marker's lock: no other owner can be creating the file right now.
+            ChronicleHeader.requireComplete(absolute);
+            return openOrRecover(layout, absolute, marker);
+        } catch (Throwable failure) {
+            releaseKeeping(marker, failure);
+            throw failure;
+        }
+    }
+
     private static <K, V> PersistedMap<K, V> openOrRecover(
             MapLayout<K, V> layout, Path file, OpenMarker marker) throws IOException {
         if (!(marker.leftBehind() && Files.exists(file))) {

@@ -1,0 +1,58 @@
+package dev.keymeter.replication;
+
+import dev.keymeter.store.SqliteKeyStore;
+import dev.keymeter.store.StoreReader;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The control plane's replication, assembled: the {@link RevisionNotifier} that commits go to, the
+ * {@link WatchService} to register on the gRPC server, and the change-log compaction. Start it
+ * after the store opens and wire {@link #committed} to the rules' commit listener; close it after
+ * the gRPC server stops taking calls and before the store closes.
+ */
+public final class Replication implements AutoCloseable {
+
+    private final RevisionNotifier notifier;
+    private final WatchService watchService;
+    private final ChangeLogCompaction compaction;
+
+    private Replication(RevisionNotifier notifier, WatchService watchService, ChangeLogCompaction compaction) {
+        this.notifier = notifier;
+        this.watchService = watchService;
+        this.compaction = compaction;
+    }
+
+    public static Replication start(SqliteKeyStore store, Clock clock, ReplicationSettings settings) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(settings, "settings");
+        RevisionNotifier notifier = new RevisionNotifier(store.read(StoreReader::currentRevision));
+        WatchService service = new WatchService(store, notifier, clock, settings.heartbeatInterval());
+        ChangeLogCompaction compaction = new ChangeLogCompaction(store, notifier, settings.changeLogRetain(),
+                settings.compactEvery());
+        return new Replication(notifier, service, compaction);
+    }
+
+    /** A mutation committed {@code revision}: wake the streams. */
+    public void committed(long revision) {
+        notifier.committed(revision);
+    }
+
+    public RevisionNotifier notifier() {
+        return notifier;
+    }
+
+    public WatchService watchService() {
+        return watchService;
+    }
+
+    /** Ends every Watch stream and stops compacting. */
+    @Override
+    public void close() {
+        try {
+            watchService.close();
+        } finally {
+            compaction.close();
+        }
+    }
+}

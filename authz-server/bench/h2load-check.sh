@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# keymeter's Check beside a no-op Authorization server (same grpc-java, same server settings, same
+# JVM), driven by h2load on loopback, side by side in one run: rps, latency percentiles and server CPU
+# per call for each, at several concurrencies, alternating rounds so both see the same machine noise.
+#
+#   authz-server/bench/h2load-check.sh [KEYS] [SECONDS]        (defaults: 1000 keys, 10 s per run)
+#   CONCURRENCY="1x1 4x16" ROUNDS=2 authz-server/bench/h2load-check.sh
+#
+# Needs h2load (Debian: apt-get install nghttp2-client) and builds target/benchmarks.jar when missing.
+# Traffic goes only to 127.0.0.1 and the script stops by itself.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+KEYS=${1:-1000}
+SECONDS_PER_RUN=${2:-10}
+CONCURRENCY=${CONCURRENCY:-"1x1 4x16 8x32"}   # connections x streams per connection
+ROUNDS=${ROUNDS:-2}
+JAR=authz-server/target/benchmarks.jar
+
+command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp2-client" >&2; exit 2; }
+[ -f "$JAR" ] || mvn -B -q -Pbench -DskipTests package -pl authz-server -am
+
+work=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+     --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
+     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
+     -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
+     -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled \
+     -cp "$JAR" dev.keymeter.bench.CheckLoadServers "$work" "$KEYS" > "$work/server.out" 2> "$work/server.err" &
+server_pid=$!
+for _ in $(seq 1 240); do
+  grep -q '^ready ' "$work/server.out" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
+  sleep 0.5
+done
+ready=$(grep '^ready ' "$work/server.out") || { echo "servers did not start" >&2; exit 1; }
+port_keymeter=$(sed -E 's/.*keymeter=([0-9]+).*/\1/' <<<"$ready")
+port_noop=$(sed -E 's/.*noop=([0-9]+).*/\1/' <<<"$ready")
+body=$(sed -E 's/.*body=([^ ]+).*/\1/' <<<"$ready")
+ticks=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+# run NAME PORT CONNECTIONS STREAMS SECONDS -> prints one result line
+run() {
+  local name=$1 port=$2 c=$3 m=$4 secs=$5 log="$work/$1.log"
+  local before after out
+  before=$(cpu_ticks)
+  out=$(h2load -c "$c" -m "$m" -D "$secs" -d "$body" \
+        -H 'content-type: application/grpc' -H 'te: trailers' --log-file="$log" \
+        "http://127.0.0.1:$port/envoy.service.auth.v3.Authorization/Check" 2>&1)
+  after=$(cpu_ticks)
+  local done rps
+  done=$(grep -oE '[0-9]+ succeeded' <<<"$out" | grep -oE '[0-9]+')
+  rps=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' <<<"$out" | grep -oE '[0-9.]+ req/s' | grep -oE '[0-9.]+')
+  read -r p50 p90 p99 < <(cut -f3 "$log" | sort -n | awk '{a[NR]=$1} END {
+      printf "%.3f %.3f %.3f\n", a[int(NR*0.50)]/1000, a[int(NR*0.90)]/1000, a[int(NR*0.99)]/1000 }')
+  local cpu_us
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$ticks" -v n="$done" 'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+  printf '%-8s conc=%-5s rps=%-10s p50_ms=%-7s p90_ms=%-7s p99_ms=%-7s cpu_us_per_call=%-6s ok=%s\n' \
+    "$name" "${c}x${m}" "$rps" "$p50" "$p90" "$p99" "$cpu_us" "$done"
+}
+
+echo "# keys=$KEYS seconds=$SECONDS_PER_RUN rounds=$ROUNDS $(nproc) cpus, $(uname -r)"
+echo "# warm-up (5 s each, not reported)"
+run keymeter "$port_keymeter" 4 16 5 >/dev/null
+run noop "$port_noop" 4 16 5 >/dev/null
+for conc in $CONCURRENCY; do
+  c=${conc%x*}; m=${conc#*x}
+  for round in $(seq 1 "$ROUNDS"); do
+    run keymeter "$port_keymeter" "$c" "$m" "$SECONDS_PER_RUN"
+    run noop "$port_noop" "$c" "$m" "$SECONDS_PER_RUN"
+  done
+done

@@ -1,0 +1,62 @@
+package dev.keymeter.bench;
+
+import dev.keymeter.check.CheckService;
+import dev.keymeter.check.CheckSettings;
+import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.sidecar.AuthzServerBuilder;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.grpc.Server;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The two servers h2load compares, in one JVM with the same gRPC settings: keymeter's Check (a
+ * Chronicle replica of N keys) and an Authorization service that allows at once. Writes the
+ * gRPC-framed request bodies h2load sends (one allowed request with a valid token) and prints one
+ * line {@code ready keymeter=<port> noop=<port> body=<file> pid=<pid>}. Stops on SIGTERM.
+ *
+ * <p>Started by {@code authz-server/bench/h2load-check.sh}; not meant to be run by hand.
+ */
+public final class CheckLoadServers {
+
+    public static void main(String[] args) throws Exception {
+        ChronicleFiles.disableAnalytics();
+        Path dir = Path.of(args[0]);
+        int keys = Integer.parseInt(args[1]);
+        ChronicleKeyReplica replica = ChronicleKeyReplica.open(dir.resolve("replica"), keys + keys / 2 + 1024);
+        KeyPopulation population = KeyPopulation.load(replica, keys);
+        CheckService check = new CheckService(replica, Clock.systemUTC(), CheckSettings.defaults(), () -> true);
+        Server keymeter = AuthzServerBuilder.forAddress("127.0.0.1", 0, check).build().start();
+        Server noop = AuthzServerBuilder.forAddress("127.0.0.1", 0, new NoOpAuthorizationServer()).build().start();
+        CheckRequest request = CheckDecisionBenchmark.request(population.tokens[keys / 2]);
+        if (check.authorizer().check(request).getStatus().getCode() != 0) {
+            throw new IllegalStateException("the load request would be denied; h2load would measure denials");
+        }
+        Path body = dir.resolve("check-request.bin");
+        writeGrpcFrame(body, request);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            keymeter.shutdownNow();
+            noop.shutdownNow();
+            replica.close();
+        }));
+        System.out.println("ready keymeter=" + keymeter.getPort() + " noop=" + noop.getPort() + " body=" + body
+                + " pid=" + ProcessHandle.current().pid());
+        System.out.flush();
+        keymeter.awaitTermination();
+    }
+
+    /** gRPC's length-prefixed message: a 0 byte (not compressed), a 4-byte big-endian length, the bytes. */
+    static void writeGrpcFrame(Path file, CheckRequest request) throws IOException {
+        byte[] bytes = request.toByteArray();
+        try (OutputStream out = Files.newOutputStream(file); DataOutputStream data = new DataOutputStream(out)) {
+            data.writeByte(0);
+            data.writeInt(bytes.length);
+            data.write(bytes);
+        }
+    }
+}

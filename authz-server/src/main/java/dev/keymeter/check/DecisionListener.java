@@ -1,0 +1,38 @@
+package dev.keymeter.check;
+
+import dev.keymeter.routes.ResourceAccess;
+
+/**
+ * Hears every decision, for metrics and logs (the server layer resolves its meters once and hooks them
+ * here). Called on the gRPC thread that decided, inside the hot path: implementations must not block,
+ * must not throw, and should not allocate per call. Never given the token: only the key id, which is
+ * safe to show.
+ *
+ * <p>Every method defaults to doing nothing; {@link #NONE} is the listener that hears nothing.
+ */
+public interface DecisionListener {
+
+    DecisionListener NONE = new DecisionListener() {
+    };
+
+    /** The request may go on. */
+    default void allowed(String keyId, ResourceAccess route) {
+    }
+
+    /**
+     * The request was refused.
+     *
+     * @param keyId the key, or {@code null} when the caller did not authenticate as one (missing,
+     *     malformed or unknown token)
+     */
+    default void denied(DenialReason reason, String keyId) {
+    }
+
+    /** No decision: the replica has not loaded yet, and Check answered gRPC UNAVAILABLE. */
+    default void notReady() {
+    }
+
+    /** No decision: deciding failed (e.g. the replica could not be read), and Check answered gRPC INTERNAL. */
+    default void failed(RuntimeException cause) {
+    }
+}

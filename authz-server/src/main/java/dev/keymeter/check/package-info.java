@@ -1,0 +1,33 @@
+/**
+ * The hot path: Envoy's {@code envoy.service.auth.v3.Authorization/Check}. Who is calling (the API key
+ * in {@code authorization: Bearer} or {@code x-api-key}, looked up by SHA-256 digest in the {@link
+ * dev.keymeter.replica.KeyReplica}), and may they do this (the route's {@code (resource, access)}
+ * against the key's permissions).
+ *
+ * <p>Owns: {@link dev.keymeter.check.Authorizer} (the decision, a pure function of the request, the
+ * replica and the clock), {@link dev.keymeter.check.CheckService} (the thin gRPC adapter), the
+ * precomputed denial responses, {@link dev.keymeter.check.DecisionListener} (where metrics and logs
+ * hook in) and {@link dev.keymeter.check.LastUsedTracker}.
+ *
+ * <p>Rules: a denial is a {@code CheckResponse} with an explicit HTTP status and JSON body, never a gRPC
+ * error and never an exception; a gRPC error only when no decision is possible (the replica has not
+ * loaded, or failed). Nothing here blocks, locks or logs per request; the token never leaves the
+ * per-thread buffer it is copied into (listeners get the key id and a {@link
+ * dev.keymeter.check.DenialReason}).
+ *
+ * <p>Cost (one thread, measured with the real Chronicle replica on a shared 2-core machine): an
+ * allowed decision ~1 µs median, ~0.4 KB allocated (most of it the replica's copy of the entry);
+ * a malformed token ~0.2 µs. What makes that: denial responses built once per settings snapshot
+ * ({@code DenialResponses}); allowed responses reused per thread and key ({@code AllowCache}); the
+ * token parsed, checked and digested in place from the header value ({@code TokenBytes}, a
+ * per-thread {@code MessageDigest}); routes matched with no regex and no substring
+ * ({@link dev.keymeter.routes.RouteTable}).
+ *
+ * <p>Must not import {@code server}, {@code replication} or any metrics library.
+ *
+ * <p>Thread-safety: {@link dev.keymeter.check.Authorizer#check} runs on any number of gRPC threads at
+ * once. Per-request scratch state (header scan, token bytes, {@code MessageDigest}, {@link
+ * dev.keymeter.replica.ReplicaEntry}) is thread-confined; settings are an immutable snapshot read once
+ * per request.
+ */
+package dev.keymeter.check;

@@ -1,0 +1,66 @@
+package dev.keymeter.replica;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A string in a fixed-size field: one length byte, then up to {@code max} bytes of UTF-8, then
+ * zeros. Every record keeps the same size whatever the text, as Chronicle's constant-size values
+ * need (design §5).
+ *
+ * <p>Reading hands back the caller's previous string when the bytes spell it, so that a Check
+ * thread looking up the same key again and again allocates no new strings.
+ */
+final class FixedText {
+
+    private FixedText() {}
+
+    /** Bytes a field of at most {@code max} text bytes takes. */
+    static int fieldBytes(int max) {
+        return 1 + max;
+    }
+
+    /** Writes {@code text} ({@code null} as empty) into the field at {@code offset}. */
+    static void write(byte[] record, int offset, int max, String text) {
+        byte[] bytes = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > max) {
+            throw new IllegalArgumentException("text of " + bytes.length + " bytes exceeds " + max);
+        }
+        record[offset] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, record, offset + 1, bytes.length);
+        java.util.Arrays.fill(record, offset + 1 + bytes.length, offset + 1 + max, (byte) 0);
+    }
+
+    /** True when the field's length byte is within its size: the field can be read. */
+    static boolean valid(byte[] record, int offset, int max) {
+        return (record[offset] & 0xff) <= max;
+    }
+
+    /**
+     * The field's text, {@code null} when empty; {@code previous} itself when it is the same text.
+     * Call {@link #valid} first.
+     */
+    static String read(byte[] record, int offset, String previous) {
+        int length = record[offset] & 0xff;
+        if (length == 0) {
+            return null;
+        }
+        if (previous != null && spells(record, offset + 1, length, previous)) {
+            return previous;
+        }
+        return new String(record, offset + 1, length, StandardCharsets.UTF_8);
+    }
+
+    /** ASCII fast path only: a string with other characters never matches and is decoded anew. */
+    private static boolean spells(byte[] record, int from, int length, String text) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 || record[from + i] != (byte) c) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.keymeter.replica;
+
+import static dev.keymeter.replica.ReplicationClientTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymeter.keys.KeyStatus;
+import dev.keymeter.keys.TokenFormat;
+import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
+import dev.keymeter.proto.admin.v1.CreateKeyResponse;
+import dev.keymeter.proto.admin.v1.CreateProjectRequest;
+import dev.keymeter.proto.admin.v1.RevokeKeyRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How fast a revocation reaches a sidecar's replica, on loopback: for each of 1,000 keys, the time
+ * from RevokeKey returning to the admin client until the replica's lookup of that key's digest says
+ * REVOKED (the measuring thread polls the lookup in a tight loop: a measurement, not a wait for
+ * time). Prints one grep-able line:
+ * {@code propagation revocations=1000 p50_ms=… p99_ms=… max_ms=…}, and a second one measured from
+ * the moment RevokeKey was called. The issue's target is p99 ≤ 50 ms; the assertion is only a
+ * generous bound (p99 under 1 s), so a noisy CI machine does not fail the build over it.
+ *
+ * <p>Runs with the normal build (tagged {@code measurement} so it can be picked or left out with
+ * {@code -Dgroups} / {@code -DexcludedGroups}). Alone: {@code mvn -pl authz-server test
+ * -Dtest=ReplicationPropagationTest}.
+ */
+@Tag("measurement")
+class ReplicationPropagationTest {
+
+    private static final int KEYS = 1_000;
+    /** Held so the level set below stays set (JUL keeps loggers weakly). */
+    private static final Logger AUDIT_LOG = Logger.getLogger("keymeter.audit");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void revokeKey_thousandKeys_reachesTheReplicaWellWithinASecond() throws Exception {
+        Level auditLevel = AUDIT_LOG.getLevel();
+        AUDIT_LOG.setLevel(Level.WARNING); // 2,000 mutations would print 4,000 lines
+        try (ReplicationClientTest.ControlPlaneHarness cp = new ReplicationClientTest.ControlPlaneHarness(
+                dir.resolve("control-plane"))) {
+            cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("load").build());
+            String sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
+            List<CreateKeyResponse> keys = new ArrayList<>(KEYS);
+            for (int i = 0; i < KEYS; i++) {
+                keys.add(cp.serviceKey("load", "key-" + i));
+            }
+            try (KeyReplica replica = ChronicleKeyReplica.open(dir.resolve("replica"), 2 * KEYS + 10);
+                    ReplicationClient client = new ReplicationClient(cp.sidecarChannel(), sidecarToken, replica,
+                            "propagation")) {
+                client.start();
+                awaitTrue(() -> client.appliedRevision() >= cp.currentRevision(), "initial snapshot");
+
+                long[][] nanos = measure(cp, replica, keys);
+
+                String fromReturn = summary("propagation", nanos[0]);
+                System.out.println(fromReturn);
+                System.out.println(summary("propagation_from_call_start", nanos[1]));
+                assertTrue(percentile(nanos[0], 99) < TimeUnit.SECONDS.toNanos(1), fromReturn);
+            }
+        } finally {
+            AUDIT_LOG.setLevel(auditLevel);
+        }
+    }
+
+    /** Per key: [0] from RevokeKey's return, [1] from its call, to the replica showing REVOKED. */
+    private static long[][] measure(ReplicationClientTest.ControlPlaneHarness cp, KeyReplica replica,
+            List<CreateKeyResponse> keys) {
+        long[] fromReturn = new long[keys.size()];
+        long[] fromCall = new long[keys.size()];
+        ReplicaEntry entry = new ReplicaEntry();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] digest = TokenFormat.sha256(keys.get(i).getToken());
+            RevokeKeyRequest revoke = RevokeKeyRequest.newBuilder().setKeyId(keys.get(i).getKey().getId()).build();
+            AdminServiceGrpc.AdminServiceBlockingStub admin = cp.admin(); // a fresh 10 s deadline per call
+            long called = System.nanoTime();
+            admin.revokeKey(revoke);
+            long returned = System.nanoTime();
+            long deadline = returned + TimeUnit.SECONDS.toNanos(30);
+            while (!(replica.lookup(digest, entry) && entry.status == KeyStatus.REVOKED)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("key " + i + " was not revoked in the replica within 30 s");
+                }
+                Thread.onSpinWait();
+            }
+            long seen = System.nanoTime();
+            fromReturn[i] = seen - returned;
+            fromCall[i] = seen - called;
+        }
+        return new long[][] {fromReturn, fromCall};
+    }
+
+    private static String summary(String name, long[] nanos) {
+        return String.format(Locale.ROOT, "%s revocations=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f", name,
+                nanos.length, millis(percentile(nanos, 50)), millis(percentile(nanos, 99)),
+                millis(Arrays.stream(nanos).max().orElse(0)));
+    }
+
+    /** Nearest-rank percentile. */
+    private static long percentile(long[] values, int p) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}
