@@ -119,7 +119,8 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             Page<ApiKey> page = rules.queries().list(caller(), filter, RequestReader.pageSize(req.getPageSize()),
                     req.getPageToken());
             ListKeysResponse.Builder b = ListKeysResponse.newBuilder().setNextPageToken(page.nextPageToken());
-            page.items().forEach(k -> b.addKeys(key(k)));
+            java.util.Map<String, java.time.Instant> lastUsed = lastUsed(page.items().stream().map(ApiKey::id).toList());
+            page.items().forEach(k -> b.addKeys(ProtoMapper.key(k, clock.instant(), lastUsed.get(k.id()))));
             return b.build();
         });
     }
@@ -234,7 +235,11 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     }
 
     private Key key(ApiKey k) {
-        return ProtoMapper.key(k, clock.instant());
+        return ProtoMapper.key(k, clock.instant(), lastUsed(java.util.List.of(k.id())).get(k.id()));
+    }
+
+    private java.util.Map<String, java.time.Instant> lastUsed(java.util.List<String> keyIds) {
+        return rules.audited().store().read(r -> r.lastUsed(keyIds));
     }
 
     private static Caller caller() {

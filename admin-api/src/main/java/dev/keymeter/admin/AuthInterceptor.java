@@ -6,6 +6,7 @@ import dev.keymeter.lifecycle.Authenticator;
 import dev.keymeter.lifecycle.Caller;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
+import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -43,7 +44,8 @@ final class AuthInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String service = call.getMethodDescriptor().getServiceName();
-        boolean replication = ReplicationServiceGrpc.SERVICE_NAME.equals(service);
+        boolean replication = ReplicationServiceGrpc.SERVICE_NAME.equals(service)
+                || SidecarReportServiceGrpc.SERVICE_NAME.equals(service);
         if (!AdminServiceGrpc.SERVICE_NAME.equals(service) && !replication) {
             return next.startCall(call, headers);
         }

@@ -4,10 +4,14 @@ import dev.keymeter.lifecycle.ControlPlaneRules;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
+import dev.keymeter.replication.LastUsedService;
 import dev.keymeter.replication.Replication;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.SqliteKeyStore;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -34,6 +38,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Server server;
     private final Replication replication;
     private final HealthStatusManager health;
+    private Server inProcessServer;
+    private ManagedChannel inProcessChannel;
     private final IssuedKey bootstrapKey;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
@@ -65,6 +71,7 @@ public final class ControlPlane implements AutoCloseable {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                     .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
                     .addService(ServerInterceptors.intercept(replication.watchService(), auth))
+                    .addService(ServerInterceptors.intercept(new LastUsedService(store), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -80,6 +87,24 @@ public final class ControlPlane implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * A channel to this control plane's replication and sidecar-report services inside this JVM, for
+     * the sidecar of {@code keymeter serve}. It needs no credentials: an in-process server is
+     * reachable only from this process. Closed with the control plane.
+     */
+    public synchronized ManagedChannel inProcessChannel() throws IOException {
+        if (inProcessChannel == null) {
+            String name = "keymeter-control-plane-" + System.identityHashCode(this);
+            inProcessServer = InProcessServerBuilder.forName(name)
+                    .addService(replication.watchService())
+                    .addService(new LastUsedService(store))
+                    .build()
+                    .start();
+            inProcessChannel = InProcessChannelBuilder.forName(name).build();
+        }
+        return inProcessChannel;
     }
 
     /** The port the admin API listens on (useful when the config asked for port 0). */
@@ -128,6 +153,12 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         health.enterTerminalState();
         server.shutdown();
+        synchronized (this) {
+            if (inProcessChannel != null) {
+                inProcessChannel.shutdownNow();
+                inProcessServer.shutdownNow();
+            }
+        }
         replication.close();
         try {
             if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -25,6 +25,12 @@ final class ProtoMapper {
     private ProtoMapper() {
     }
 
+    /** The key as the API shows it; {@code lastUsed} is null when no sidecar has reported it. */
+    static Key key(ApiKey k, Instant now, Instant lastUsed) {
+        Key key = key(k, now);
+        return lastUsed == null ? key : key.toBuilder().setLastUsedTime(timestamp(lastUsed)).build();
+    }
+
     static Key key(ApiKey k, Instant now) {
         Key.Builder b = Key.newBuilder()
                 .setId(k.id())

@@ -25,7 +25,8 @@ final class Migrations {
     }
 
     static final List<Migration> ALL = List.of(
-            new Migration(1, "initial schema", "/db/V1__initial_schema.sql"));
+            new Migration(1, "initial schema", "/db/V1__initial_schema.sql"),
+            new Migration(2, "key last-used times", "/db/V2__key_last_used.sql"));
 
     private Migrations() {
     }

@@ -10,6 +10,9 @@ import dev.keymeter.store.PageToken.Cursor;
 import dev.keymeter.store.PageToken.Listing;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -252,6 +255,16 @@ final class SqliteTransaction implements StoreWriter {
         }
         return run("list keys after an id", () -> new KeyQuery().where("id > ?", afterId)
                 .orderBy(Order.BY_ID).limit(limit).list(connection));
+    }
+
+    @Override
+    public Map<String, Instant> lastUsed(Collection<String> keyIds) {
+        return run("read last-used times", () -> LastUsedRows.find(connection, keyIds));
+    }
+
+    @Override
+    public int recordLastUsed(Map<String, Instant> lastUsed) {
+        return run("record last-used times", () -> LastUsedRows.record(connection, lastUsed));
     }
 
     int compactChangesThrough(long revision) {

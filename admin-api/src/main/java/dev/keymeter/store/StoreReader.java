@@ -68,4 +68,7 @@ public interface StoreReader {
      * transaction the pages together list every key exactly once.
      */
     List<ApiKey> keysAfter(String afterId, int limit);
+
+    /** When sidecars last saw these keys authenticate; keys never seen are absent from the map. */
+    java.util.Map<String, java.time.Instant> lastUsed(java.util.Collection<String> keyIds);
 }

@@ -35,4 +35,10 @@ public interface StoreWriter extends StoreReader {
 
     /** Appends an audit record; returns its id. */
     long appendAudit(AuditEntry entry);
+
+    /**
+     * Records last-used times reported by a sidecar: keeps the later of the stored and the reported
+     * time, ignores unknown key ids, allocates no revision. Returns how many entries named a known key.
+     */
+    int recordLastUsed(java.util.Map<String, java.time.Instant> lastUsed);
 }

@@ -58,7 +58,7 @@ public final class ChronicleKeyReplica implements KeyReplica {
     private final MetaStore meta;
     private final DigestIndex index;
     private volatile boolean closed;
-    /** Writer state: the revision of the snapshot in progress, if one is. */
+    /** The snapshot in progress, if one is; writer state, guarded by {@code this}. */
     private long snapshotRevision;
     private boolean inSnapshot;
 
@@ -172,7 +172,9 @@ public final class ChronicleKeyReplica implements KeyReplica {
         try {
             index.replace(keyMapKey, old, update, meta.current().generation());
         } catch (IllegalStateException refused) {
-            throw full(update.keyId(), index.digestCount(), refused);
+            // Only uneven hashing gets here (see the class comment); the key was removed whole.
+            throw full("Chronicle refused another entry for key " + update.keyId() + ", which was removed ("
+                    + String.valueOf(refused.getMessage()).lines().findFirst().orElse("") + ")", refused);
         }
     }
 
@@ -186,14 +188,14 @@ public final class ChronicleKeyReplica implements KeyReplica {
         List<byte[]> leaving = old == null ? List.of() : old.leaving(next);
         long after = index.digestCount() - index.present(leaving) + (next.size() - index.present(next));
         if (after > digestCapacity()) {
-            throw full(update.keyId(), after, null);
+            throw full("key " + update.keyId() + " would take it to " + after, null);
         }
     }
 
-    private ReplicaFullException full(String keyId, long wouldHold, Throwable cause) {
+    private ReplicaFullException full(String detail, Throwable cause) {
         return new ReplicaFullException("the key replica is full: it holds " + index.digestCount()
                 + " secret digests of " + index.keyCount() + " keys and was sized for " + digestCapacity()
-                + " digests; key " + keyId + " would take it to " + wouldHold + ". Raise " + CAPACITY_SETTING
+                + " digests; " + detail + ". Raise " + CAPACITY_SETTING
                 + " (the replica is then rebuilt from the control plane at start-up)", cause);
     }
 
@@ -229,9 +231,12 @@ public final class ChronicleKeyReplica implements KeyReplica {
                     + snapshotRevision);
         }
         ReplicaMeta current = meta.current();
-        index.sweep(current.generation());                       // data first,
+        long removed = index.sweep(current.generation());         // data first,
         meta.write(current.withApplied(revision, true));          // then the revision
         inSnapshot = false;
+        LOG.log(Level.INFO, "the key replica loaded the snapshot at revision {0}: {1} keys, {2} secret "
+                + "digests; removed {3} keys the snapshot did not list", String.valueOf(revision),
+                String.valueOf(index.keyCount()), String.valueOf(index.digestCount()), String.valueOf(removed));
     }
 
     @Override

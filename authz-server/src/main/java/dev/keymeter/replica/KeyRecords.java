@@ -48,7 +48,8 @@ final class KeyRecords {
         entry.preset = preset(record);
         entry.levelBits = entry.preset == PermissionPreset.RESTRICTED ? levelBits(record) : 0;
         readLimits(record, entry);
-        entry.keyExpiresAtMillis = record.hasExpireTime() ? millis(record.getExpireTime(), "expire_time") : ReplicaEntry.NEVER;
+        entry.keyExpiresAtMillis = record.hasExpireTime()
+                ? millis(record.getExpireTime(), "expire_time") : ReplicaEntry.NEVER;
         entry.secretExpiresAtMillis = ReplicaEntry.NEVER;
         entry.revision = record.getRevision();
         return new KeyUpdate(entry.keyId, entry, secrets(record));
@@ -131,7 +132,8 @@ final class KeyRecords {
 
     private static List<KeyUpdate.Secret> secrets(KeyRecord record) {
         if (record.getSecretsCount() > KeyDigests.MAX_DIGESTS) {
-            throw invalid("secrets", "holds at most " + KeyDigests.MAX_DIGESTS + " digests, had " + record.getSecretsCount());
+            throw invalid("secrets", "holds at most " + KeyDigests.MAX_DIGESTS + " digests, had "
+                    + record.getSecretsCount());
         }
         List<KeyUpdate.Secret> secrets = new ArrayList<>();
         for (SecretDigest secret : record.getSecretsList()) {
@@ -142,7 +144,8 @@ final class KeyRecords {
             if (secrets.stream().anyMatch(s -> Arrays.equals(s.sha256(), sha256))) {
                 throw invalid("secrets", "lists the same digest twice");
             }
-            long expires = secret.hasExpireTime() ? millis(secret.getExpireTime(), "secrets.expire_time") : ReplicaEntry.NEVER;
+            long expires = secret.hasExpireTime()
+                    ? millis(secret.getExpireTime(), "secrets.expire_time") : ReplicaEntry.NEVER;
             secrets.add(new KeyUpdate.Secret(sha256, expires));
         }
         return secrets;

@@ -6,9 +6,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code keymeter control-plane}: the control plane alone (store, admin API), for real deployments. */
+/** {@code keymeter control-plane}: the control plane alone (store, admin API, replication), for real deployments. */
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
-        description = "Run the control plane alone: the key store and the admin gRPC API.")
+        description = "Run the control plane alone: the key store, the admin gRPC API and the replication "
+                + "stream sidecars follow.")
 final class ControlPlaneCommand implements Callable<Integer> {
 
     @Mixin
@@ -19,7 +20,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ProcessRunner.run("control-plane", SettingsReader.read(options, spec), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        return new ProcessRunner("control-plane", SettingsReader.read(options, spec), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).controlPlane();
     }
 }

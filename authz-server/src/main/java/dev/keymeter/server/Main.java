@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             // The process's commands, in the order `keymeter --help` lists them; the CLI client's follow.
             ServeCommand.class,
             ControlPlaneCommand.class,
+            SidecarCommand.class,
             DoctorCommand.class,
         })
 public final class Main {

@@ -1,10 +1,19 @@
 package dev.keymeter.server;
 
+import dev.keymeter.check.CheckSettings;
+import dev.keymeter.routes.RouteTable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The flags shared by {@code serve} and {@code control-plane}; defaults come from the environment. */
+/**
+ * The flags of the process commands ({@code serve}, {@code control-plane}, {@code sidecar}); each
+ * defaults to an environment variable, then to a built-in default. A command ignores the flags that
+ * do not concern it (the sidecar has no admin address, the control plane no ext_authz port).
+ */
 final class ProcessOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:KEYMETER_DATA_DIR:-./data}",
@@ -16,6 +25,39 @@ final class ProcessOptions {
             description = "Admin gRPC listen address (env KEYMETER_ADMIN_LISTEN; default ${DEFAULT-VALUE}).")
     String adminAddr;
 
+    @Option(names = "--authz-addr", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KEYMETER_AUTHZ_LISTEN:-127.0.0.1:9191}",
+            description = "ext_authz gRPC listen address (env KEYMETER_AUTHZ_LISTEN; default ${DEFAULT-VALUE}).")
+    String authzAddr;
+
+    @Option(names = "--replica-capacity", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_REPLICA_CAPACITY:-1000000}",
+            description = "Most secret digests the sidecar's replica holds; fixed when its file is created "
+                    + "(env KEYMETER_REPLICA_CAPACITY; default ${DEFAULT-VALUE}).")
+    long replicaCapacity;
+
+    @Option(names = "--token-headers", paramLabel = "H1,H2", split = ",",
+            defaultValue = "${env:KEYMETER_TOKEN_HEADERS:-authorization,x-api-key}",
+            description = "Request headers that carry the API key, in order; 'authorization' means "
+                    + "'Bearer <key>' (env KEYMETER_TOKEN_HEADERS; default ${DEFAULT-VALUE}).")
+    List<String> tokenHeaders;
+
+    @Option(names = "--keep-token-headers", negatable = false,
+            defaultValue = "${env:KEYMETER_KEEP_TOKEN_HEADERS:-false}",
+            description = "Pass the API key header on to the upstream (default: removed; env KEYMETER_KEEP_TOKEN_HEADERS).")
+    boolean keepTokenHeaders;
+
+    @Option(names = "--unknown-route-status", paramLabel = "403|404",
+            defaultValue = "${env:KEYMETER_UNKNOWN_ROUTE_STATUS:-403}",
+            description = "HTTP status for a route with no (resource, access) mapping "
+                    + "(env KEYMETER_UNKNOWN_ROUTE_STATUS; default ${DEFAULT-VALUE}).")
+    int unknownRouteStatus;
+
+    @Option(names = "--route-table", paramLabel = "FILE", defaultValue = "${env:KEYMETER_ROUTE_TABLE}",
+            description = "JSON route table (see the README); default: the built-in OpenAI-compatible and "
+                    + "platform routes (env KEYMETER_ROUTE_TABLE).")
+    Path routeTable;
+
     @Option(names = "--shutdown-grace", paramLabel = "DURATION",
             defaultValue = "${env:KEYMETER_SHUTDOWN_GRACE:-10s}",
             description = "How long in-flight calls may finish on SIGTERM, e.g. 10s, 500ms "
@@ -24,7 +66,22 @@ final class ProcessOptions {
 
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
+        CheckSettings check = CheckSettings.defaults();
+        try {
+            check = check.withTokenHeaders(tokenHeaders.stream().map(String::strip).toList())
+                    .withRemoveTokenHeaders(!keepTokenHeaders)
+                    .withUnknownRouteStatus(unknownRouteStatus);
+            if (routeTable != null) {
+                check = check.withRoutes(RouteTable.parse(Files.readString(routeTable)));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--route-table: cannot read " + routeTable + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage()
+                    + " (check --token-headers, --unknown-route-status and --route-table)");
+        }
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
+                HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 parseDuration("--shutdown-grace", shutdownGrace));
     }
 
@@ -46,4 +103,5 @@ final class ProcessOptions {
                     + value + "'");
         }
     }
+
 }

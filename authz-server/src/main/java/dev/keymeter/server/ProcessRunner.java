@@ -2,43 +2,84 @@ package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.lifecycle.IssuedKey;
+import dev.keymeter.sidecar.Sidecar;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the control plane, says where it listens, prints the bootstrap admin key the one time it is
- * created, and stops gracefully on SIGTERM (or Ctrl-C): no new calls, in-flight calls finish within
- * the grace period, the store closes cleanly.
+ * Starts the parts of a process mode, says where each listens, prints the bootstrap admin key the
+ * one time it is created, and stops gracefully on SIGTERM (or Ctrl-C): parts close in reverse order
+ * of start (the sidecar before the control plane that feeds it), each letting in-flight calls finish
+ * within the grace period.
  */
 final class ProcessRunner {
 
-    private ProcessRunner() {
+    private final String mode;
+    private final Settings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    ProcessRunner(String mode, Settings settings, PrintWriter out, PrintWriter err) {
+        this.mode = mode;
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
     }
 
-    static int run(String mode, Settings settings, PrintWriter out, PrintWriter err) {
-        ControlPlane controlPlane;
+    /** {@code keymeter serve}: the control plane and a sidecar fed through an in-process channel. */
+    int serve() {
+        return run(() -> {
+            ControlPlane cp = startControlPlane();
+            startSidecar(cp.inProcessChannel(), "");
+        });
+    }
+
+    /** {@code keymeter control-plane}. */
+    int controlPlane() {
+        return run(this::startControlPlane);
+    }
+
+    /** {@code keymeter sidecar}: follows a control plane elsewhere with an admin key. */
+    int sidecar(ManagedChannel controlPlane, String target, String key) {
+        started.add(controlPlane::shutdownNow);
+        return run(() -> {
+            startSidecar(controlPlane, key);
+            out.println("  control plane  : " + target);
+        });
+    }
+
+    private interface Starter {
+        void start() throws IOException;
+    }
+
+    private int run(Starter starter) {
+        out.println("keymeter " + mode + " starting");
         try {
-            controlPlane = ControlPlane.start(settings.controlPlane());
-        } catch (IOException e) {
-            err.println("error: cannot start the control plane on " + settings.adminAddress() + " with data in "
-                    + settings.dataDir() + ": " + rootMessage(e));
+            starter.start();
+        } catch (IOException | RuntimeException e) {
+            err.println("error: keymeter " + mode + " could not start: " + rootMessage(e));
             err.flush();
+            closeAll();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("keymeter: shutting down (grace " + settings.shutdownGrace().toSeconds() + "s)");
             out.flush();
-            controlPlane.close();
+            closeAll();
             out.println("keymeter: stopped");
             out.flush();
             stopped.countDown();
         }, "keymeter-shutdown"));
-        banner(mode, settings, controlPlane, out);
+        out.println("Press Ctrl-C (or send SIGTERM) to stop.");
+        out.flush();
         try {
-            controlPlane.awaitTermination();
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -46,22 +87,42 @@ final class ProcessRunner {
         return 0;
     }
 
-    private static void banner(String mode, Settings settings, ControlPlane cp, PrintWriter out) {
-        out.println("keymeter " + mode + " started");
+    private ControlPlane startControlPlane() throws IOException {
+        ControlPlane cp = ControlPlane.start(settings.controlPlane());
+        started.add(cp);
         out.println("  data directory : " + settings.dataDir());
-        out.println("  admin API      : " + new HostPort(cp.host(), cp.port())
-                + " (gRPC, with health and reflection)");
-        cp.bootstrapKey().ifPresentOrElse(key -> bootstrapNotice(key, cp, out), () -> {
+        out.println("  admin API      : " + new HostPort(cp.host(), cp.port()) + " (gRPC, with health and reflection)");
+        cp.bootstrapKey().ifPresentOrElse(key -> bootstrapNotice(key, cp), () -> {
             if (Files.exists(cp.bootstrapKeyFile())) {
                 out.println("  warning        : " + cp.bootstrapKeyFile()
                         + " still holds the bootstrap admin key; delete it once the key is stored safely");
             }
         });
-        out.println("Press Ctrl-C (or send SIGTERM) to stop.");
-        out.flush();
+        return cp;
     }
 
-    private static void bootstrapNotice(IssuedKey key, ControlPlane cp, PrintWriter out) {
+    private void startSidecar(ManagedChannel controlPlane, String key) throws IOException {
+        Sidecar sidecar = Sidecar.start(settings.sidecar(), controlPlane, key);
+        started.add(sidecar);
+        out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
+                + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded)");
+        out.println("  replica        : " + settings.sidecar().replicaDir() + " (capacity "
+                + settings.replicaCapacity() + " secrets, " + (sidecar.replica().isLoaded()
+                        ? "loaded at revision " + sidecar.replica().appliedRevision() : "loading") + ")");
+    }
+
+    private void closeAll() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                err.println("warning: while stopping: " + rootMessage(e));
+            }
+        }
+        started.clear();
+    }
+
+    private void bootstrapNotice(IssuedKey key, ControlPlane cp) {
         out.println();
         out.println("Bootstrap admin key (" + key.key().id() + "), shown this once:");
         out.println();

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code keymeter serve}: everything in one process with embedded defaults; the first thing to run. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run keymeter in one process with embedded defaults (data under ./data, admin API on "
-                + "127.0.0.1:9190).")
+        description = "Run keymeter in one process: the control plane (admin API on 127.0.0.1:9190) and the "
+                + "ext_authz sidecar (127.0.0.1:9191), data under ./data.")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,7 +20,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ProcessRunner.run("serve", SettingsReader.read(options, spec), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        return new ProcessRunner("serve", SettingsReader.read(options, spec), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).serve();
     }
 }

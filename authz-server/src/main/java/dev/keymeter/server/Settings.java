@@ -1,6 +1,8 @@
 package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlaneConfig;
+import dev.keymeter.check.CheckSettings;
+import dev.keymeter.sidecar.SidecarConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,26 +10,40 @@ import java.util.Objects;
 
 /**
  * Every setting of a keymeter process, with its defaults, validated once at start-up. Each comes
- * from a flag or, when the flag is absent, from an environment variable (the README's configuration
- * table lists exactly these).
+ * from a flag or, when the flag is absent, from an environment variable; the README's configuration
+ * table lists exactly these.
  *
  * @param dataDir {@code --data-dir} / {@code KEYMETER_DATA_DIR}, default {@code ./data}
  * @param adminAddress {@code --admin-addr} / {@code KEYMETER_ADMIN_LISTEN}, default {@code 127.0.0.1:9190}
+ * @param authzAddress {@code --authz-addr} / {@code KEYMETER_AUTHZ_LISTEN}, default {@code 127.0.0.1:9191}
+ * @param replicaCapacity {@code --replica-capacity} / {@code KEYMETER_REPLICA_CAPACITY}, default 1,000,000
+ * @param check token headers, their removal, the unknown-route status and the route table
  * @param shutdownGrace {@code --shutdown-grace} / {@code KEYMETER_SHUTDOWN_GRACE}, default {@code 10s}
  */
-public record Settings(Path dataDir, HostPort adminAddress, Duration shutdownGrace) {
+public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
+        CheckSettings check, Duration shutdownGrace) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
+        Objects.requireNonNull(authzAddress, "authzAddress");
+        Objects.requireNonNull(check, "check");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--shutdown-grace must be between 0s and 10m, was " + shutdownGrace);
+        }
+        if (replicaCapacity < 1 || replicaCapacity > 100_000_000) {
+            throw new IllegalArgumentException("--replica-capacity must be 1–100000000, was " + replicaCapacity);
         }
     }
 
     public ControlPlaneConfig controlPlane() {
         return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
                 Clock.systemUTC());
+    }
+
+    public SidecarConfig sidecar() {
+        return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
+                check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC());
     }
 }

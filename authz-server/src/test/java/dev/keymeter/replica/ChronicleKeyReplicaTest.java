@@ -160,8 +160,10 @@ class ChronicleKeyReplicaTest {
 
     @Test
     void upsert_revokedOrDisabledKey_isStillFoundWithItsStatus() {
-        replica.upsert(key(keyId(1), 1, A1).setStatus(dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_REVOKED).build());
-        replica.upsert(key(keyId(2), 2, B1).setStatus(dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_DISABLED).build());
+        replica.upsert(key(keyId(1), 1, A1)
+                .setStatus(dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_REVOKED).build());
+        replica.upsert(key(keyId(2), 2, B1)
+                .setStatus(dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_DISABLED).build());
 
         assertTrue(replica.lookup(A1, entry));
         assertEquals(KeyStatus.REVOKED, entry.status);

@@ -71,7 +71,8 @@ class ReplicaKillRecoveryTest {
             for (int i = 0; i < revisions; i++) {
                 String line = lines.poll(NEXT_LINE_SECONDS, TimeUnit.SECONDS);
                 long printed = last;
-                assertNotNull(line, () -> "cycle " + cycle + ": the writer stopped after " + printed + ": " + read(stderr));
+                assertNotNull(line,
+                        () -> "cycle " + cycle + ": the writer stopped after " + printed + ": " + read(stderr));
                 last = Long.parseLong(line);
             }
             return last;

@@ -123,7 +123,8 @@ class ReplicaRecoveryTest {
     @Test
     void open_truncatedFile_isUnusable() throws IOException {
         loadedReplica();
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(ChronicleKeyReplica.DIGESTS_FILE).toFile(), "rw")) {
+        Path digests = dir.resolve(ChronicleKeyReplica.DIGESTS_FILE);
+        try (RandomAccessFile file = new RandomAccessFile(digests.toFile(), "rw")) {
             file.setLength(5);
         }
         assertThrows(ReplicaUnusableException.class, () -> ChronicleKeyReplica.open(dir, CAPACITY));
@@ -149,7 +150,8 @@ class ReplicaRecoveryTest {
         try (ChronicleKeyReplica first = ChronicleKeyReplica.open(dir, CAPACITY)) {
             first.upsert(key(keyId(1), 1, A).build());
 
-            IOException refused = assertThrows(IOException.class, () -> ChronicleKeyReplica.openOrRebuild(dir, CAPACITY));
+            IOException refused =
+                    assertThrows(IOException.class, () -> ChronicleKeyReplica.openOrRebuild(dir, CAPACITY));
 
             assertFalse(refused instanceof ReplicaUnusableException, refused.toString());
             assertEquals(List.of(), movedAside());
@@ -165,7 +167,8 @@ class ReplicaRecoveryTest {
         try (PersistedMap<byte[], byte[]> keys =
                 ChronicleFiles.open(ReplicaFiles.keyLayout(CAPACITY), dir.resolve(ChronicleKeyReplica.KEYS_FILE));
              PersistedMap<byte[], byte[]> digests =
-                ChronicleFiles.open(ReplicaFiles.digestLayout(CAPACITY), dir.resolve(ChronicleKeyReplica.DIGESTS_FILE))) {
+                ChronicleFiles.open(ReplicaFiles.digestLayout(CAPACITY),
+                        dir.resolve(ChronicleKeyReplica.DIGESTS_FILE))) {
             keys.map().remove(KeyIds.toMapKey(keyId(2)));
             digests.map().put(orphan, digests.map().get(A).clone());
         }

@@ -28,6 +28,7 @@ class ServeIT {
     private static final Pattern TOKEN = Pattern.compile("km[aus]_[0-9A-Za-z]{36}");
     private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{20}");
     private static final Pattern ADMIN_LINE = Pattern.compile("admin API\\s+: 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern AUTHZ_LINE = Pattern.compile("ext_authz\\s+: 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path work;
@@ -40,7 +41,8 @@ class ServeIT {
 
         Serve(Path work) throws IOException {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", ChildJvm.jar().toString(), "serve", "--admin-addr", "127.0.0.1:0");
+                    "-jar", ChildJvm.jar().toString(), "serve", "--admin-addr", "127.0.0.1:0",
+                    "--authz-addr", "127.0.0.1:0");
             ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().remove("JDK_JAVA_OPTIONS");
@@ -63,8 +65,16 @@ class ServeIT {
         }
 
         int port() {
+            return port(ADMIN_LINE);
+        }
+
+        int authzPort() {
+            return port(AUTHZ_LINE);
+        }
+
+        int port(Pattern line) {
             for (String l : lines) {
-                Matcher m = ADMIN_LINE.matcher(l);
+                Matcher m = line.matcher(l);
                 if (m.find()) {
                     return Integer.parseInt(m.group(1));
                 }
@@ -105,7 +115,7 @@ class ServeIT {
     }
 
     @Test
-    void serve_defaults_bootstrapOnce_cliFlow_gracefulStop() throws Exception {
+    void serve_defaults_bootstrapOnce_cliFlow_checkFollowsRevocation_gracefulStop() throws Exception {
         String adminKey;
         try (Serve first = new Serve(work)) {
             String banner = first.readUntil("Press Ctrl-C");
@@ -121,11 +131,16 @@ class ServeIT {
                     "--allow", "chat_completions=write", "--cost-limit-usd", "25", "--token-limit", "1000000",
                     "--rpm", "60", "--reset", "monthly").stdout();
             String keyId = find(KEY_ID, created);
+            String token = find(TOKEN, created);
+            try (EnvoyCheck envoy = new EnvoyCheck(first.authzPort())) {
+                envoy.awaitServing();
+                assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));
+                assertEquals(403, envoy.check(token, "GET", "/v1/datasets"));
+                cli(port, adminKey, "keys", "revoke", keyId, "--yes");
+                assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401));
+            }
             String table = cli(port, adminKey, "keys", "list", "--project", "payments").stdout();
             assertTrue(table.lines().anyMatch(l -> l.startsWith(keyId) && l.contains("Restricted")), table);
-            cli(port, adminKey, "keys", "rotate", keyId);
-            cli(port, adminKey, "keys", "disable", keyId);
-            cli(port, adminKey, "keys", "revoke", keyId, "--yes");
             assertTrue(cli(port, adminKey, "keys", "get", keyId).stdout().contains("Revoked"));
 
             assertEquals(143, first.terminate(), "SIGTERM ends the JVM with 128+15 after the shutdown hook");

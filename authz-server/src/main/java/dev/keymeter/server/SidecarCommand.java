@@ -1,0 +1,63 @@
+package dev.keymeter.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code keymeter sidecar}: the ext_authz sidecar alone, following a control plane elsewhere. */
+@Command(name = "sidecar", mixinStandardHelpOptions = true,
+        description = "Run the ext_authz sidecar alone (127.0.0.1:9191), its replica under <data-dir>/replica, "
+                + "fed by the control plane at --control-plane.")
+final class SidecarCommand implements Callable<Integer> {
+
+    @Mixin
+    ProcessOptions options;
+
+    @Option(names = "--control-plane", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KEYMETER_CONTROL_PLANE:-127.0.0.1:9190}",
+            description = "The control plane's admin address (env KEYMETER_CONTROL_PLANE; default ${DEFAULT-VALUE}).")
+    String controlPlane;
+
+    @Option(names = "--control-plane-key", paramLabel = "KEY", defaultValue = "${env:KEYMETER_CONTROL_PLANE_KEY}",
+            showDefaultValue = Visibility.NEVER,
+            description = "An admin key for the replication stream; a read-only one will do "
+                    + "(env KEYMETER_CONTROL_PLANE_KEY, which keeps it out of the process list).")
+    String controlPlaneKey;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Settings settings = SettingsReader.read(options, spec);
+        HostPort target = parse("--control-plane", controlPlane);
+        if (controlPlaneKey == null || controlPlaneKey.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "no control-plane key: pass --control-plane-key or set KEYMETER_CONTROL_PLANE_KEY");
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(target.host(), target.port())
+                .usePlaintext()
+                // Notice a control plane that vanished without closing the connection.
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .build();
+        return new ProcessRunner("sidecar", settings, spec.commandLine().getOut(), spec.commandLine().getErr())
+                .sidecar(channel, target.toString(), controlPlaneKey.strip());
+    }
+
+    private HostPort parse(String flag, String value) {
+        try {
+            return HostPort.parse(flag, value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
+        }
+    }
+}

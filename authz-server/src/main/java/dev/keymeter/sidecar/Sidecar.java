@@ -1,0 +1,161 @@
+package dev.keymeter.sidecar;
+
+import dev.keymeter.check.Authorizer;
+import dev.keymeter.check.CheckService;
+import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.ReplicationClient;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sidecar: its persisted replica, the replication client that feeds it from the control plane,
+ * the ext_authz server (with health and reflection), and the last-used reporter.
+ *
+ * <p>Health says NOT_SERVING until the replica has loaded once (in the life of its file: after a
+ * restart the replica on disk serves at once, also while the control plane is down). Until then
+ * Check answers UNAVAILABLE, so Envoy's {@code status_on_error} applies: the sidecar fails closed.
+ */
+public final class Sidecar implements AutoCloseable {
+
+    private final SidecarConfig config;
+    private final ChronicleKeyReplica replica;
+    private final ReplicationClient replication;
+    private final Server server;
+    private final HealthStatusManager health;
+    private final ScheduledExecutorService scheduler;
+    private final LastUsedReporter reporter;
+
+    private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
+            HealthStatusManager health, ScheduledExecutorService scheduler, LastUsedReporter reporter) {
+        this.config = config;
+        this.replica = replica;
+        this.replication = replication;
+        this.server = server;
+        this.health = health;
+        this.scheduler = scheduler;
+        this.reporter = reporter;
+    }
+
+    /**
+     * Opens (or rebuilds) the replica, starts serving Check, and starts following the control plane
+     * on {@code controlPlane} with {@code sidecarKey} (an admin key; a read-only one will do).
+     */
+    public static Sidecar start(SidecarConfig config, ManagedChannel controlPlane, String sidecarKey)
+            throws IOException {
+        ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
+        try {
+            Authorizer authorizer = new Authorizer(replica, config.clock(), config.check());
+            HealthStatusManager health = new HealthStatusManager();
+            health.setStatus("", ServingStatus.NOT_SERVING);
+            health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+            Server server = AuthzServerBuilder.forAddress(config.host(), config.port(),
+                            new CheckService(authorizer, replica::isLoaded))
+                    .addService(health.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .build()
+                    .start();
+            String sidecarId = sidecarId();
+            ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, replica, sidecarId);
+            replication.start();
+            Metadata auth = new Metadata();
+            auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
+            LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
+                    MetadataUtils.newAttachHeadersInterceptor(auth), sidecarId);
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keymeter-sidecar-background");
+                t.setDaemon(true);
+                return t;
+            });
+            Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter);
+            scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
+            long every = config.lastUsedInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(reporter::report, every, every, TimeUnit.MILLISECONDS);
+            return sidecar;
+        } catch (IOException | RuntimeException e) {
+            replica.close();
+            throw e;
+        }
+    }
+
+    private void updateHealth() {
+        ServingStatus status = replica.isLoaded() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", status);
+        health.setStatus(AuthorizationGrpc.SERVICE_NAME, status);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public String host() {
+        return config.host();
+    }
+
+    public ChronicleKeyReplica replica() {
+        return replica;
+    }
+
+    public ReplicationClient replication() {
+        return replication;
+    }
+
+    /** Reports pending last-used times now (the scheduler does it every interval). */
+    public void reportLastUsed() {
+        try {
+            scheduler.submit(reporter::report).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("last-used report did not complete", e);
+        }
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Stops taking checks, lets in-flight ones finish, stops replication, reports, closes the replica. */
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        replication.close();
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            reporter.report();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException lastReportFailed) {
+            // The control plane may already be gone (serve shuts it down after us); nothing is lost but
+            // the last few last-used times.
+        }
+        replica.close();
+    }
+
+    private static String sidecarId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.keymeter.sidecar;
+
+import dev.keymeter.check.CheckSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the sidecar needs to start.
+ *
+ * @param replicaDir where the persisted replica lives
+ * @param host the ext_authz listen host (127.0.0.1 by default: Envoy runs beside it)
+ * @param port the ext_authz port; 0 picks a free one
+ * @param replicaCapacity the most secret digests the replica holds (each key has one, two while a
+ *     rotated secret is in its grace period); fixed when the replica file is created
+ * @param lastUsedInterval how often last-used times go to the control plane
+ */
+public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
+        Duration lastUsedInterval, Duration shutdownGrace, Clock clock) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 9191;
+    public static final long DEFAULT_CAPACITY = 1_000_000;
+
+    public SidecarConfig {
+        Objects.requireNonNull(replicaDir, "replicaDir");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(lastUsedInterval, "lastUsedInterval");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(clock, "clock");
+        if (replicaCapacity < 1 || replicaCapacity > 100_000_000) {
+            throw new IllegalArgumentException("--replica-capacity must be 1–100000000, was " + replicaCapacity);
+        }
+    }
+
+    /** Defaults for everything but the replica directory. */
+    public static SidecarConfig defaults(Path replicaDir) {
+        return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    public SidecarConfig withPort(int newPort) {
+        return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock);
+    }
+
+    public SidecarConfig withCapacity(long capacity) {
+        return new SidecarConfig(replicaDir, host, port, capacity, check, lastUsedInterval, shutdownGrace, clock);
+    }
+
+    public SidecarConfig withClock(Clock newClock) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                newClock);
+    }
+}
