@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
  * <p>A persisted map starts with an 8-byte checksum and a 4-byte little-endian size word, then the
  * self-bootstrapping header (the builder's settings) of that size. The creator writes the size
  * word with its top bit ("not complete") set and clears it when the file is ready. Chronicle
- * checks the checksum itself and fails at once when it does not match, but a size word with the
- * top bit set, or one that claims more bytes than the file has, makes it wait 60 s for a creator
+ * checks the checksum itself and fails at once when it does not match, but a size word of zero, or
+ * with the top bit set, or one that claims more bytes than the file has, makes it wait 60 s for a creator
  * before failing (measured on 2026.1: garbage over the first 64 bytes took 60.2 s to fail). Under
  * the open marker's lock no creator can be alive, so waiting cannot help: this check refuses such
  * a file at once.
@@ -45,6 +45,10 @@ final class ChronicleHeader {
         int sizeWord = readSizeWord(file);
         if ((sizeWord & NOT_COMPLETE) != 0) {
             throw new IOException(file + " has an incomplete header: its creator never finished it");
+        }
+        if ((sizeWord & SIZE_MASK) == 0) {
+            // Chronicle reads a zero size as "the creator has not written the header yet" and waits.
+            throw new IOException(file + " is not a Chronicle Map file: its header is empty");
         }
         long headerEnd = PREFIX_BYTES + (long) (sizeWord & SIZE_MASK);
         if (headerEnd > length) {

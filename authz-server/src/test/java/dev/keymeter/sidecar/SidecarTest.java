@@ -1,0 +1,207 @@
+package dev.keymeter.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.admin.ControlPlaneConfig;
+import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
+import dev.keymeter.proto.admin.v1.CreateKeyRequest;
+import dev.keymeter.proto.admin.v1.CreateKeyResponse;
+import dev.keymeter.proto.admin.v1.CreateProjectRequest;
+import dev.keymeter.proto.admin.v1.GetKeyRequest;
+import dev.keymeter.proto.admin.v1.KeyKind;
+import dev.keymeter.proto.admin.v1.OwnerType;
+import dev.keymeter.server.chronicle.ChronicleFiles;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sidecar as {@code keymeter serve} and {@code keymeter sidecar} assemble it, against a real
+ * control plane: health follows the replica, Check follows the control plane, last-used times reach
+ * the admin API, and a restarted sidecar serves its last known good replica while the control plane
+ * is down.
+ */
+class SidecarTest {
+
+    @TempDir
+    Path dir;
+    ControlPlane controlPlane;
+    Sidecar sidecar;
+    ManagedChannel authz;
+    ManagedChannel adminChannel;
+
+    @BeforeAll
+    static void quietChronicle() {
+        ChronicleFiles.disableAnalytics();
+    }
+
+    @AfterEach
+    void stop() {
+        if (authz != null) {
+            authz.shutdownNow();
+        }
+        if (adminChannel != null) {
+            adminChannel.shutdownNow();
+        }
+        if (sidecar != null) {
+            sidecar.close();
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+    }
+
+    private void startControlPlane() throws IOException {
+        controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
+    }
+
+    private void startSidecar(ManagedChannel channel) throws IOException {
+        sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPort(0), channel, "");
+        authz = ManagedChannelBuilder.forAddress("127.0.0.1", sidecar.port()).usePlaintext().build();
+    }
+
+    private AdminServiceGrpc.AdminServiceBlockingStub admin() {
+        Metadata md = new Metadata();
+        md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + controlPlane.bootstrapKey().orElseThrow().token());
+        if (adminChannel == null) {
+            adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
+        }
+        return AdminServiceGrpc.newBlockingStub(adminChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private CreateKeyResponse createKey() {
+        admin().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
+        return admin().createKey(CreateKeyRequest.newBuilder().setName("svc").setKind(KeyKind.KEY_KIND_PROJECT)
+                .setProjectId("payments").setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
+    }
+
+    private CheckResponse check(String token) {
+        AttributeContext.HttpRequest http = AttributeContext.HttpRequest.newBuilder()
+                .setMethod("POST").setPath("/v1/chat/completions")
+                .putHeaders("authorization", "Bearer " + token).build();
+        return AuthorizationGrpc.newBlockingStub(authz).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
+                        .setRequest(AttributeContext.Request.newBuilder().setHttp(http))).build());
+    }
+
+    /** True when Check allows {@code token}; false for a denial or while the sidecar is not ready. */
+    private boolean allowed(String token) {
+        try {
+            return check(token).getStatus().getCode() == 0;
+        } catch (StatusRuntimeException notReady) {
+            return false;
+        }
+    }
+
+    private ServingStatus health() {
+        return HealthGrpc.newBlockingStub(authz).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    }
+
+    /** Bounded wait for asynchronous replication; fails the test after 10 s. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void serveShape_checkAllowsAfterLoad_andLastUsedReachesTheAdminApi() throws Exception {
+        startControlPlane();
+        CreateKeyResponse key = createKey();
+        startSidecar(controlPlane.inProcessChannel());
+        await("replica loaded", () -> sidecar.replica().isLoaded());
+        await("health SERVING", () -> health() == ServingStatus.SERVING);
+        await("key replicated", () -> allowed(key.getToken()));
+        assertFalse(admin().getKey(GetKeyRequest.newBuilder().setKeyId(key.getKey().getId()).build()).hasLastUsedTime());
+
+        sidecar.reportLastUsed();
+
+        assertTrue(admin().getKey(GetKeyRequest.newBuilder().setKeyId(key.getKey().getId()).build()).hasLastUsedTime());
+    }
+
+    @Test
+    void restartedSidecar_withControlPlaneDown_servesLastKnownGoodAtOnce() throws Exception {
+        startControlPlane();
+        CreateKeyResponse key = createKey();
+        startSidecar(controlPlane.inProcessChannel());
+        await("key replicated", () -> allowed(key.getToken()));
+        sidecar.close();
+        authz.shutdownNow();
+        controlPlane.close();
+        controlPlane = null;
+
+        ManagedChannel nowhere = ManagedChannelBuilder.forAddress("127.0.0.1", 1).usePlaintext().build();
+        try {
+            startSidecar(nowhere);
+            assertEquals(ServingStatus.SERVING, health());
+            assertEquals(0, check(key.getToken()).getStatus().getCode());
+            assertEquals(401, check("kms_" + "x".repeat(36)).getDeniedResponse().getStatus().getCodeValue());
+        } finally {
+            sidecar.close();
+            sidecar = null;
+            nowhere.shutdownNow();
+        }
+    }
+
+    @Test
+    void unreadableReplica_isRebuilt_andDeniesUntilASnapshotArrives() throws Exception {
+        Path replicaDir = dir.resolve("replica");
+        Files.createDirectories(replicaDir);
+        startControlPlane();
+        CreateKeyResponse key = createKey();
+        startSidecar(controlPlane.inProcessChannel());
+        await("key replicated", () -> allowed(key.getToken()));
+        sidecar.close();
+        sidecar = null;
+        try (var files = Files.list(replicaDir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.write(f, new byte[4096]);
+            }
+        }
+        ManagedChannel nowhere = ManagedChannelBuilder.forAddress("127.0.0.1", 1).usePlaintext().build();
+        try {
+            startSidecar(nowhere);
+            assertFalse(sidecar.replica().isLoaded());
+            assertEquals(ServingStatus.NOT_SERVING, health());
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> check(key.getToken()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        } finally {
+            sidecar.close();
+            sidecar = null;
+            nowhere.shutdownNow();
+        }
+        startSidecar(controlPlane.inProcessChannel());
+        await("snapshot loaded", () -> sidecar.replica().isLoaded());
+        await("allowed again", () -> allowed(key.getToken()));
+    }
+}
