@@ -31,7 +31,7 @@ final class ProcessOptions {
     String authzAddr;
 
     @Option(names = "--replica-capacity", paramLabel = "N",
-            defaultValue = "${env:KEYMETER_REPLICA_CAPACITY:-1000000}",
+            defaultValue = "${env:KEYMETER_REPLICA_CAPACITY:-100000}",
             description = "Most secret digests the sidecar's replica holds; fixed when its file is created "
                     + "(env KEYMETER_REPLICA_CAPACITY; default ${DEFAULT-VALUE}).")
     long replicaCapacity;

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param dataDir {@code --data-dir} / {@code KEYMETER_DATA_DIR}, default {@code ./data}
  * @param adminAddress {@code --admin-addr} / {@code KEYMETER_ADMIN_LISTEN}, default {@code 127.0.0.1:9190}
  * @param authzAddress {@code --authz-addr} / {@code KEYMETER_AUTHZ_LISTEN}, default {@code 127.0.0.1:9191}
- * @param replicaCapacity {@code --replica-capacity} / {@code KEYMETER_REPLICA_CAPACITY}, default 1,000,000
+ * @param replicaCapacity {@code --replica-capacity} / {@code KEYMETER_REPLICA_CAPACITY}, default 100,000
  * @param check token headers, their removal, the unknown-route status and the route table
  * @param shutdownGrace {@code --shutdown-grace} / {@code KEYMETER_SHUTDOWN_GRACE}, default {@code 10s}
  */
