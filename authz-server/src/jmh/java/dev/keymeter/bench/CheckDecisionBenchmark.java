@@ -2,7 +2,9 @@ package dev.keymeter.bench;
 
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.KeyReplica;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -67,7 +69,9 @@ public class CheckDecisionBenchmark {
         dir = Files.createTempDirectory("keymeter-bench-");
         replica = ChronicleKeyReplica.open(dir, keys + keys / 2 + 1024);
         KeyPopulation population = KeyPopulation.load(replica, keys);
-        authorizer = new Authorizer(replica, Clock.systemUTC(), CheckSettings.defaults());
+        // As the sidecar serves it: the hot-entry cache in front of the Chronicle replica.
+        KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
+        authorizer = new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults());
         int[] sequence = population.accessSequence(access, SEQUENCE, 42);
         requests = new CheckRequest[SEQUENCE];
         for (int i = 0; i < SEQUENCE; i++) {

@@ -2,7 +2,9 @@ package dev.keymeter.bench;
 
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.server.chronicle.ChronicleFiles;
 import dev.keymeter.sidecar.AuthzServerBuilder;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
@@ -30,7 +32,9 @@ public final class CheckLoadServers {
         int keys = Integer.parseInt(args[1]);
         ChronicleKeyReplica replica = ChronicleKeyReplica.open(dir.resolve("replica"), keys + keys / 2 + 1024);
         KeyPopulation population = KeyPopulation.load(replica, keys);
-        CheckService check = new CheckService(replica, Clock.systemUTC(), CheckSettings.defaults(), () -> true);
+        // As the sidecar serves it: the hot-entry cache in front of the Chronicle replica.
+        KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
+        CheckService check = new CheckService(served, Clock.systemUTC(), CheckSettings.defaults(), () -> true);
         Server keymeter = AuthzServerBuilder.forAddress("127.0.0.1", 0, check).build().start();
         Server noop = AuthzServerBuilder.forAddress("127.0.0.1", 0, new NoOpAuthorizationServer()).build().start();
         CheckRequest request = CheckDecisionBenchmark.request(population.tokens[keys / 2]);

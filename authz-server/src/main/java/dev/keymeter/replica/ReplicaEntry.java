@@ -44,6 +44,26 @@ public final class ReplicaEntry {
     /** The control-plane revision of the last change to this key. */
     public long revision;
 
+    /** Copies every field of {@code from} into this holder. */
+    public void copyFrom(ReplicaEntry from) {
+        keyId = from.keyId;
+        kind = from.kind;
+        ownerType = from.ownerType;
+        ownerUser = from.ownerUser;
+        projectId = from.projectId;
+        status = from.status;
+        legacy = from.legacy;
+        preset = from.preset;
+        levelBits = from.levelBits;
+        costLimitMicroUsd = from.costLimitMicroUsd;
+        tokenLimit = from.tokenLimit;
+        requestsPerMinute = from.requestsPerMinute;
+        resetPeriod = from.resetPeriod;
+        keyExpiresAtMillis = from.keyExpiresAtMillis;
+        secretExpiresAtMillis = from.secretExpiresAtMillis;
+        revision = from.revision;
+    }
+
     /** The level the key has on {@code resource}, from its preset or its restricted levels. */
     public AccessLevel levelOf(Resource resource) {
         return switch (preset) {

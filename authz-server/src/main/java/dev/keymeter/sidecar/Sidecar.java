@@ -2,7 +2,9 @@ package dev.keymeter.sidecar;
 
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
+import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicationClient;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;
@@ -54,7 +56,8 @@ public final class Sidecar implements AutoCloseable {
             throws IOException {
         ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
         try {
-            Authorizer authorizer = new Authorizer(replica, config.clock(), config.check());
+            KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
+            Authorizer authorizer = new Authorizer(served, config.clock(), config.check());
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -65,7 +68,8 @@ public final class Sidecar implements AutoCloseable {
                     .build()
                     .start();
             String sidecarId = sidecarId();
-            ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, replica, sidecarId);
+            // Every write goes through the cache, which is how it learns to drop stale entries.
+            ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, served, sidecarId);
             replication.start();
             Metadata auth = new Metadata();
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
