@@ -52,9 +52,9 @@ final class EnvoyCheck implements AutoCloseable {
         return r.getStatus().getCode() == 0 ? 200 : r.getDeniedResponse().getStatus().getCodeValue();
     }
 
-    /** Polls (bounded, 10 s) until Check answers {@code expected}: replication is asynchronous. */
+    /** Polls (bounded, 30 s: a reconnect may wait out its backoff) until Check answers {@code expected}. */
     int awaitStatus(String token, String method, String path, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status;
         do {
             status = check(token, method, path);

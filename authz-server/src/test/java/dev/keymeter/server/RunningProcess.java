@@ -1,0 +1,74 @@
+package dev.keymeter.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A long-running {@code java -jar keymeter.jar ...} child whose stdout is read line by line. */
+final class RunningProcess implements AutoCloseable {
+
+    final Process process;
+    final List<String> lines = new ArrayList<>();
+    private final BufferedReader out;
+
+    RunningProcess(Path workDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ChildJvm.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("KEYMETER_DATA_DIR");
+        process = pb.start();
+        process.getOutputStream().close();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads stdout until a line contains {@code marker}; returns everything read so far. */
+    String readUntil(String marker) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            lines.add(line);
+            if (line.contains(marker)) {
+                return String.join("\n", lines);
+            }
+        }
+        throw new AssertionError("the process ended before printing '" + marker + "':\n" + String.join("\n", lines));
+    }
+
+    /** The port printed on the banner line that matches {@code line} (one capture group). */
+    int port(Pattern line) {
+        for (String l : lines) {
+            Matcher m = line.matcher(l);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("no line matching " + line + " in:\n" + String.join("\n", lines));
+    }
+
+    /** SIGTERM, then the rest of stdout and the exit code. */
+    int terminate() throws Exception {
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of stdout
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "did not stop within 30 s of SIGTERM");
+        String line;
+        while ((line = out.readLine()) != null) {
+            lines.add(line);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.keymeter.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real deployment's shape through the real jar: {@code keymeter control-plane} and {@code keymeter
+ * sidecar} as separate processes. The sidecar keeps answering from its replica while the control
+ * plane is down, and catches up with a revocation made after the control plane restarts.
+ */
+class SidecarIT {
+
+    private static final Pattern TOKEN = Pattern.compile("km[aus]_[0-9A-Za-z]{36}");
+    private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{20}");
+    private static final Pattern ADMIN_LINE = Pattern.compile("admin API\\s+: 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern AUTHZ_LINE = Pattern.compile("ext_authz\\s+: 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path work;
+
+    private static String find(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        assertTrue(m.find(), () -> "no " + p + " in:\n" + text);
+        return m.group();
+    }
+
+    private String cli(int port, String adminKey, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--addr=127.0.0.1:" + port);
+        all.add("--admin-key=" + adminKey);
+        ChildJvm.Result r = ChildJvm.runJar(work, List.of(), all.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r::describe);
+        return r.stdout();
+    }
+
+    private RunningProcess controlPlane(String addr) throws Exception {
+        RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp", "--admin-addr", addr);
+        cp.readUntil("Press Ctrl-C");
+        return cp;
+    }
+
+    @Test
+    void sidecar_servesWhileControlPlaneIsDown_andCatchesUpAfterItRestarts() throws Exception {
+        RunningProcess cp = controlPlane("127.0.0.1:0");
+        try {
+            String adminKey = find(TOKEN, String.join("\n", cp.lines));
+            int adminPort = cp.port(ADMIN_LINE);
+            cli(adminPort, adminKey, "projects", "create", "payments");
+            String created = cli(adminPort, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
+            String token = find(TOKEN, created);
+            String keyId = find(KEY_ID, created);
+
+            try (RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar",
+                    "--authz-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + adminPort,
+                    "--control-plane-key", adminKey)) {
+                sidecar.readUntil("Press Ctrl-C");
+                try (EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE))) {
+                    envoy.awaitServing();
+                    assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));
+
+                    assertEquals(143, cp.terminate());
+                    assertEquals(200, envoy.check(token, "POST", "/v1/chat/completions"),
+                            "last known good while the control plane is down");
+
+                    cp = controlPlane("127.0.0.1:" + adminPort);
+                    cli(adminPort, adminKey, "keys", "revoke", keyId, "--yes");
+                    assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401),
+                            "the sidecar reconnected and applied the revocation");
+                }
+                assertEquals(143, sidecar.terminate());
+                assertTrue(sidecar.lines.contains("keymeter: stopped"), String.join("\n", sidecar.lines));
+            }
+        } finally {
+            cp.close();
+        }
+    }
+}
