@@ -1,15 +1,8 @@
 package dev.keymeter.admin;
 
-import com.google.protobuf.Timestamp;
 import dev.keymeter.audit.AuditEntry;
-import dev.keymeter.keys.AccessLevel;
 import dev.keymeter.keys.ApiKey;
-import dev.keymeter.keys.KeyKind;
-import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.Limits;
-import dev.keymeter.keys.OwnerType;
-import dev.keymeter.keys.PermissionPreset;
-import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Project;
 import dev.keymeter.lifecycle.KeyQueries;
 import dev.keymeter.proto.admin.v1.AuditRecord;
@@ -17,8 +10,16 @@ import dev.keymeter.proto.admin.v1.Key;
 import dev.keymeter.proto.admin.v1.KeyUsage;
 import dev.keymeter.proto.admin.v1.Member;
 import dev.keymeter.proto.admin.v1.UsageLine;
-import dev.keymeter.quota.ResetPeriod;
 import java.time.Instant;
+
+import static dev.keymeter.wire.WireValues.kind;
+import static dev.keymeter.wire.WireValues.limits;
+import static dev.keymeter.wire.WireValues.nullToEmpty;
+import static dev.keymeter.wire.WireValues.owner;
+import static dev.keymeter.wire.WireValues.permissions;
+import static dev.keymeter.wire.WireValues.resetPeriod;
+import static dev.keymeter.wire.WireValues.status;
+import static dev.keymeter.wire.WireValues.timestamp;
 
 /** Domain values → admin API messages. Never emits a secret: only display tokens. */
 final class ProtoMapper {
@@ -107,76 +108,4 @@ final class ProtoMapper {
         return b.build();
     }
 
-    static dev.keymeter.proto.admin.v1.Permissions permissions(Permissions p) {
-        dev.keymeter.proto.admin.v1.Permissions.Builder b = dev.keymeter.proto.admin.v1.Permissions.newBuilder()
-                .setPreset(preset(p.preset()));
-        p.levels().forEach((r, l) -> b.putResources(r.wireName(), level(l)));
-        return b.build();
-    }
-
-    static dev.keymeter.proto.admin.v1.Limits limits(Limits l) {
-        dev.keymeter.proto.admin.v1.Limits.Builder b = dev.keymeter.proto.admin.v1.Limits.newBuilder()
-                .setResetPeriod(resetPeriod(l.resetPeriod()));
-        if (l.costLimitMicroUsd() != null) {
-            b.setCostLimitMicroUsd(l.costLimitMicroUsd());
-        }
-        if (l.tokenLimit() != null) {
-            b.setTokenLimit(l.tokenLimit());
-        }
-        if (l.requestsPerMinute() != null) {
-            b.setRequestsPerMinute(l.requestsPerMinute());
-        }
-        return b.build();
-    }
-
-    static dev.keymeter.proto.admin.v1.KeyKind kind(KeyKind k) {
-        return k == KeyKind.ADMIN ? dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_ADMIN
-                : dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_PROJECT;
-    }
-
-    static dev.keymeter.proto.admin.v1.OwnerType owner(OwnerType o) {
-        return o == OwnerType.USER ? dev.keymeter.proto.admin.v1.OwnerType.OWNER_TYPE_USER
-                : dev.keymeter.proto.admin.v1.OwnerType.OWNER_TYPE_SERVICE_ACCOUNT;
-    }
-
-    static dev.keymeter.proto.admin.v1.KeyStatus status(KeyStatus s) {
-        return switch (s) {
-            case ACTIVE -> dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_ACTIVE;
-            case DISABLED -> dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_DISABLED;
-            case REVOKED -> dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_REVOKED;
-        };
-    }
-
-    static dev.keymeter.proto.admin.v1.PermissionPreset preset(PermissionPreset p) {
-        return switch (p) {
-            case ALL -> dev.keymeter.proto.admin.v1.PermissionPreset.PERMISSION_PRESET_ALL;
-            case READ_ONLY -> dev.keymeter.proto.admin.v1.PermissionPreset.PERMISSION_PRESET_READ_ONLY;
-            case RESTRICTED -> dev.keymeter.proto.admin.v1.PermissionPreset.PERMISSION_PRESET_RESTRICTED;
-        };
-    }
-
-    static dev.keymeter.proto.admin.v1.AccessLevel level(AccessLevel l) {
-        return switch (l) {
-            case NONE -> dev.keymeter.proto.admin.v1.AccessLevel.ACCESS_LEVEL_NONE;
-            case READ -> dev.keymeter.proto.admin.v1.AccessLevel.ACCESS_LEVEL_READ;
-            case WRITE -> dev.keymeter.proto.admin.v1.AccessLevel.ACCESS_LEVEL_WRITE;
-        };
-    }
-
-    static dev.keymeter.proto.admin.v1.ResetPeriod resetPeriod(ResetPeriod p) {
-        return switch (p) {
-            case NEVER -> dev.keymeter.proto.admin.v1.ResetPeriod.RESET_PERIOD_NEVER;
-            case DAILY -> dev.keymeter.proto.admin.v1.ResetPeriod.RESET_PERIOD_DAILY;
-            case WEEKLY -> dev.keymeter.proto.admin.v1.ResetPeriod.RESET_PERIOD_WEEKLY;
-            case MONTHLY -> dev.keymeter.proto.admin.v1.ResetPeriod.RESET_PERIOD_MONTHLY;
-        };
-    }
-
-    static Timestamp timestamp(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
-    }
-
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
-    }
 }

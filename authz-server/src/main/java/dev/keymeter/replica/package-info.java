@@ -15,5 +15,10 @@
  * before anything is written). Its class comment holds the thread-safety and crash-safety
  * reasoning. The one server package it uses is {@code dev.keymeter.server.chronicle}, the storage
  * plumbing through which the process opens every map file; never the commands or {@code Main}.
+ *
+ * <p>{@link dev.keymeter.replica.CachingKeyReplica} keeps a bounded on-heap copy of hot entries in
+ * front of it (invalidated by a generation counter on every write). {@link
+ * dev.keymeter.replica.ReplicationClient} follows the control plane's Watch stream, with backoff,
+ * and applies every event on its one thread ({@code WatchEventApplier}).
  */
 package dev.keymeter.replica;
