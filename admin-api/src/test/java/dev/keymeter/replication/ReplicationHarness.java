@@ -1,5 +1,6 @@
 package dev.keymeter.replication;
 
+import dev.keymeter.admin.MutableClock;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
@@ -32,7 +33,7 @@ final class ReplicationHarness implements AutoCloseable {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    final TestClock clock = new TestClock(Instant.parse("2026-11-22T10:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     final ControlPlane controlPlane;
     final String adminToken;
     private final ManagedChannel channel;
