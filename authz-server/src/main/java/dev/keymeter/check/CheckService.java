@@ -53,8 +53,10 @@ public final class CheckService extends AuthorizationGrpc.AuthorizationImplBase 
             return;
         }
         CheckResponse response;
+        long started = System.nanoTime();
         try {
             response = authorizer.check(request);
+            authorizer.listener().decided(System.nanoTime() - started);
         } catch (RuntimeException e) {
             authorizer.listener().failed(e);
             responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());

@@ -32,6 +32,10 @@ public interface DecisionListener {
     default void notReady() {
     }
 
+    /** How long the decision took, measured around it by {@link CheckService} (after any of the above). */
+    default void decided(long elapsedNanos) {
+    }
+
     /** No decision: deciding failed (e.g. the replica could not be read), and Check answered gRPC INTERNAL. */
     default void failed(RuntimeException cause) {
     }

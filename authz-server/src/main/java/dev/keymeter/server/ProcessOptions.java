@@ -30,6 +30,12 @@ final class ProcessOptions {
             description = "ext_authz gRPC listen address (env KEYMETER_AUTHZ_LISTEN; default ${DEFAULT-VALUE}).")
     String authzAddr;
 
+    @Option(names = "--metrics-addr", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KEYMETER_METRICS_LISTEN:-127.0.0.1:9464}",
+            description = "Where /metrics, /healthz and /readyz listen (env KEYMETER_METRICS_LISTEN; "
+                    + "default ${DEFAULT-VALUE}).")
+    String metricsAddr;
+
     @Option(names = "--replica-capacity", paramLabel = "N",
             defaultValue = "${env:KEYMETER_REPLICA_CAPACITY:-100000}",
             description = "Most secret digests the sidecar's replica holds; fixed when its file is created "
@@ -82,7 +88,7 @@ final class ProcessOptions {
         }
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
-                parseDuration("--shutdown-grace", shutdownGrace));
+                parseDuration("--shutdown-grace", shutdownGrace), HostPort.parse("--metrics-addr", metricsAddr));
     }
 
     static Duration parseDuration(String setting, String value) {

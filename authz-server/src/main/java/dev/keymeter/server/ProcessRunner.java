@@ -106,6 +106,8 @@ final class ProcessRunner {
         started.add(sidecar);
         out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
                 + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded)");
+        out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), sidecar.metricsPort())
+                + " (/metrics, /healthz, /readyz)");
         out.println("  replica        : " + settings.sidecar().replicaDir() + " (capacity "
                 + settings.replicaCapacity() + " secrets, " + (sidecar.replica().isLoaded()
                         ? "loaded at revision " + sidecar.replica().appliedRevision() : "loading") + ")");

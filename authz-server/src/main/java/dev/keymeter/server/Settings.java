@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param replicaCapacity {@code --replica-capacity} / {@code KEYMETER_REPLICA_CAPACITY}, default 100,000
  * @param check token headers, their removal, the unknown-route status and the route table
  * @param shutdownGrace {@code --shutdown-grace} / {@code KEYMETER_SHUTDOWN_GRACE}, default {@code 10s}
+ * @param metricsAddress {@code --metrics-addr} / {@code KEYMETER_METRICS_LISTEN}, default {@code 127.0.0.1:9464}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
-        CheckSettings check, Duration shutdownGrace) {
+        CheckSettings check, Duration shutdownGrace, HostPort metricsAddress) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -29,6 +30,7 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         Objects.requireNonNull(authzAddress, "authzAddress");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(metricsAddress, "metricsAddress");
         if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--shutdown-grace must be between 0s and 10m, was " + shutdownGrace);
         }
@@ -44,6 +46,7 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
-                check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC());
+                check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
+                metricsAddress.port());
     }
 }

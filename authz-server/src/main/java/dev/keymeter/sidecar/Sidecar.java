@@ -2,6 +2,13 @@ package dev.keymeter.sidecar;
 
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
+import dev.keymeter.check.LastUsedTracker;
+import dev.keymeter.metrics.CheckMetrics;
+import dev.keymeter.metrics.JvmMetrics;
+import dev.keymeter.metrics.MetricsServer;
+import dev.keymeter.metrics.ReplicationMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.KeyReplica;
@@ -21,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The sidecar: its persisted replica, the replication client that feeds it from the control plane,
- * the ext_authz server (with health and reflection), and the last-used reporter.
+ * the ext_authz server (with health and reflection), the last-used reporter, and the Prometheus
+ * endpoint ({@code /metrics}, {@code /healthz}, {@code /readyz}).
  *
  * <p>Health says NOT_SERVING until the replica has loaded once (in the life of its file: after a
  * restart the replica on disk serves at once, also while the control plane is down). Until then
@@ -36,9 +44,20 @@ public final class Sidecar implements AutoCloseable {
     private final HealthStatusManager health;
     private final ScheduledExecutorService scheduler;
     private final LastUsedReporter reporter;
+    private final Telemetry telemetry;
+
+    /** The metrics endpoint and the meters that read live objects: closed before those objects are. */
+    private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm) {
+        void close() {
+            server.close();
+            replication.close();
+            jvm.close();
+        }
+    }
 
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
-            HealthStatusManager health, ScheduledExecutorService scheduler, LastUsedReporter reporter) {
+            HealthStatusManager health, ScheduledExecutorService scheduler, LastUsedReporter reporter,
+            Telemetry telemetry) {
         this.config = config;
         this.replica = replica;
         this.replication = replication;
@@ -46,6 +65,7 @@ public final class Sidecar implements AutoCloseable {
         this.health = health;
         this.scheduler = scheduler;
         this.reporter = reporter;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -57,7 +77,12 @@ public final class Sidecar implements AutoCloseable {
         ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
         try {
             KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
-            Authorizer authorizer = new Authorizer(served, config.clock(), config.check());
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            JvmMetrics jvm = new JvmMetrics();
+            jvm.bindTo(registry);
+            CheckMetrics checkMetrics = new CheckMetrics(registry);
+            Authorizer authorizer = new Authorizer(served, config.clock(), config.check(), checkMetrics,
+                    new LastUsedTracker());
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -71,6 +96,9 @@ public final class Sidecar implements AutoCloseable {
             // Every write goes through the cache, which is how it learns to drop stale entries.
             ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, served, sidecarId);
             replication.start();
+            ReplicationMetrics replicationMetrics = new ReplicationMetrics(registry, replication, served);
+            MetricsServer metrics = new MetricsServer(config.metricsHost(), config.metricsPort(), registry,
+                    replica::isLoaded);
             Metadata auth = new Metadata();
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
             LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
@@ -80,7 +108,8 @@ public final class Sidecar implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter);
+            Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter,
+                    new Telemetry(metrics, replicationMetrics, jvm));
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
             long every = config.lastUsedInterval().toMillis();
             scheduler.scheduleWithFixedDelay(reporter::report, every, every, TimeUnit.MILLISECONDS);
@@ -113,6 +142,11 @@ public final class Sidecar implements AutoCloseable {
         return replication;
     }
 
+    /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} listen. */
+    public int metricsPort() {
+        return telemetry.server().port();
+    }
+
     /** Reports pending last-used times now (the scheduler does it every interval). */
     public void reportLastUsed() {
         try {
@@ -140,6 +174,7 @@ public final class Sidecar implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         replication.close();
+        telemetry.close();
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.keymeter.sidecar;
 
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.metrics.MetricsServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.util.Objects;
  * @param replicaCapacity the most secret digests the replica holds (each key has one, two while a
  *     rotated secret is in its grace period); fixed when the replica file is created
  * @param lastUsedInterval how often last-used times go to the control plane
+ * @param metricsHost where {@code /metrics}, {@code /healthz} and {@code /readyz} listen
+ * @param metricsPort their port; 0 picks a free one
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
-        Duration lastUsedInterval, Duration shutdownGrace, Clock clock) {
+        Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
@@ -39,20 +42,23 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     /** Defaults for everything but the replica directory. */
     public static SidecarConfig defaults(Path replicaDir) {
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC());
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
+                MetricsServer.DEFAULT_PORT);
     }
 
-    public SidecarConfig withPort(int newPort) {
+    /** The ext_authz and metrics ports (0 for free ones, as tests want). */
+    public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock);
+                clock, metricsHost, newMetricsPort);
     }
 
     public SidecarConfig withCapacity(long capacity) {
-        return new SidecarConfig(replicaDir, host, port, capacity, check, lastUsedInterval, shutdownGrace, clock);
+        return new SidecarConfig(replicaDir, host, port, capacity, check, lastUsedInterval, shutdownGrace, clock,
+                metricsHost, metricsPort);
     }
 
     public SidecarConfig withClock(Clock newClock) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                newClock);
+                newClock, metricsHost, metricsPort);
     }
 }

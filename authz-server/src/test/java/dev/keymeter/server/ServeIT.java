@@ -24,13 +24,15 @@ class ServeIT {
     private static final Pattern TOKEN = Pattern.compile("km[aus]_[0-9A-Za-z]{36}");
     private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{20}");
     private static final Pattern ADMIN_LINE = Pattern.compile("admin API\\s+: 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern METRICS_LINE = Pattern.compile("metrics\\s+: 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern AUTHZ_LINE = Pattern.compile("ext_authz\\s+: 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path work;
 
     private RunningProcess serve() throws IOException {
-        return new RunningProcess(work, "serve", "--admin-addr", "127.0.0.1:0", "--authz-addr", "127.0.0.1:0");
+        return new RunningProcess(work, "serve", "--admin-addr", "127.0.0.1:0", "--authz-addr", "127.0.0.1:0",
+                "--metrics-addr", "127.0.0.1:0");
     }
 
     private ChildJvm.Result cli(int port, String adminKey, String... args) throws Exception {
@@ -40,6 +42,14 @@ class ServeIT {
         ChildJvm.Result r = ChildJvm.runJar(work, List.of(), all.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r::describe);
         return r;
+    }
+
+    private static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     private static String find(Pattern p, String text) {
@@ -73,6 +83,11 @@ class ServeIT {
                 cli(port, adminKey, "keys", "revoke", keyId, "--yes");
                 assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401));
             }
+            String scrape = scrape(first.port(METRICS_LINE));
+            assertTrue(scrape.lines().anyMatch(l -> l.startsWith("keymeter_checks_total{decision=\"allowed\"")
+                    && !l.endsWith(" 0.0")), scrape);
+            assertTrue(scrape.contains("keymeter_key_requests_total{key_id=\"" + keyId + "\"}"), scrape);
+            assertFalse(scrape.contains(token), "no secret in metrics");
             String table = cli(port, adminKey, "keys", "list", "--project", "payments").stdout();
             assertTrue(table.lines().anyMatch(l -> l.startsWith(keyId) && l.contains("Restricted")), table);
             assertTrue(cli(port, adminKey, "keys", "get", keyId).stdout().contains("Revoked"));

@@ -59,7 +59,7 @@ class SidecarIT {
             String keyId = find(KEY_ID, created);
 
             try (RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar",
-                    "--authz-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + adminPort,
+                    "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + adminPort,
                     "--control-plane-key", adminKey)) {
                 sidecar.readUntil("Press Ctrl-C");
                 try (EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE))) {

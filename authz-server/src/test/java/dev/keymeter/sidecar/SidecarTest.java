@@ -79,7 +79,7 @@ class SidecarTest {
     }
 
     private void startSidecar(ManagedChannel channel) throws IOException {
-        sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPort(0), channel, "");
+        sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0), channel, "");
         authz = ManagedChannelBuilder.forAddress("127.0.0.1", sidecar.port()).usePlaintext().build();
     }
 

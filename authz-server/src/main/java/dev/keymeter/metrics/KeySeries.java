@@ -1,0 +1,109 @@
+package dev.keymeter.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code keymeter_key_requests_total{key_id}}: allowed requests per key, with a hard cap on the
+ * number of series.
+ *
+ * <p>Key ids must come from the replica (records the control plane wrote), never from the request:
+ * {@link CheckMetrics#allowed} is only called with the id of a key that was found and authenticated.
+ * Even so their number is bounded here: the first {@code max} distinct keys get a series of their
+ * own, created lazily at their first allowed request; every later key is counted in one shared
+ * series, {@code key_id="_other"} (registered at construction). Series are never removed, so a key
+ * that got a slot keeps it for the life of the process. A real key whose id is literally
+ * {@code _other} would share that series; control-plane ids match {@code key_[0-9A-Za-z]+}, so none does.
+ *
+ * <p>Concurrency. Two counters and a {@link ConcurrentHashMap}:
+ * <ul>
+ *   <li>{@code reserved}: slots taken. A key's counter is created inside {@code computeIfAbsent},
+ *       which runs at most once per absent key, and only after a CAS took a slot; the CAS never takes
+ *       {@code reserved} past {@code max}, so the cap is exact however many threads race on new keys.
+ *       A failed CAS only means another key took a slot first: re-read and retry.
+ *   <li>{@code settled}: slots whose counter is in the map and visible. The creating thread adds 1
+ *       after {@code computeIfAbsent} returned, so {@code settled == max} means every per-key counter
+ *       there will ever be is published. Only then does a missing key take the short cut to
+ *       {@code _other} (after one more {@code get}: the key may have been published since the first).
+ *       Before that, it goes through {@code computeIfAbsent}, which waits for a creation in progress
+ *       of the same key. So a key that has a series never loses an increment to {@code _other}.
+ * </ul>
+ * Costs: a known key, one {@code get} and one increment; once the cap is reached and settled, an
+ * unknown key, two {@code get}s and a volatile read, no allocation. Tested by {@code KeySeriesTest}.
+ */
+final class KeySeries {
+
+    /** Default cap on per-key series. */
+    static final int DEFAULT_MAX_KEYS = 10_000;
+    static final String NAME = "keymeter.key.requests";
+    static final String KEY_ID = "key_id";
+    static final String OTHER = "_other";
+
+    private final MeterRegistry registry;
+    private final int max;
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final AtomicInteger settled = new AtomicInteger();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Counter other;
+
+    KeySeries(MeterRegistry registry, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxKeySeries must be >= 0, was " + max);
+        }
+        this.registry = registry;
+        this.max = max;
+        this.other = counter(OTHER);
+    }
+
+    void increment(String keyId) {
+        Counter counter = keyId == null ? other : counters.get(keyId);
+        if (counter == null) {
+            counter = slow(keyId);
+        }
+        counter.increment();
+    }
+
+    int size() {
+        return counters.size();
+    }
+
+    int max() {
+        return max;
+    }
+
+    private Counter slow(String keyId) {
+        if (settled.get() >= max) {
+            Counter published = counters.get(keyId);
+            return published == null ? other : published;
+        }
+        boolean[] created = new boolean[1];
+        Counter counter = counters.computeIfAbsent(keyId, id -> {
+            Counter made = counterIfRoom(id);
+            created[0] = made != null;
+            return made;
+        });
+        if (created[0]) {
+            settled.incrementAndGet();
+        }
+        return counter == null ? other : counter;
+    }
+
+    /** Called at most once per absent key (inside computeIfAbsent); null when the cap is reached. */
+    private Counter counterIfRoom(String keyId) {
+        for (int taken = reserved.get(); taken < max; taken = reserved.get()) {
+            if (reserved.compareAndSet(taken, taken + 1)) {
+                return counter(keyId);
+            }
+        }
+        return null;
+    }
+
+    private Counter counter(String keyId) {
+        return Counter.builder(NAME)
+                .description("Allowed requests per key (keys past the series cap count under _other)")
+                .tag(KEY_ID, keyId)
+                .register(registry);
+    }
+}

@@ -1,0 +1,29 @@
+/**
+ * Metrics: the Prometheus endpoint and the meters behind it (design §1, issue 5).
+ *
+ * <p>Owns: {@link dev.keymeter.metrics.MetricsServer} ({@code /metrics}, {@code /healthz},
+ * {@code /readyz} on the JDK's HTTP server), {@link dev.keymeter.metrics.CheckMetrics} (the
+ * {@link dev.keymeter.check.DecisionListener} that counts every Check outcome, the latency histogram
+ * and allowed requests per key), {@link dev.keymeter.metrics.ReplicationMetrics} (replica fill and
+ * replication state, read at scrape time) and {@link dev.keymeter.metrics.JvmMetrics}. Per-key usage,
+ * token and cost meters come with the quotas.
+ *
+ * <p>Label values come only from bounded sets (design §6: never a label from raw client input):
+ * enums ({@link dev.keymeter.check.DenialReason} labels, the four decisions) and key ids of keys found
+ * in the replica, under a cap ({@code KeySeries}: 10,000 by default, the rest fold into
+ * {@code key_id="_other"}). Tokens, paths, headers and anything else the client sends never become a
+ * label; {@code MetricsServerTest} drives 100,000 distinct invalid tokens through the real decision
+ * and finds no new series.
+ *
+ * <p>Meters are resolved once at construction; the hot path ({@link
+ * dev.keymeter.check.DecisionListener} calls) reads a field or an {@link java.util.EnumMap} slot and
+ * increments, with no lookup by name, no lock and no allocation (the first allowed request of a key
+ * registers its series once).
+ *
+ * <p>Must not import {@code server} or {@code sidecar} (they wire this package in), nor anything of
+ * {@code check} beyond the listener contract.
+ *
+ * <p>Thread-safety: every class here is safe for any number of threads; the listener runs on the
+ * gRPC threads that decide, scrapes on the metrics server's own small pool.
+ */
+package dev.keymeter.metrics;
