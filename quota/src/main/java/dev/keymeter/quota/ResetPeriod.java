@@ -47,6 +47,48 @@ public enum ResetPeriod {
                 end.atStartOfDay().toInstant(ZoneOffset.UTC)));
     }
 
+    private static final long DAY_MILLIS = 86_400_000L;
+    /** 1970-01-01 was a Thursday: Monday-aligned weeks are counted from Monday 1969-12-29. */
+    private static final long EPOCH_DAY_OF_MONDAY_BEFORE_EPOCH = -3;
+
+    /**
+     * The number of the period that contains {@code epochMillis} (not before 1970): UTC days,
+     * Monday-aligned weeks or months since 1970-01; always 0 for {@link #NEVER}. Numbers grow by
+     * one per boundary, so counters can store them compactly. Allocation-free except for MONTHLY.
+     */
+    public long indexAt(long epochMillis) {
+        if (epochMillis < 0) {
+            throw new IllegalArgumentException("epochMillis must not be before 1970: " + epochMillis);
+        }
+        long day = epochMillis / DAY_MILLIS;
+        return switch (this) {
+            case NEVER -> 0;
+            case DAILY -> day;
+            case WEEKLY -> (day - EPOCH_DAY_OF_MONDAY_BEFORE_EPOCH) / 7;
+            case MONTHLY -> {
+                LocalDate date = LocalDate.ofEpochDay(day);
+                yield (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+            }
+        };
+    }
+
+    /**
+     * The first millisecond of period number {@code index} (see {@link #indexAt}); for
+     * {@link #NEVER}, 0 for index 0 and {@link Long#MAX_VALUE} for any later index (its one
+     * period never ends).
+     */
+    public long startMillis(long index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must not be negative: " + index);
+        }
+        return switch (this) {
+            case NEVER -> index == 0 ? 0 : Long.MAX_VALUE;
+            case DAILY -> index * DAY_MILLIS;
+            case WEEKLY -> (index * 7 + EPOCH_DAY_OF_MONDAY_BEFORE_EPOCH) * DAY_MILLIS;
+            case MONTHLY -> LocalDate.of(1970, 1, 1).plusMonths(index).toEpochDay() * DAY_MILLIS;
+        };
+    }
+
     /** A half-open interval {@code [start, end)}. */
     public record Period(Instant start, Instant end) {
         public Period {

@@ -1,8 +1,33 @@
 /**
- * Budgets: reset periods aligned to UTC calendar boundaries, and (later) the per-key counters.
+ * Budgets: the per-key counters behind the 429 answers, and the reset periods they follow.
  *
- * <p>Plain Java. Must not import gRPC, Micrometer or Envoy classes. Every type here is immutable and
- * thread-safe unless its Javadoc says otherwise. Time is always passed in, never read from the system
- * clock, so tests control it.
+ * <ul>
+ *   <li>{@link dev.keymeter.quota.RollingWindow} — requests per rolling 60 s window (61 one-second
+ *       slots plus a head word); {@code tryAcquire} returns a {@link dev.keymeter.quota.RateProbe}.
+ *       Never admits more than the limit in any 60 s interval; refuses only when the last 60 s,
+ *       widened to whole seconds (at most 1 s), hold the limit.</li>
+ *   <li>{@link dev.keymeter.quota.PeriodBudget} — tokens or cost (integer micro-USD) per
+ *       {@link dev.keymeter.quota.ResetPeriod}, with reservations; {@code tryReserve} returns a
+ *       {@link dev.keymeter.quota.BudgetProbe}, {@code snapshot} a
+ *       {@link dev.keymeter.quota.BudgetUsage}. The period lives in the counter word, so a boundary
+ *       resets exactly once, atomically with the first update of the new period.</li>
+ *   <li>{@link dev.keymeter.quota.ResetPeriod} — UTC calendar periods (never, daily, weekly from
+ *       Monday, monthly) and their compact numbering.</li>
+ *   <li>{@link dev.keymeter.quota.CounterCells} — the storage both counters run on: fixed 64-bit
+ *       cells with volatile get/set, CAS and get-and-add; {@link dev.keymeter.quota.HeapCounterCells}
+ *       on the heap today, a Chronicle off-heap implementation later (same atomicity and ordering
+ *       required; entries never removed, checksums off — design §5).</li>
+ * </ul>
+ *
+ * <p><b>Thread-safety.</b> Records and {@code ResetPeriod} are immutable. {@code RollingWindow} and
+ * {@code PeriodBudget} are lock-free and linearizable: every decision is one CAS on one 64-bit word
+ * (a failed CAS retries from a fresh read); their class comments give the packing, the orderings
+ * relied on and the safety argument, and name the Lincheck and many-thread tests that check them.
+ * They hold no state of their own besides the cells, so any number of instances may be created
+ * over the same cells. Nothing here blocks, throws on a denial, or reads a clock.
+ *
+ * <p><b>Dependencies.</b> Plain Java. Must not import gRPC, Micrometer or Envoy classes. Time is
+ * always passed in as epoch milliseconds, never read from the system clock, so tests control it;
+ * amounts are integers (requests, tokens, micro-USD).
  */
 package dev.keymeter.quota;

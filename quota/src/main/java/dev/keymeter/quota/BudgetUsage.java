@@ -1,0 +1,12 @@
+package dev.keymeter.quota;
+
+/**
+ * What {@link PeriodBudget#snapshot} shows: usage of the current period, for display. Immutable.
+ *
+ * @param used              settled usage in the period
+ * @param reserved          outstanding reservations in the period
+ * @param periodStartMillis first millisecond of the period
+ * @param periodEndMillis   first millisecond of the next period ({@link Long#MAX_VALUE} for NEVER)
+ */
+public record BudgetUsage(long used, long reserved, long periodStartMillis, long periodEndMillis) {
+}
