@@ -80,6 +80,10 @@ public final class KeyCreation {
      * bootstrap happens once in the life of a store.
      */
     public Optional<IssuedKey> bootstrapIfEmpty() {
+        // Checked first in a read, so that the restarts of a bootstrapped store write no audit record.
+        if (audited.store().read(r -> r.anyAdminKey())) {
+            return Optional.empty();
+        }
         return audited.mutate(BOOTSTRAP_ACTOR, "Bootstrap", "organization", m -> {
             if (m.tx().anyAdminKey()) {
                 return Optional.empty();

@@ -131,6 +131,8 @@ class AuditAndSecretsTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         h.restart();
         assertTrue(h.controlPlane.bootstrapKey().isEmpty(), "a second start issues no bootstrap key");
+        assertEquals(1, audit().stream().filter(r -> r.getAction().equals("Bootstrap")).count(),
+                "a restart writes no second Bootstrap record");
         assertEquals(1, h.admin().listKeys(ListKeysRequest.newBuilder().setKind(KeyKind.KEY_KIND_ADMIN).build())
                 .getKeysCount());
     }
