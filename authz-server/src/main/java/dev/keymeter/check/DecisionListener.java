@@ -15,6 +15,47 @@ public interface DecisionListener {
     DecisionListener NONE = new DecisionListener() {
     };
 
+    /** A listener that tells each of {@code listeners}, in order (e.g. metrics, then the denial log). */
+    static DecisionListener of(DecisionListener... listeners) {
+        DecisionListener[] all = listeners.clone();
+        return new DecisionListener() {
+            @Override
+            public void allowed(String keyId, ResourceAccess route) {
+                for (DecisionListener l : all) {
+                    l.allowed(keyId, route);
+                }
+            }
+
+            @Override
+            public void denied(DenialReason reason, String keyId) {
+                for (DecisionListener l : all) {
+                    l.denied(reason, keyId);
+                }
+            }
+
+            @Override
+            public void notReady() {
+                for (DecisionListener l : all) {
+                    l.notReady();
+                }
+            }
+
+            @Override
+            public void decided(long elapsedNanos) {
+                for (DecisionListener l : all) {
+                    l.decided(elapsedNanos);
+                }
+            }
+
+            @Override
+            public void failed(RuntimeException cause) {
+                for (DecisionListener l : all) {
+                    l.failed(cause);
+                }
+            }
+        };
+    }
+
     /** The request may go on. */
     default void allowed(String keyId, ResourceAccess route) {
     }

@@ -1,6 +1,7 @@
 package dev.keymeter.server;
 
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.logging.LogFormat;
 import dev.keymeter.routes.RouteTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,11 @@ final class ProcessOptions {
             description = "Where /metrics, /healthz and /readyz listen (env KEYMETER_METRICS_LISTEN; "
                     + "default ${DEFAULT-VALUE}).")
     String metricsAddr;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:KEYMETER_LOG_FORMAT:-text}",
+            description = "Log lines on stderr as text or one JSON object per line (env KEYMETER_LOG_FORMAT; "
+                    + "default ${DEFAULT-VALUE}).")
+    String logFormat;
 
     @Option(names = "--replica-capacity", paramLabel = "N",
             defaultValue = "${env:KEYMETER_REPLICA_CAPACITY:-100000}",
@@ -88,7 +94,7 @@ final class ProcessOptions {
         }
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
-                parseDuration("--shutdown-grace", shutdownGrace), HostPort.parse("--metrics-addr", metricsAddr));
+                parseDuration("--shutdown-grace", shutdownGrace), HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat));
     }
 
     static Duration parseDuration(String setting, String value) {

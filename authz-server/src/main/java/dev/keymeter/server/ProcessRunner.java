@@ -59,6 +59,7 @@ final class ProcessRunner {
     }
 
     private int run(Starter starter) {
+        settings.logFormat().install();
         out.println("keymeter " + mode + " starting");
         try {
             starter.start();

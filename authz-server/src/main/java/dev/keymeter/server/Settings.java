@@ -2,6 +2,7 @@ package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.SidecarConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,9 +21,10 @@ import java.util.Objects;
  * @param check token headers, their removal, the unknown-route status and the route table
  * @param shutdownGrace {@code --shutdown-grace} / {@code KEYMETER_SHUTDOWN_GRACE}, default {@code 10s}
  * @param metricsAddress {@code --metrics-addr} / {@code KEYMETER_METRICS_LISTEN}, default {@code 127.0.0.1:9464}
+ * @param logFormat {@code --log-format} / {@code KEYMETER_LOG_FORMAT}, {@code text} (default) or {@code json}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
-        CheckSettings check, Duration shutdownGrace, HostPort metricsAddress) {
+        CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -31,6 +33,7 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(metricsAddress, "metricsAddress");
+        Objects.requireNonNull(logFormat, "logFormat");
         if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--shutdown-grace must be between 0s and 10m, was " + shutdownGrace);
         }

@@ -2,6 +2,8 @@ package dev.keymeter.sidecar;
 
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
+import dev.keymeter.check.DecisionListener;
+import dev.keymeter.logging.DenialLog;
 import dev.keymeter.check.LastUsedTracker;
 import dev.keymeter.metrics.CheckMetrics;
 import dev.keymeter.metrics.JvmMetrics;
@@ -81,7 +83,9 @@ public final class Sidecar implements AutoCloseable {
             JvmMetrics jvm = new JvmMetrics();
             jvm.bindTo(registry);
             CheckMetrics checkMetrics = new CheckMetrics(registry);
-            Authorizer authorizer = new Authorizer(served, config.clock(), config.check(), checkMetrics,
+            // Denial lines are capped at 10 a second: a flood of bad tokens must not become a flood of log I/O.
+            DecisionListener listener = DecisionListener.of(checkMetrics, new DenialLog(10, config.clock()::millis));
+            Authorizer authorizer = new Authorizer(served, config.clock(), config.check(), listener,
                     new LastUsedTracker());
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
