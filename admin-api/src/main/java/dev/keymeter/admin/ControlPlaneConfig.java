@@ -48,9 +48,6 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication);
     }
 
-    public ControlPlaneConfig withHost(String newHost) {
-        return new ControlPlaneConfig(dataDir, newHost, port, shutdownGrace, clock, replication);
-    }
 
     public ControlPlaneConfig withClock(Clock newClock) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication);

@@ -51,14 +51,4 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
                 clock, metricsHost, newMetricsPort);
     }
-
-    public SidecarConfig withCapacity(long capacity) {
-        return new SidecarConfig(replicaDir, host, port, capacity, check, lastUsedInterval, shutdownGrace, clock,
-                metricsHost, metricsPort);
-    }
-
-    public SidecarConfig withClock(Clock newClock) {
-        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                newClock, metricsHost, metricsPort);
-    }
 }
