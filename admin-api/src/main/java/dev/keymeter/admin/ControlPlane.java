@@ -22,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The control plane: the SQLite store, the rules, and one gRPC server with the admin API, the
@@ -161,13 +160,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         replication.close();
         try {
-            if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                server.shutdownNow();
-                server.awaitTermination(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
+            GracefulStop.awaitOrForce(server, config.shutdownGrace());
         } finally {
             store.close();
         }

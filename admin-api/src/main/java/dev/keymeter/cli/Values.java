@@ -8,7 +8,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --allow} pairs. Each turns a parse failure into a {@link TypeConversionException}, which
  * picocli reports as a usage error (exit 2) naming the option and the value.
  */
-final class Values {
+public final class Values {
 
     private Values() {
     }
@@ -55,7 +55,8 @@ final class Values {
     }
 
     /** "24h", "30m", "0s"…; see {@link Times#parseDuration(String)}. */
-    static final class Duration implements ITypeConverter<java.time.Duration> {
+    /** "24h", "30m", "500ms", "1h30m" or ISO-8601; also used by the process commands' duration flags. */
+    public static final class Duration implements ITypeConverter<java.time.Duration> {
         @Override
         public java.time.Duration convert(String value) {
             try {

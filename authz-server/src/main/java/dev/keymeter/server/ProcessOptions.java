@@ -1,6 +1,7 @@
 package dev.keymeter.server;
 
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.cli.Values;
 import dev.keymeter.logging.LogFormat;
 import dev.keymeter.routes.RouteTable;
 import java.io.IOException;
@@ -72,9 +73,10 @@ final class ProcessOptions {
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION",
             defaultValue = "${env:KEYMETER_SHUTDOWN_GRACE:-10s}",
+            converter = Values.Duration.class,
             description = "How long in-flight calls may finish on SIGTERM, e.g. 10s, 500ms "
                     + "(env KEYMETER_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
-    String shutdownGrace;
+    Duration shutdownGrace;
 
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
@@ -94,26 +96,6 @@ final class ProcessOptions {
         }
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
-                parseDuration("--shutdown-grace", shutdownGrace), HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat));
+                shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat));
     }
-
-    static Duration parseDuration(String setting, String value) {
-        String v = value.strip();
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(setting + " must be a duration like 10s, 500ms, 5m or 1h, was '"
-                    + value + "'");
-        }
-    }
-
 }

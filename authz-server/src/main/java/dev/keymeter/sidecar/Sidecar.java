@@ -1,5 +1,6 @@
 package dev.keymeter.sidecar;
 
+import dev.keymeter.admin.GracefulStop;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.DecisionListener;
@@ -169,14 +170,7 @@ public final class Sidecar implements AutoCloseable {
     public void close() {
         health.enterTerminalState();
         server.shutdown();
-        try {
-            if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                server.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        GracefulStop.awaitOrForce(server, config.shutdownGrace());
         replication.close();
         telemetry.close();
         scheduler.shutdown();
