@@ -1,6 +1,11 @@
 package dev.keymeter.check;
 
 import dev.keymeter.keys.KeyStatus;
+import dev.keymeter.quota.CounterStoreFullException;
+import dev.keymeter.quota.PeriodBudget;
+import dev.keymeter.quota.QuotaDecision;
+import dev.keymeter.usage.Budgets;
+import dev.keymeter.usage.PriceTable;
 import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicaEntry;
 import dev.keymeter.routes.ResourceAccess;
@@ -23,7 +28,11 @@ import java.util.Objects;
  *   <li>the route's {@code (resource, access)} ({@link dev.keymeter.routes.RouteResolver}) — none: the
  *       configured 403 or 404;
  *   <li>the key's level on the resource — below the access: 403 naming both;
- *   <li>otherwise allowed, with identity headers and dynamic metadata ({@link AllowResponses}).
+ *   <li>for a key with limits, its budgets ({@link Budgets}): a model without a price while the key has a
+ *       cost limit (policy refuse) — 403; a reached limit — 429 ({@link QuotaResponses}); otherwise the
+ *       request is counted and its estimate (from the body, {@link RequestEstimate}) reserved;
+ *   <li>otherwise allowed, with identity headers, rate-limit headers and dynamic metadata
+ *       ({@link AllowResponses}, {@link QuotaResponses}).
  * </ol>
  *
  * <p>Authentication comes first, so that a caller without a valid key learns nothing about routes.
@@ -40,6 +49,8 @@ public final class Authorizer {
     private final Clock clock;
     private final DecisionListener listener;
     private final LastUsedTracker lastUsed;
+    /** The counters, or {@code null} when this authorizer enforces no limits (tests of the other steps). */
+    private final Budgets budgets;
     private volatile CompiledSettings settings;
 
     /** With no listener and a fresh {@link LastUsedTracker}. */
@@ -49,6 +60,13 @@ public final class Authorizer {
 
     public Authorizer(KeyReplica replica, Clock clock, CheckSettings settings, DecisionListener listener,
             LastUsedTracker lastUsed) {
+        this(replica, clock, settings, listener, lastUsed, null);
+    }
+
+    /** With {@code budgets} enforcing each key's limits (null: none enforced). */
+    public Authorizer(KeyReplica replica, Clock clock, CheckSettings settings, DecisionListener listener,
+            LastUsedTracker lastUsed, Budgets budgets) {
+        this.budgets = budgets;
         this.replica = Objects.requireNonNull(replica, "replica");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -104,8 +122,54 @@ public final class Authorizer {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
         }
+        CheckResponse allowed = AllowResponses.allow(key, headers, current, scratch.allowed);
+        return budgets == null ? allow(key, need, allowed) : metered(key, need, attributes.getRequest().getHttp(), allowed, now);
+    }
+
+    private CheckResponse allow(ReplicaEntry key, ResourceAccess need, CheckResponse response) {
         listener.allowed(key.keyId, need);
-        return AllowResponses.allow(key, headers, current, scratch.allowed);
+        return response;
+    }
+
+    /**
+     * The budget step: reads the body's model and output limit, refuses what the price policy cannot
+     * meter, then counts the request (429 when a limit is reached) and reserves its estimate.
+     */
+    private CheckResponse metered(ReplicaEntry key, ResourceAccess need, AttributeContext.HttpRequest http,
+            CheckResponse allowed, long now) {
+        RequestEstimate estimate = RequestEstimate.of(http);
+        String model = estimate.model();
+        if (!key.hasLimits()) {
+            return allow(key, need, model == null ? allowed : QuotaResponses.withModel(allowed, model));
+        }
+        long costEstimate = 0;
+        if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
+            PriceTable prices = budgets.prices();
+            if (model != null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE && prices.priceOf(model) == null) {
+                listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
+                return QuotaResponses.modelNotPriced(key.keyId);
+            }
+            if (budgets.spendUnknown(key)) {
+                listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
+                return QuotaResponses.spendUnknown(key.keyId);
+            }
+            if (estimate.tokens() > 0) {
+                costEstimate = Math.max(0, prices.costMicroUsd(model, estimate.inputTokens(), estimate.outputTokens()));
+            }
+        }
+        Budgets.Admission admission;
+        try {
+            admission = budgets.admit(key, model, estimate.tokens(), Math.min(costEstimate, PeriodBudget.MAX_AMOUNT), now);
+        } catch (CounterStoreFullException full) {
+            listener.denied(DenialReason.COUNTERS_FULL, key.keyId);
+            return QuotaResponses.countersFull(key.keyId);
+        }
+        QuotaDecision decision = admission.decision();
+        if (!decision.admitted()) {
+            listener.denied(QuotaResponses.reasonOf(decision.refusedBy()), key.keyId);
+            return QuotaResponses.refused(key, decision, now);
+        }
+        return allow(key, need, QuotaResponses.allowed(allowed, key, decision, admission.reservationId(), model, now));
     }
 
     private CheckResponse anonymous(CompiledSettings current, DenialReason reason) {

@@ -24,7 +24,17 @@ public enum DenialReason {
     /** No route source maps the request, or a per-route resource name is not in the catalog. */
     UNKNOWN_ROUTE(false),
     /** The key's level on the route's resource is below the access the route needs. */
-    PERMISSION_DENIED(false);
+    PERMISSION_DENIED(false),
+    /** 429: the key's requests in the last 60 s reached its requests-per-minute limit. */
+    REQUESTS_PER_MINUTE(false),
+    /** 429: the key's tokens in the current period reached its token limit. */
+    TOKEN_LIMIT(false),
+    /** 429: the key's cost in the current period reached its cost limit. */
+    COST_LIMIT(false),
+    /** 403: the key has a cost limit and the model it uses has no price (unpriced policy refuse). */
+    MODEL_NOT_PRICED(false),
+    /** 503: the counter store has no room for this key's counters (fail closed). */
+    COUNTERS_FULL(false);
 
     private final boolean authentication;
     private final String label;

@@ -14,6 +14,10 @@ final class DynamicMetadata {
     static final String KEY_ID = "key_id";
     /** Project keys only: an admin key acts on every project, so its entry has no project. */
     static final String PROJECT_ID = "project_id";
+    /** Allowed requests with a reservation: its id, which the usage settlement names. */
+    static final String RESERVATION_ID = "reservation_id";
+    /** The model the request body named, when Check read one: prices usage reported without a cost. */
+    static final String MODEL = "model";
     /** Denials only: {@link DenialReason#label()}. */
     static final String DENIAL_REASON = "denial_reason";
 

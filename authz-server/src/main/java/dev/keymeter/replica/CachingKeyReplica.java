@@ -81,6 +81,11 @@ public final class CachingKeyReplica implements KeyReplica {
         return true;
     }
 
+    @Override
+    public boolean lookupKey(String keyId, ReplicaEntry into) {
+        return replica.lookupKey(keyId, into); // settlement, off the hot path: not cached
+    }
+
     private int index(byte[] sha256) {
         // SHA-256 output is uniform: its first four bytes are as good a hash as any.
         int h = (sha256[0] & 0xff) | (sha256[1] & 0xff) << 8 | (sha256[2] & 0xff) << 16 | (sha256[3] & 0xff) << 24;

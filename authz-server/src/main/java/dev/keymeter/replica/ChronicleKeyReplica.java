@@ -156,6 +156,29 @@ public final class ChronicleKeyReplica implements KeyReplica {
         return index.lookup(sha256, into);
     }
 
+    @Override
+    public boolean lookupKey(String keyId, ReplicaEntry into) {
+        if (closed || keyId == null || !KeyIds.valid(keyId)) {
+            return false;
+        }
+        KeyDigests digests = index.digestsOf(KeyIds.toMapKey(keyId));
+        if (digests == null) {
+            return false;
+        }
+        for (byte[] digest : digests.digests()) {
+            if (index.lookup(digest, into) && into.secretExpiresAtMillis == ReplicaEntry.NEVER) {
+                return true;
+            }
+        }
+        // Only rotated-out secrets are left (or the entries vanished under a concurrent write): any will do.
+        for (byte[] digest : digests.digests()) {
+            if (index.lookup(digest, into)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -19,6 +19,12 @@ public interface KeyReplica extends AutoCloseable {
     boolean lookup(byte[] sha256, ReplicaEntry into);
 
     /**
+     * Copies the entry of the key {@code keyId} (through its current secret) into {@code into}, for
+     * usage settlement, which knows keys by id. Returns false when the replica holds no such key.
+     */
+    boolean lookupKey(String keyId, ReplicaEntry into);
+
+    /**
      * Makes the replica hold {@code record} as the only state of its key: every digest it lists
      * points at it, and digests the key had before but no longer lists are removed.
      *

@@ -43,6 +43,11 @@ public final class ReplicaEntry {
     public long secretExpiresAtMillis = NEVER;
     /** The control-plane revision of the last change to this key. */
     public long revision;
+    /**
+     * Bumped by each administrative usage reset (the time of the reset, epoch millis; 0 before any):
+     * a new value starts the key on fresh counters.
+     */
+    public long usageEpoch;
 
     /** Copies every field of {@code from} into this holder. */
     public void copyFrom(ReplicaEntry from) {
@@ -62,6 +67,12 @@ public final class ReplicaEntry {
         keyExpiresAtMillis = from.keyExpiresAtMillis;
         secretExpiresAtMillis = from.secretExpiresAtMillis;
         revision = from.revision;
+        usageEpoch = from.usageEpoch;
+    }
+
+    /** True when Check must consult the counters: a non-legacy key with at least one limit. */
+    public boolean hasLimits() {
+        return !legacy && (costLimitMicroUsd != NO_LIMIT || tokenLimit != NO_LIMIT || requestsPerMinute != NO_LIMIT);
     }
 
     /** The level the key has on {@code resource}, from its preset or its restricted levels. */

@@ -2,6 +2,7 @@ package dev.keymeter.check;
 
 import dev.keymeter.proto.replication.v1.KeyRecord;
 import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.usage.Budgets;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -38,6 +39,11 @@ final class CheckHarness implements AutoCloseable {
     }
 
     CheckHarness(Path dir, CheckSettings settings, boolean loaded) {
+        this(dir, settings, loaded, null);
+    }
+
+    /** With {@code budgets} enforcing limits (null: none). */
+    CheckHarness(Path dir, CheckSettings settings, boolean loaded, Budgets budgets) {
         try {
             replica = new CountingReplica(ChronicleKeyReplica.open(dir.resolve("keys"), CAPACITY));
         } catch (IOException e) {
@@ -47,7 +53,7 @@ final class CheckHarness implements AutoCloseable {
             replica.beginSnapshot(1);
             replica.endSnapshot(1);
         }
-        authorizer = new Authorizer(replica, clock, settings, listener, lastUsed);
+        authorizer = new Authorizer(replica, clock, settings, listener, lastUsed, budgets);
         String name = InProcessServerBuilder.generateName();
         try {
             server = InProcessServerBuilder.forName(name).directExecutor()

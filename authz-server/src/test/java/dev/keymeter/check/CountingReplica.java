@@ -38,6 +38,11 @@ final class CountingReplica implements KeyReplica {
     }
 
     @Override
+    public boolean lookupKey(String keyId, ReplicaEntry into) {
+        return delegate.lookupKey(keyId, into);
+    }
+
+    @Override
     public void upsert(KeyRecord record) {
         delegate.upsert(record);
     }

@@ -1,0 +1,116 @@
+package dev.keymeter.usage;
+
+import dev.keymeter.quota.CounterStore;
+import dev.keymeter.quota.KeyQuota;
+import dev.keymeter.quota.QuotaDecision;
+import dev.keymeter.quota.QuotaLimits;
+import dev.keymeter.replica.ReplicaEntry;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sidecar's budgets: the persisted per-key counters ({@link CounterStore}), the price table, the
+ * reservations in flight and the keys whose usage could not be priced. Check {@link #admit}s through
+ * it; the {@link UsageLedger} settles through it; the admin overview reads it.
+ *
+ * <p>A key's counters are addressed by its id and its {@link #counterEpoch}: an administrative usage
+ * reset, or an edit of the reset period (whose period numbers are not comparable, see
+ * {@code PeriodBudget}), moves the key to fresh cells.
+ *
+ * <p>Thread-safe: the counters are lock-free, the tables concurrent.
+ */
+public final class Budgets {
+
+    private final CounterStore counters;
+    private final PriceTable prices;
+    private final Reservations reservations;
+    /** Key id → the model whose usage could not be priced (policy refuse); cleared by a usage reset. */
+    private final ConcurrentHashMap<String, Unpriced> unpriced = new ConcurrentHashMap<>();
+
+    private record Unpriced(long counterEpoch, String model) {
+    }
+
+    /** The answer to one admission: the counters' decision and the reservation made, if any. */
+    public record Admission(QuotaDecision decision, String reservationId) {
+    }
+
+    public Budgets(CounterStore counters, PriceTable prices, Reservations reservations) {
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.prices = Objects.requireNonNull(prices, "prices");
+        this.reservations = Objects.requireNonNull(reservations, "reservations");
+    }
+
+    public PriceTable prices() {
+        return prices;
+    }
+
+    public Reservations reservations() {
+        return reservations;
+    }
+
+    public CounterStore counters() {
+        return counters;
+    }
+
+    /** The epoch of {@code key}'s counter cells: its usage epoch and its reset period. */
+    public static long counterEpoch(ReplicaEntry key) {
+        return (key.usageEpoch << 2) | key.resetPeriod.ordinal();
+    }
+
+    public static QuotaLimits limitsOf(ReplicaEntry key) {
+        return new QuotaLimits(key.requestsPerMinute, key.tokenLimit, key.costLimitMicroUsd, key.resetPeriod);
+    }
+
+    /** The key's counters, created on first use. */
+    public KeyQuota quotaOf(ReplicaEntry key) {
+        return new KeyQuota(counters.cellsFor(key.keyId, counterEpoch(key)), key.resetPeriod);
+    }
+
+    /** The key's counters if it has any, else {@code null}; creates nothing. */
+    public KeyQuota existingQuotaOf(ReplicaEntry key) {
+        var cells = counters.existing(key.keyId, counterEpoch(key));
+        return cells == null ? null : new KeyQuota(cells, key.resetPeriod);
+    }
+
+    /**
+     * Counts one request of {@code key} at {@code nowMillis} against its limits, reserving the
+     * estimates (0: none); an admitted request with an estimate gets a reservation that expires after
+     * the TTL.
+     *
+     * @throws dev.keymeter.quota.CounterStoreFullException when the key has no counters yet and there is no room
+     */
+    public Admission admit(ReplicaEntry key, String model, long estimatedTokens, long estimatedCostMicroUsd,
+            long nowMillis) {
+        KeyQuota quota = quotaOf(key);
+        QuotaDecision d = quota.tryAdmit(nowMillis, limitsOf(key), estimatedTokens, estimatedCostMicroUsd);
+        if (!d.admitted() || (d.tokens().estimate() == 0 && d.cost().estimate() == 0)) {
+            return new Admission(d, null);
+        }
+        Reservation r = new Reservation(key.keyId, counterEpoch(key), d.tokens().estimate(),
+                d.tokens().periodStartMillis(), d.cost().estimate(), d.cost().periodStartMillis(), model,
+                nowMillis + reservations.ttlMillis());
+        String id = reservations.open(r);
+        if (id == null) {
+            // Table full: keep the request admitted, as one without an estimate (see Reservations).
+            quota.settle(nowMillis, r.tokens(), r.tokensPeriodStart(), 0, r.costMicroUsd(), r.costPeriodStart(), 0);
+        }
+        return new Admission(d, id);
+    }
+
+    /** Records that usage of {@code key} with {@code model} could not be priced. */
+    public void markUnpriced(ReplicaEntry key, String model) {
+        unpriced.put(key.keyId, new Unpriced(counterEpoch(key), model == null ? "" : model));
+    }
+
+    /**
+     * True when {@code key} has a cost limit and usage of an unpriced model was charged to its
+     * current counters: its spend is no longer known, so it is refused until a usage reset.
+     */
+    public boolean spendUnknown(ReplicaEntry key) {
+        if (key.costLimitMicroUsd == ReplicaEntry.NO_LIMIT || unpriced.isEmpty()) {
+            return false;
+        }
+        Unpriced u = unpriced.get(key.keyId);
+        return u != null && u.counterEpoch == counterEpoch(key);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.keymeter.usage;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The request ids whose usage was counted lately: what makes {@code Report} and the access log
+ * idempotent. A retry within {@link #retentionMillis} is recognised; the table holds at most
+ * {@code capacity} ids (oldest forgotten first by {@link #forgetOlderThan}, and when it is full new ids
+ * are still counted — correctness of counting never depends on room here, only de-duplication of
+ * retries does).
+ *
+ * <p>Thread-safe: {@link ConcurrentHashMap#putIfAbsent} decides which of two concurrent reports of one
+ * id counts.
+ */
+public final class RecentRequests {
+
+    public static final long DEFAULT_RETENTION_MILLIS = 60 * 60_000;
+
+    private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+    private final long retentionMillis;
+    private final int capacity;
+
+    public RecentRequests(long retentionMillis, int capacity) {
+        this.retentionMillis = retentionMillis;
+        this.capacity = capacity;
+    }
+
+    public long retentionMillis() {
+        return retentionMillis;
+    }
+
+    /** True the first time {@code requestId} is seen (then it is remembered), false for a repeat. */
+    public boolean firstTime(String requestId, long nowMillis) {
+        if (seen.size() >= capacity) {
+            forgetOlderThan(nowMillis - retentionMillis / 2);
+            if (seen.size() >= capacity) {
+                return !seen.containsKey(requestId);
+            }
+        }
+        return seen.putIfAbsent(requestId, nowMillis) == null;
+    }
+
+    /** Forgets ids seen before {@code cutoffMillis}. */
+    public void forgetOlderThan(long cutoffMillis) {
+        seen.values().removeIf(t -> t < cutoffMillis);
+    }
+
+    /** Forgets ids older than the retention; called periodically. */
+    public void expire(long nowMillis) {
+        forgetOlderThan(nowMillis - retentionMillis);
+    }
+
+    public int size() {
+        return seen.size();
+    }
+}
