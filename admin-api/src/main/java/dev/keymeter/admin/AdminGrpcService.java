@@ -194,6 +194,12 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     }
 
     @Override
+    public void resetKeyUsage(ResetKeyUsageRequest req, StreamObserver<KeyUsage> out) {
+        answer(out, () -> ProtoMapper.usage(rules.queries().usageOf(
+                rules.changes().resetUsage(caller(), RequestReader.keyId("key_id", req.getKeyId())))));
+    }
+
+    @Override
     public void listAuditRecords(ListAuditRecordsRequest req, StreamObserver<ListAuditRecordsResponse> out) {
         answer(out, () -> {
             var page = rules.queries().audit(caller(), req.getTarget().isEmpty() ? null : req.getTarget(),

@@ -70,7 +70,7 @@ public final class ControlPlane implements AutoCloseable {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                     .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
                     .addService(ServerInterceptors.intercept(replication.watchService(), auth))
-                    .addService(ServerInterceptors.intercept(new LastUsedService(store), auth))
+                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -98,7 +98,7 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store))
+                    .addService(new LastUsedService(store, rules.usageBoard()))
                     .build()
                     .start();
             inProcessChannel = InProcessChannelBuilder.forName(name).build();

@@ -7,6 +7,7 @@ import dev.keymeter.keys.Project;
 import dev.keymeter.lifecycle.KeyQueries;
 import dev.keymeter.proto.admin.v1.AuditRecord;
 import dev.keymeter.proto.admin.v1.Key;
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.admin.v1.KeyUsage;
 import dev.keymeter.proto.admin.v1.Member;
 import dev.keymeter.proto.admin.v1.UsageLine;
@@ -89,21 +90,32 @@ final class ProtoMapper {
 
     static KeyUsage usage(KeyQueries.Usage u) {
         Limits l = u.key().limits();
+        UsageBoard.Total t = u.total();
         KeyUsage.Builder b = KeyUsage.newBuilder()
                 .setKeyId(u.key().id())
-                .setCostMicroUsd(line(u.costMicroUsd(), l.costLimitMicroUsd()))
-                .setTokens(line(u.tokens(), l.tokenLimit()))
-                .setRequestsPerMinute(line(u.requestsLastMinute(), l.requestsPerMinute()))
+                .setCostMicroUsd(line(t.costUsedMicroUsd(), t.costReservedMicroUsd(), l.costLimitMicroUsd()))
+                .setTokens(line(t.tokensUsed(), t.tokensReserved(), l.tokenLimit()))
+                .setRequestsPerMinute(line(t.requestsLastMinute(), 0, l.requestsPerMinute()))
                 .setResetPeriod(resetPeriod(l.resetPeriod()))
-                .setReservationsInFlight(u.reservationsInFlight());
+                .setReservationsInFlight(t.reservationsInFlight())
+                .setTokensReserved(t.tokensReserved())
+                .setCostReservedMicroUsd(t.costReservedMicroUsd())
+                .setReportingSidecars(t.sidecars());
         u.period().ifPresent(p -> b.setPeriodStartTime(timestamp(p.start())).setPeriodEndTime(timestamp(p.end())));
+        if (t.asOf() != null) {
+            b.setAsOfTime(timestamp(t.asOf()));
+        }
+        if (u.key().usageResetAt() != null) {
+            b.setUsageResetTime(timestamp(u.key().usageResetAt()));
+        }
         return b.build();
     }
 
-    private static UsageLine line(long used, Long limit) {
+    /** Remaining is what the limit leaves after usage and reservations in flight, floored at 0. */
+    private static UsageLine line(long used, long reserved, Long limit) {
         UsageLine.Builder b = UsageLine.newBuilder().setUsed(used);
         if (limit != null) {
-            b.setLimit(limit).setRemaining(Math.max(0, limit - used));
+            b.setLimit(limit).setRemaining(Math.max(0, limit - used - reserved));
         }
         return b.build();
     }

@@ -16,26 +16,36 @@ final class KeyUsageCommand extends KeyIdCommand {
         print(usage, () -> printUsage(usage));
     }
 
-    private void printUsage(KeyUsage usage) {
-        Table.withHeaders("Limit", "Used", "Limit", "Remaining")
-                .row(line("Cost (USD)", usage.getCostMicroUsd(), Usd::format))
-                .row(line("Tokens", usage.getTokens(), Long::toString))
-                .row(line("Requests/min", usage.getRequestsPerMinute(), Long::toString))
-                .print(out());
-        out().println();
+    static void printUsage(java.io.PrintWriter out, KeyUsage usage) {
+        Table.withHeaders("Limit", "Used", "Reserved", "Limit", "Remaining")
+                .row(line("Cost (USD)", usage.getCostMicroUsd(), usage.getCostReservedMicroUsd(), Usd::format))
+                .row(line("Tokens", usage.getTokens(), usage.getTokensReserved(), Long::toString))
+                .row(line("Requests/min", usage.getRequestsPerMinute(), -1, Long::toString))
+                .print(out);
+        out.println();
         Table.withoutHeaders(2)
                 .row("Key", usage.getKeyId())
                 .row("Reset period", Labels.reset(usage.getResetPeriod()))
                 .row("Period start", Times.formatOr(usage.hasPeriodStartTime(), usage.getPeriodStartTime(), "-"))
                 .row("Period end", Times.formatOr(usage.hasPeriodEndTime(), usage.getPeriodEndTime(), "-"))
                 .row("Reservations", usage.getReservationsInFlight() + " in flight")
-                .print(out());
+                .row("Usage reset", Times.formatOr(usage.hasUsageResetTime(), usage.getUsageResetTime(), "never"))
+                .row("As of", usage.hasAsOfTime()
+                        ? Times.formatOr(true, usage.getAsOfTime(), "-") + " (" + usage.getReportingSidecars() + " sidecar"
+                                + (usage.getReportingSidecars() == 1 ? "" : "s") + ")"
+                        : "no sidecar has reported usage yet")
+                .print(out);
     }
 
-    private static Object[] line(String label, UsageLine line, LongFunction<String> format) {
+    private void printUsage(KeyUsage usage) {
+        printUsage(out(), usage);
+    }
+
+    private static Object[] line(String label, UsageLine line, long reserved, LongFunction<String> format) {
         return new Object[] {
             label,
             format.apply(line.getUsed()),
+            reserved < 0 ? "-" : format.apply(reserved),
             line.hasLimit() ? format.apply(line.getLimit()) : "none",
             line.hasRemaining() ? format.apply(line.getRemaining()) : "-"
         };

@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
             KeyCreateCommand.class, KeyListCommand.class, KeyGetCommand.class, KeyUpdateCommand.class,
             KeyDuplicateCommand.class, KeyRotateCommand.class, KeyDisableCommand.class,
             KeyEnableCommand.class, KeyRevokeCommand.class, KeyDeleteCommand.class,
-            KeyUsageCommand.class, KeyImportLegacyCommand.class})
+            KeyUsageCommand.class, KeyResetUsageCommand.class, KeyImportLegacyCommand.class})
 public final class KeysCommand extends CommandGroup {
 }

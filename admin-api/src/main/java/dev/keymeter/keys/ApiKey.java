@@ -35,7 +35,8 @@ public record ApiKey(
         Instant createdAt,
         Instant updatedAt,
         long revision,
-        List<Secret> secrets) {
+        List<Secret> secrets,
+        Instant usageResetAt) {
 
     /** The most live secrets a key ever has: the current one and one in its grace period. */
     public static final int MAX_SECRETS = 2;
@@ -77,19 +78,33 @@ public record ApiKey(
         return status == KeyStatus.ACTIVE && (expiresAt == null || now.isBefore(expiresAt));
     }
 
+    /** A key whose usage was never reset ({@code usageResetAt} null). */
+    public ApiKey(String id, String name, KeyKind kind, OwnerType ownerType, String ownerUser, String projectId,
+            KeyStatus status, Permissions permissions, Limits limits, Instant expiresAt, boolean legacy,
+            String createdBy, Instant createdAt, Instant updatedAt, long revision, List<Secret> secrets) {
+        this(id, name, kind, ownerType, ownerUser, projectId, status, permissions, limits, expiresAt, legacy,
+                createdBy, createdAt, updatedAt, revision, secrets, null);
+    }
+
+    /** The key after an administrative usage reset at {@code now}: sidecars start it on fresh counters. */
+    public ApiKey withUsageReset(Instant now, long newRevision) {
+        return new ApiKey(id, name, kind, ownerType, ownerUser, projectId, status, permissions, limits,
+                expiresAt, legacy, createdBy, createdAt, now, newRevision, secrets, now);
+    }
+
     public ApiKey withStatus(KeyStatus newStatus, Instant now, long newRevision) {
         return new ApiKey(id, name, kind, ownerType, ownerUser, projectId, newStatus, permissions, limits,
-                expiresAt, legacy, createdBy, createdAt, now, newRevision, secrets);
+                expiresAt, legacy, createdBy, createdAt, now, newRevision, secrets, usageResetAt);
     }
 
     public ApiKey withSecrets(List<Secret> newSecrets, Instant now, long newRevision) {
         return new ApiKey(id, name, kind, ownerType, ownerUser, projectId, status, permissions, limits,
-                expiresAt, legacy, createdBy, createdAt, now, newRevision, newSecrets);
+                expiresAt, legacy, createdBy, createdAt, now, newRevision, newSecrets, usageResetAt);
     }
 
     public ApiKey withSettings(String newName, Permissions newPermissions, Limits newLimits,
             Instant newExpiresAt, Instant now, long newRevision) {
         return new ApiKey(id, newName, kind, ownerType, ownerUser, projectId, status, newPermissions, newLimits,
-                newExpiresAt, legacy, createdBy, createdAt, now, newRevision, secrets);
+                newExpiresAt, legacy, createdBy, createdAt, now, newRevision, secrets, usageResetAt);
     }
 }

@@ -14,6 +14,7 @@ public final class ControlPlaneRules {
     private final Projects projects;
     private final Members members;
     private final Authenticator authenticator;
+    private final UsageBoard usageBoard = new UsageBoard();
 
     public ControlPlaneRules(KeyStore store, Clock clock) {
         Objects.requireNonNull(store, "store");
@@ -21,7 +22,7 @@ public final class ControlPlaneRules {
         this.audited = new AuditedStore(store, clock);
         this.creation = new KeyCreation(audited);
         this.changes = new KeyChanges(audited);
-        this.queries = new KeyQueries(audited);
+        this.queries = new KeyQueries(audited, usageBoard);
         this.projects = new Projects(audited, creation);
         this.members = new Members(audited);
         this.authenticator = new Authenticator(audited, clock);
@@ -41,6 +42,11 @@ public final class ControlPlaneRules {
 
     public KeyQueries queries() {
         return queries;
+    }
+
+    /** The usage figures sidecars report, for the overview. */
+    public UsageBoard usageBoard() {
+        return usageBoard;
     }
 
     public Projects projects() {

@@ -102,6 +102,26 @@ public final class KeyChanges {
         return transition(caller, keyId, "RevokeKey", KeyStatus.REVOKED);
     }
 
+    /**
+     * Starts the key's usage again from zero: a new usage-reset time, replicated with the key, moves
+     * every sidecar to fresh counters for it. Allowed on any key that is not revoked.
+     */
+    public ApiKey resetUsage(Caller caller, String keyId) {
+        return audited.mutate(caller.keyId(), "ResetKeyUsage", "key/" + keyId, m -> {
+            caller.requireAdminWrite();
+            ApiKey key = KeyLookup.require(m.tx(), keyId);
+            requireNotRevoked(key, "reset");
+            Instant now = audited.now();
+            if (key.usageResetAt() != null && !now.isAfter(key.usageResetAt())) {
+                now = key.usageResetAt().plusMillis(1); // each reset a new epoch, even within one millisecond
+            }
+            ApiKey reset = key.withUsageReset(now, m.nextRevision());
+            m.tx().updateKey(reset);
+            m.change("usage_reset_time", now);
+            return reset;
+        });
+    }
+
     public void delete(Caller caller, String keyId) {
         audited.mutate(caller.keyId(), "DeleteKey", "key/" + keyId, m -> {
             caller.requireAdminWrite();

@@ -13,9 +13,11 @@ import java.util.Optional;
 public final class KeyQueries {
 
     private final AuditedStore audited;
+    private final UsageBoard usage;
 
-    public KeyQueries(AuditedStore audited) {
+    public KeyQueries(AuditedStore audited, UsageBoard usage) {
         this.audited = Objects.requireNonNull(audited, "audited");
+        this.usage = Objects.requireNonNull(usage, "usage");
     }
 
     /** Admin keys read any key; a project key only itself. */
@@ -35,17 +37,24 @@ public final class KeyQueries {
     }
 
     /**
-     * What a key has used against its limits. Until the sidecar's counters report usage this is
-     * zero usage against the configured limits, with the current reset period.
+     * What a key has used against its limits in its current period: the sum of what the sidecars
+     * reported ({@link UsageBoard}); zero when none has reported since the control plane started.
      */
     public Usage usage(Caller caller, String keyId) {
         ApiKey key = get(caller, keyId);
+        return usageOf(key);
+    }
+
+    /** The overview of {@code key}, already read (no permission check). */
+    public Usage usageOf(ApiKey key) {
         Instant now = audited.now();
-        return new Usage(key, 0, 0, 0, key.limits().resetPeriod().periodAt(now), 0);
+        Optional<ResetPeriod.Period> period = key.limits().resetPeriod().periodAt(now);
+        UsageBoard.Total total = usage.total(key.id(), key.usageResetAt(),
+                period.map(ResetPeriod.Period::start).orElse(null), now);
+        return new Usage(key, period, total);
     }
 
     /** A usage overview of one key. */
-    public record Usage(ApiKey key, long costMicroUsd, long tokens, long requestsLastMinute,
-            Optional<ResetPeriod.Period> period, long reservationsInFlight) {
+    public record Usage(ApiKey key, Optional<ResetPeriod.Period> period, UsageBoard.Total total) {
     }
 }

@@ -44,6 +44,9 @@ final class KeyRecords {
         if (key.expiresAt() != null) {
             b.setExpireTime(timestamp(key.expiresAt()));
         }
+        if (key.usageResetAt() != null) {
+            b.setUsageResetTime(timestamp(key.usageResetAt()));
+        }
         for (Secret secret : key.secrets()) {
             if (secret.isLiveAt(now)) {
                 b.addSecrets(digest(secret));

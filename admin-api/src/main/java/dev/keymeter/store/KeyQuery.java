@@ -119,7 +119,7 @@ final class KeyQuery {
                 PermissionsColumns.permissions(row.getString("preset"), row.getString("levels")),
                 limits(row), Sql.nullableInstant(row, "expires_at"), row.getInt("legacy") != 0,
                 row.getString("created_by"), Sql.instant(row, "created_at"), Sql.instant(row, "updated_at"),
-                row.getLong("revision"), List.of());
+                row.getLong("revision"), List.of(), Sql.nullableInstant(row, "usage_reset_at"));
     }
 
     private static Limits limits(ResultSet row) throws SQLException {

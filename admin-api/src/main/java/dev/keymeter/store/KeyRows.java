@@ -15,13 +15,13 @@ final class KeyRows {
 
     private static final String COLUMNS = "name, kind, owner_type, owner_user, project_id, status, preset, levels,"
             + " cost_limit_micro_usd, token_limit, requests_per_minute, reset_period, expires_at, legacy,"
-            + " created_by, created_at, updated_at, revision";
+            + " created_by, created_at, updated_at, revision, usage_reset_at";
 
     private static final String INSERT = "INSERT INTO keys (" + COLUMNS + ", id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final String UPDATE = "UPDATE keys SET (" + COLUMNS + ")"
-            + " = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
+            + " = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
 
     private KeyRows() {
     }
@@ -52,7 +52,7 @@ final class KeyRows {
             key.permissions().preset(), PermissionsColumns.levelsJson(key.permissions()),
             key.limits().costLimitMicroUsd(), key.limits().tokenLimit(), key.limits().requestsPerMinute(),
             key.limits().resetPeriod(), key.expiresAt(), key.legacy(),
-            key.createdBy(), key.createdAt(), key.updatedAt(), key.revision(), key.id(),
+            key.createdBy(), key.createdAt(), key.updatedAt(), key.revision(), key.usageResetAt(), key.id(),
         };
     }
 

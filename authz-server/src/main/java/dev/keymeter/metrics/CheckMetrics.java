@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code keymeter_check_duration_seconds}: a histogram (percentile buckets from 50 µs to 100 ms
  *       plus fixed SLO buckets), fed by whoever times the call, through {@link #recordLatencyNanos}.
  *   <li>{@code keymeter_key_requests_total{key_id}}: allowed requests per key, see {@link KeySeries}.
+ *   <li>{@code keymeter_key_rate_limited_total{key_id, limit}}: 429s per key, {@code limit} one of
+ *       {@code requests_per_minute}, {@code tokens}, {@code cost}; same cap.
  * </ul>
  *
  * <p>Label values come only from closed sets: the enums above, and key ids. {@link #allowed} is
@@ -38,6 +40,7 @@ public final class CheckMetrics implements DecisionListener {
 
     static final String CHECKS = "keymeter.checks";
     static final String DURATION = "keymeter.check.duration";
+    static final String LIMITED = "keymeter.key.rate.limited";
     static final String NONE = "none";
 
     private final Counter allowed;
@@ -46,6 +49,8 @@ public final class CheckMetrics implements DecisionListener {
     private final EnumMap<DenialReason, Counter> denied;
     private final Timer latency;
     private final KeySeries keys;
+    /** 429s per key, by limit: {@code keymeter_key_rate_limited_total{key_id, limit}}. */
+    private final EnumMap<DenialReason, KeySeries> limited = new EnumMap<>(DenialReason.class);
 
     /** With at most {@link KeySeries#DEFAULT_MAX_KEYS} per-key series. */
     public CheckMetrics(MeterRegistry registry) {
@@ -67,6 +72,13 @@ public final class CheckMetrics implements DecisionListener {
         }
         latency = latencyTimer(registry);
         keys = new KeySeries(registry, maxKeySeries);
+        limited.put(DenialReason.REQUESTS_PER_MINUTE, limitedSeries(registry, maxKeySeries, "requests_per_minute"));
+        limited.put(DenialReason.TOKEN_LIMIT, limitedSeries(registry, maxKeySeries, "tokens"));
+        limited.put(DenialReason.COST_LIMIT, limitedSeries(registry, maxKeySeries, "cost"));
+    }
+
+    private static KeySeries limitedSeries(MeterRegistry registry, int max, String limit) {
+        return new KeySeries(registry, max, LIMITED, "429 answers per key, by the limit reached", "limit", limit);
     }
 
     @Override
@@ -79,6 +91,10 @@ public final class CheckMetrics implements DecisionListener {
     public void denied(DenialReason reason, String keyId) {
         Counter counter = reason == null ? null : denied.get(reason);
         (counter == null ? error : counter).increment();
+        KeySeries perKey = reason == null || keyId == null ? null : limited.get(reason);
+        if (perKey != null) {
+            perKey.increment(keyId);
+        }
     }
 
     @Override

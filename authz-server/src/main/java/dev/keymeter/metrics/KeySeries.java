@@ -42,6 +42,9 @@ final class KeySeries {
     static final String OTHER = "_other";
 
     private final MeterRegistry registry;
+    private final String name;
+    private final String description;
+    private final String[] tags;
     private final int max;
     private final AtomicInteger reserved = new AtomicInteger();
     private final AtomicInteger settled = new AtomicInteger();
@@ -49,20 +52,40 @@ final class KeySeries {
     private final Counter other;
 
     KeySeries(MeterRegistry registry, int max) {
+        this(registry, max, NAME, "Allowed requests per key (keys past the series cap count under _other)");
+    }
+
+    /**
+     * A per-key counter {@code name} with fixed extra {@code tags} (name, value pairs), under the same
+     * cap rules; e.g. tokens per key with {@code type=input}.
+     */
+    KeySeries(MeterRegistry registry, int max, String name, String description, String... tags) {
         if (max < 0) {
             throw new IllegalArgumentException("maxKeySeries must be >= 0, was " + max);
         }
         this.registry = registry;
+        this.name = name;
+        this.description = description;
+        this.tags = tags.clone();
         this.max = max;
         this.other = counter(OTHER);
     }
 
     void increment(String keyId) {
+        increment(keyId, 1);
+    }
+
+    void increment(String keyId, double amount) {
         Counter counter = keyId == null ? other : counters.get(keyId);
         if (counter == null) {
             counter = slow(keyId);
         }
-        counter.increment();
+        counter.increment(amount);
+    }
+
+    /** True when {@code keyId} has a series of its own. */
+    boolean has(String keyId) {
+        return counters.containsKey(keyId);
     }
 
     int size() {
@@ -101,8 +124,9 @@ final class KeySeries {
     }
 
     private Counter counter(String keyId) {
-        return Counter.builder(NAME)
-                .description("Allowed requests per key (keys past the series cap count under _other)")
+        return Counter.builder(name)
+                .description(description)
+                .tags(tags)
                 .tag(KEY_ID, keyId)
                 .register(registry);
     }

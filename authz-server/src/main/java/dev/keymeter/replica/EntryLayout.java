@@ -33,7 +33,8 @@ import java.nio.ByteOrder;
  *     64   25  key id:     length byte + 24 ASCII
  *     89   64  project id: length byte + 63 ASCII (length 0: none)
  *    153  129  owner user: length byte + 128 bytes UTF-8 (length 0: none)
- *    282       end
+ *    282    8  usage epoch: the last usage reset, epoch millis (0: never)  (layout version 2)
+ *    290       end
  * </pre>
  *
  * <p>A change of this layout is a new {@link ReplicaMeta#LAYOUT_VERSION}: old files are then
@@ -47,7 +48,8 @@ final class EntryLayout {
     static final int MAX_OWNER_USER_BYTES = 128;
     private static final int PROJECT_ID_AT = KEY_ID_AT + FixedText.fieldBytes(KeyIds.MAX_CHARS);
     private static final int OWNER_USER_AT = PROJECT_ID_AT + FixedText.fieldBytes(MAX_PROJECT_ID_BYTES);
-    static final int BYTES = OWNER_USER_AT + FixedText.fieldBytes(MAX_OWNER_USER_BYTES);
+    private static final int USAGE_EPOCH_AT = OWNER_USER_AT + FixedText.fieldBytes(MAX_OWNER_USER_BYTES);
+    static final int BYTES = USAGE_EPOCH_AT + 8;
 
     private static final int STATUS_AT = 1;
     private static final int KIND_AT = 2;
@@ -92,6 +94,7 @@ final class EntryLayout {
         LONGS.set(record, KEY_EXPIRES_AT, entry.keyExpiresAtMillis);
         LONGS.set(record, SECRET_EXPIRES_AT, entry.secretExpiresAtMillis);
         LONGS.set(record, REVISION_AT, entry.revision);
+        LONGS.set(record, USAGE_EPOCH_AT, entry.usageEpoch);
         FixedText.write(record, KEY_ID_AT, KeyIds.MAX_CHARS, entry.keyId);
         FixedText.write(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES, entry.projectId);
         FixedText.write(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES, entry.ownerUser);
@@ -124,6 +127,7 @@ final class EntryLayout {
         into.keyExpiresAtMillis = (long) LONGS.get(record, KEY_EXPIRES_AT);
         into.secretExpiresAtMillis = (long) LONGS.get(record, SECRET_EXPIRES_AT);
         into.revision = (long) LONGS.get(record, REVISION_AT);
+        into.usageEpoch = (long) LONGS.get(record, USAGE_EPOCH_AT);
         into.keyId = FixedText.read(record, KEY_ID_AT, into.keyId);
         into.projectId = FixedText.read(record, PROJECT_ID_AT, into.projectId);
         into.ownerUser = FixedText.read(record, OWNER_USER_AT, into.ownerUser);

@@ -52,6 +52,7 @@ final class KeyRecords {
                 ? millis(record.getExpireTime(), "expire_time") : ReplicaEntry.NEVER;
         entry.secretExpiresAtMillis = ReplicaEntry.NEVER;
         entry.revision = record.getRevision();
+        entry.usageEpoch = record.hasUsageResetTime() ? millis(record.getUsageResetTime(), "usage_reset_time") : 0;
         return new KeyUpdate(entry.keyId, entry, secrets(record));
     }
 

@@ -29,7 +29,7 @@ import java.nio.ByteOrder;
 record ReplicaMeta(long sequence, long appliedRevision, long generation, long capacity, boolean loaded) {
 
     /** Bump when any file's layout changes: older files are then rebuilt, never misread. */
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
     static final int BYTES = 48;
     private static final int MAGIC = 0x4B4D524D; // "KMRM"
 

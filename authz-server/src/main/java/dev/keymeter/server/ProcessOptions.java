@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.keymeter.sidecar.BudgetSettings;
+import dev.keymeter.usage.PriceTable;
+import dev.keymeter.usage.PriceTableJson;
+import dev.keymeter.usage.UsageSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,6 +82,26 @@ final class ProcessOptions {
                     + "(env KEYMETER_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
+    @Option(names = "--quota-capacity", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_QUOTA_CAPACITY:-100000}",
+            description = "Most keys with limits the sidecar's persisted counters hold (a usage reset takes "
+                    + "a new slot); fixed when the counter file is created (env KEYMETER_QUOTA_CAPACITY; "
+                    + "default ${DEFAULT-VALUE}).")
+    long quotaCapacity;
+
+    @Option(names = "--prices", paramLabel = "FILE", defaultValue = "${env:KEYMETER_PRICES}",
+            description = "JSON price table: model -> USD per million input/output tokens, and the policy for "
+                    + "unpriced models (see the README); default: no prices, unpriced models refused for keys "
+                    + "with a cost limit (env KEYMETER_PRICES).")
+    Path prices;
+
+    @Option(names = "--reservation-ttl", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_RESERVATION_TTL:-10m}",
+            converter = Values.Duration.class,
+            description = "How long a request's reserved tokens and cost wait for its usage before they are "
+                    + "charged in full (env KEYMETER_RESERVATION_TTL; default ${DEFAULT-VALUE}).")
+    Duration reservationTtl;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -94,8 +118,19 @@ final class ProcessOptions {
             throw new IllegalArgumentException(e.getMessage()
                     + " (check --token-headers, --unknown-route-status and --route-table)");
         }
+        PriceTable priceTable = PriceTable.empty();
+        if (prices != null) {
+            try {
+                priceTable = PriceTableJson.read(prices);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--prices: cannot read " + prices + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--prices: " + e.getMessage());
+            }
+        }
+        BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults());
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
-                shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat));
+                shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets);
     }
 }

@@ -3,6 +3,7 @@ package dev.keymeter.server;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.logging.LogFormat;
+import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,9 +23,11 @@ import java.util.Objects;
  * @param shutdownGrace {@code --shutdown-grace} / {@code KEYMETER_SHUTDOWN_GRACE}, default {@code 10s}
  * @param metricsAddress {@code --metrics-addr} / {@code KEYMETER_METRICS_LISTEN}, default {@code 127.0.0.1:9464}
  * @param logFormat {@code --log-format} / {@code KEYMETER_LOG_FORMAT}, {@code text} (default) or {@code json}
+ * @param budgets {@code --quota-capacity}, {@code --prices}, {@code --reservation-ttl}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
-        CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat) {
+        CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
+        BudgetSettings budgets) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -34,6 +37,7 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(metricsAddress, "metricsAddress");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(budgets, "budgets");
         if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--shutdown-grace must be between 0s and 10m, was " + shutdownGrace);
         }
@@ -50,6 +54,6 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
-                metricsAddress.port());
+                metricsAddress.port(), budgets);
     }
 }

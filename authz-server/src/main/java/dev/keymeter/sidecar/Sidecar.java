@@ -16,6 +16,14 @@ import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicationClient;
+import dev.keymeter.metrics.UsageMetrics;
+import dev.keymeter.quota.ChronicleCounterStore;
+import dev.keymeter.usage.AccessLogService;
+import dev.keymeter.usage.Budgets;
+import dev.keymeter.usage.RecentRequests;
+import dev.keymeter.usage.Reservations;
+import dev.keymeter.usage.UsageLedger;
+import dev.keymeter.usage.UsageReportService;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -48,6 +56,15 @@ public final class Sidecar implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LastUsedReporter reporter;
     private final Telemetry telemetry;
+    private final ChronicleCounterStore counters;
+    private final UsageLedger ledger;
+    private final UsageReporter usageReporter;
+    private final Budgets budgets;
+
+    /** Reservations held at once; beyond it Check admits without reserving (see {@link Reservations}). */
+    private static final int RESERVATION_CAPACITY = 1_000_000;
+    /** Request ids remembered for de-duplication (an hour of ~280 requests/s with usage). */
+    private static final int RECENT_REQUEST_CAPACITY = 1_000_000;
 
     /** The metrics endpoint and the meters that read live objects: closed before those objects are. */
     private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm) {
@@ -60,7 +77,12 @@ public final class Sidecar implements AutoCloseable {
 
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
             HealthStatusManager health, ScheduledExecutorService scheduler, LastUsedReporter reporter,
-            Telemetry telemetry) {
+            Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger, UsageReporter usageReporter,
+            Budgets budgets) {
+        this.counters = counters;
+        this.ledger = ledger;
+        this.usageReporter = usageReporter;
+        this.budgets = budgets;
         this.config = config;
         this.replica = replica;
         this.replication = replication;
@@ -78,7 +100,12 @@ public final class Sidecar implements AutoCloseable {
     public static Sidecar start(SidecarConfig config, ManagedChannel controlPlane, String sidecarKey)
             throws IOException {
         ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
+        ChronicleCounterStore counters = null;
         try {
+            BudgetSettings budgetSettings = config.budgets();
+            counters = ChronicleCounterStore.open(config.countersDir(), budgetSettings.counterCapacity());
+            Budgets budgets = new Budgets(counters, budgetSettings.prices(),
+                    new Reservations(budgetSettings.reservationTtl().toMillis(), RESERVATION_CAPACITY));
             KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             JvmMetrics jvm = new JvmMetrics();
@@ -87,12 +114,18 @@ public final class Sidecar implements AutoCloseable {
             // Denial lines are capped at 10 a second: a flood of bad tokens must not become a flood of log I/O.
             DecisionListener listener = DecisionListener.of(checkMetrics, new DenialLog(10, config.clock()::millis));
             Authorizer authorizer = new Authorizer(served, config.clock(), config.check(), listener,
-                    new LastUsedTracker());
+                    new LastUsedTracker(), budgets);
+            UsageMetrics usageMetrics = new UsageMetrics(registry, checkMetrics.maxKeySeries(), budgets, served,
+                    config.clock());
+            UsageLedger ledger = new UsageLedger(budgets, served, new RecentRequests(
+                    RecentRequests.DEFAULT_RETENTION_MILLIS, RECENT_REQUEST_CAPACITY), usageMetrics, config.clock());
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
             Server server = AuthzServerBuilder.forAddress(config.host(), config.port(),
                             new CheckService(authorizer, replica::isLoaded))
+                    .addService(new AccessLogService(ledger, budgetSettings.usage(), usageMetrics))
+                    .addService(new UsageReportService(ledger, usageMetrics))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -108,18 +141,25 @@ public final class Sidecar implements AutoCloseable {
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
             LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
                     MetadataUtils.newAttachHeadersInterceptor(auth), sidecarId);
+            UsageReporter usageReporter = new UsageReporter(budgets, served, controlPlane,
+                    MetadataUtils.newAttachHeadersInterceptor(auth), sidecarId, config.clock());
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "keymeter-sidecar-background");
                 t.setDaemon(true);
                 return t;
             });
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter,
-                    new Telemetry(metrics, replicationMetrics, jvm));
+                    new Telemetry(metrics, replicationMetrics, jvm), counters, ledger, usageReporter, budgets);
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
             long every = config.lastUsedInterval().toMillis();
             scheduler.scheduleWithFixedDelay(reporter::report, every, every, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(usageReporter::report, every, every, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(sidecar::expireReservations, 1, 1, TimeUnit.SECONDS);
             return sidecar;
         } catch (IOException | RuntimeException e) {
+            if (counters != null) {
+                counters.close();
+            }
             replica.close();
             throw e;
         }
@@ -161,6 +201,35 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
+    private void expireReservations() {
+        try {
+            ledger.expireReservations();
+        } catch (RuntimeException e) {
+            // Never let one failure end the schedule: the next run tries again.
+            System.getLogger("keymeter.sidecar").log(System.Logger.Level.WARNING,
+                    "charging expired reservations failed: " + e);
+        }
+    }
+
+    /** The budgets Check enforces (counters, prices, reservations). */
+    public Budgets budgets() {
+        return budgets;
+    }
+
+    /** The ledger that settles usage (the access-log and Report services call it). */
+    public UsageLedger ledger() {
+        return ledger;
+    }
+
+    /** Reports usage figures to the control plane now (the scheduler does it every interval). */
+    public void reportUsage() {
+        try {
+            scheduler.submit(usageReporter::report).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("usage report did not complete", e);
+        }
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
@@ -177,12 +246,14 @@ public final class Sidecar implements AutoCloseable {
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
             reporter.report();
+            usageReporter.report();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException lastReportFailed) {
             // The control plane may already be gone (serve shuts it down after us); nothing is lost but
             // the last few last-used times.
         }
+        counters.close();
         replica.close();
     }
 

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param lastUsedInterval how often last-used times go to the control plane
  * @param metricsHost where {@code /metrics}, {@code /healthz} and {@code /readyz} listen
  * @param metricsPort their port; 0 picks a free one
+ * @param budgets counters, prices and reservations
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
-        Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort) {
+        Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
+        BudgetSettings budgets) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
@@ -34,6 +36,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         Objects.requireNonNull(lastUsedInterval, "lastUsedInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(budgets, "budgets");
         if (replicaCapacity < 1 || replicaCapacity > 100_000_000) {
             throw new IllegalArgumentException("--replica-capacity must be 1–100000000, was " + replicaCapacity);
         }
@@ -43,12 +46,27 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     public static SidecarConfig defaults(Path replicaDir) {
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
-                MetricsServer.DEFAULT_PORT);
+                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults());
+    }
+
+    /** Where the persisted counters live: beside the replica, in its own directory. */
+    public Path countersDir() {
+        return replicaDir.resolveSibling("counters");
+    }
+
+    public SidecarConfig withBudgets(BudgetSettings newBudgets) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock, metricsHost, metricsPort, newBudgets);
+    }
+
+    public SidecarConfig withClock(Clock newClock) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                newClock, metricsHost, metricsPort, budgets);
     }
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort);
+                clock, metricsHost, newMetricsPort, budgets);
     }
 }

@@ -5,7 +5,10 @@ import dev.keymeter.quota.KeyQuota;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.quota.QuotaLimits;
 import dev.keymeter.replica.ReplicaEntry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +29,9 @@ public final class Budgets {
     private final Reservations reservations;
     /** Key id → the model whose usage could not be priced (policy refuse); cleared by a usage reset. */
     private final ConcurrentHashMap<String, Unpriced> unpriced = new ConcurrentHashMap<>();
+
+    /** Keys whose counters changed since the usage reporter last drained them. */
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
 
     private record Unpriced(long counterEpoch, String model) {
     }
@@ -61,8 +67,11 @@ public final class Budgets {
         return new QuotaLimits(key.requestsPerMinute, key.tokenLimit, key.costLimitMicroUsd, key.resetPeriod);
     }
 
-    /** The key's counters, created on first use. */
+    /** The key's counters, created on first use; notes the key as touched for the usage reporter. */
     public KeyQuota quotaOf(ReplicaEntry key) {
+        if (!touched.contains(key.keyId)) { // a read first: the common case (already noted) writes nothing
+            touched.add(key.keyId);
+        }
         return new KeyQuota(counters.cellsFor(key.keyId, counterEpoch(key)), key.resetPeriod);
     }
 
@@ -95,6 +104,16 @@ public final class Budgets {
             quota.settle(nowMillis, r.tokens(), r.tokensPeriodStart(), 0, r.costMicroUsd(), r.costPeriodStart(), 0);
         }
         return new Admission(d, id);
+    }
+
+    /** The keys whose counters changed since the last call, removed from the set as they are returned. */
+    public List<String> drainTouched() {
+        List<String> out = new ArrayList<>();
+        for (var it = touched.iterator(); it.hasNext(); ) {
+            out.add(it.next());
+            it.remove();
+        }
+        return out;
     }
 
     /** Records that usage of {@code key} with {@code model} could not be priced. */

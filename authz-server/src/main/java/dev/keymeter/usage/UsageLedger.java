@@ -11,7 +11,7 @@ import java.util.Objects;
  * access-log stream and {@code Report}.
  *
  * <ol>
- *   <li>A request id counted before is a {@link Settlement.Outcome#DUPLICATE} ({@link RecentRequests}):
+ *   <li>A request id counted before for the same key is a {@link Settlement.Outcome#DUPLICATE} ({@link RecentRequests}):
  *       a retried report, or the same request seen by both the access log and {@code Report}.</li>
  *   <li>The key must be in the replica ({@link Settlement.Outcome#UNKNOWN_KEY} otherwise).</li>
  *   <li>Cost: the reported one; else the tokens priced by the {@link PriceTable} for the reported
@@ -49,7 +49,9 @@ public final class UsageLedger implements UsageSink {
         if (!replica.lookupKey(usage.keyId(), key)) {
             return Settlement.UNKNOWN_KEY;
         }
-        if (usage.requestId() != null && !recent.firstTime(usage.requestId(), now)) {
+        // Keyed by key and request id: a client that picks another request's x-request-id (when Envoy
+        // is not the edge and passes it through) cannot have its own usage taken for a duplicate.
+        if (usage.requestId() != null && !recent.firstTime(usage.keyId() + '\n' + usage.requestId(), now)) {
             return Settlement.DUPLICATE;
         }
         Reservation open = budgets.reservations().take(usage.reservationId());

@@ -30,7 +30,7 @@ class EntryLayoutTest {
         assertEquals(KeyStatus.DISABLED, read.status);
         assertEquals(ResetPeriod.WEEKLY, read.resetPeriod);
         assertEquals(-1, read.tokenLimit);
-        assertEquals(282, EntryLayout.BYTES);
+        assertEquals(290, EntryLayout.BYTES);
     }
 
     @Test

@@ -14,9 +14,15 @@
  *   <li>{@link dev.keymeter.quota.ResetPeriod} — UTC calendar periods (never, daily, weekly from
  *       Monday, monthly) and their compact numbering.</li>
  *   <li>{@link dev.keymeter.quota.CounterCells} — the storage both counters run on: fixed 64-bit
- *       cells with volatile get/set, CAS and get-and-add; {@link dev.keymeter.quota.HeapCounterCells}
- *       on the heap today, a Chronicle off-heap implementation later (same atomicity and ordering
- *       required; entries never removed, checksums off — design §5).</li>
+ *       cells with volatile get/set, CAS and get-and-add, {@link dev.keymeter.quota.KeyQuota#CELLS}
+ *       per key and usage epoch, handed out by a {@link dev.keymeter.quota.CounterStore}:
+ *       {@link dev.keymeter.quota.HeapCounterStore} ({@link dev.keymeter.quota.HeapCounterCells},
+ *       lost with the process) or {@link dev.keymeter.quota.ChronicleCounterStore}, a persisted
+ *       Chronicle Map whose cells are lock-free atomics directly on each entry's 8-byte aligned,
+ *       mapped value (cached on the heap after the first lookup; one owner process per directory,
+ *       recovery after an unclean shutdown; entries never removed, checksums off — design §5; its
+ *       class comment gives the memory-ordering argument, and {@code ChronicleCounterCrashTest}
+ *       checks that no acknowledged update is lost over 20 {@code kill -9} cycles).</li>
  * </ul>
  *
  * <p><b>Thread-safety.</b> Records and {@code ResetPeriod} are immutable. {@code RollingWindow} and
@@ -26,7 +32,8 @@
  * They hold no state of their own besides the cells, so any number of instances may be created
  * over the same cells. Nothing here blocks, throws on a denial, or reads a clock.
  *
- * <p><b>Dependencies.</b> Plain Java. Must not import gRPC, Micrometer or Envoy classes. Time is
+ * <p><b>Dependencies.</b> Plain Java and Chronicle Map (for {@code ChronicleCounterStore} only; its
+ * JVM flags are in the parent pom). Must not import gRPC, Micrometer or Envoy classes. Time is
  * always passed in as epoch milliseconds, never read from the system clock, so tests control it;
  * amounts are integers (requests, tokens, micro-USD).
  */
