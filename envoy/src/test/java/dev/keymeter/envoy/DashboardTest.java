@@ -7,7 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.keymeter.check.DenialReason;
 import dev.keymeter.metrics.CheckMetrics;
+import dev.keymeter.metrics.UsageMetrics;
+import dev.keymeter.quota.HeapCounterStore;
+import dev.keymeter.usage.Budgets;
+import dev.keymeter.usage.PriceTable;
+import dev.keymeter.usage.Reservations;
+import java.time.Clock;
 import dev.keymeter.metrics.JvmMetrics;
 import dev.keymeter.metrics.ReplicationMetrics;
 import dev.keymeter.replica.ChronicleKeyReplica;
@@ -30,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboard parses, uses the datasource variable, and names only metrics keymeter
- * exports: the names come from a real scrape of keymeter's own meters (CheckMetrics, JvmMetrics,
- * and ReplicationMetrics over a real Chronicle replica and a client that never connects).
+ * exports: the names come from a real scrape of keymeter's own meters (CheckMetrics, UsageMetrics,
+ * JvmMetrics and ReplicationMetrics over a real Chronicle replica and a client that never connects).
  */
 class DashboardTest {
 
@@ -73,6 +80,10 @@ class DashboardTest {
         }
         assertTrue(used.contains("keymeter_check_duration_seconds_bucket"), used.toString());
         assertTrue(used.contains("keymeter_replica_capacity_digests"), used.toString());
+        for (String perKey : List.of("keymeter_key_cost_usd_total", "keymeter_key_tokens_total",
+                "keymeter_key_rate_limited_total", "keymeter_key_budget_remaining_usd", "keymeter_usage_entries_total")) {
+            assertTrue(used.contains(perKey), perKey + " in " + used);
+        }
         Set<String> unknown = new TreeSet<>(used);
         unknown.removeAll(exported);
         assertEquals(Set.of(), unknown, "not exported; exported: " + exported);
@@ -84,7 +95,13 @@ class DashboardTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (JvmMetrics jvm = new JvmMetrics();
                 ChronicleKeyReplica replica = ChronicleKeyReplica.open(dir.resolve("replica"), 1_000)) {
-            new CheckMetrics(registry).recordLatencyNanos(1_000);
+            CheckMetrics checks = new CheckMetrics(registry);
+            checks.recordLatencyNanos(1_000);
+            checks.denied(DenialReason.COST_LIMIT, "key_dashboard");
+            Budgets budgets = new Budgets(new HeapCounterStore(10), PriceTable.empty(), new Reservations(60_000, 10));
+            UsageMetrics usage = new UsageMetrics(registry, 10, budgets, replica, Clock.systemUTC());
+            usage.charged("key_dashboard", 1, 1, 1);
+            usage.reservationExpired("key_dashboard", 1, 1);
             jvm.bindTo(registry);
             // Port 1 on loopback: nothing listens, and the client is never started anyway.
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", 1).usePlaintext().build();
