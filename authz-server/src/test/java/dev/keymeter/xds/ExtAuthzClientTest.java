@@ -15,6 +15,7 @@ import dev.keymeter.proto.admin.v1.CreateKeyRequest;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
 import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
+import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.OwnerType;
 import dev.keymeter.proto.admin.v1.PermissionPreset;
 import dev.keymeter.proto.admin.v1.Permissions;
@@ -67,7 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>denied: grpc-java maps {@code denied_response.status} with {@code GrpcUtil.httpStatusToGrpcStatus}
  *       — 401 → {@code UNAUTHENTICATED}, 403 → {@code PERMISSION_DENIED} (a denial without
  *       {@code denied_response} would be {@code PERMISSION_DENIED}); the backend never sees the call.
- *       429 would map to {@code UNAVAILABLE}, but no 429 case exists yet: quotas are not implemented.
+ *       A 429 (a reached requests-per-minute limit) maps to {@code UNAVAILABLE}.
  * </ul>
  *
  * <p>gRPC clients send no {@code context_extensions} (any {@code ExtAuthzPerRoute} disables the filter
@@ -81,6 +82,7 @@ class ExtAuthzClientTest {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> KEY_ID = Metadata.Key.of("x-keymeter-key-id", Metadata.ASCII_STRING_MARSHALLER);
     private static final String HEALTH_CHECK_PATH = "/grpc.health.v1.Health/Check";
+    private static final int LIMITED_RPM = 3;
 
     @TempDir
     static Path dir;
@@ -95,6 +97,7 @@ class ExtAuthzClientTest {
     final HeaderRecorder seen = new HeaderRecorder();
     CreateKeyResponse fullKey;
     CreateKeyResponse restrictedKey;
+    CreateKeyResponse limitedKey;
 
     @BeforeAll
     void start() throws Exception {
@@ -106,6 +109,9 @@ class ExtAuthzClientTest {
         fullKey = createKey("full", Permissions.getDefaultInstance());
         restrictedKey = createKey("restricted", Permissions.newBuilder().setPreset(PermissionPreset.PERMISSION_PRESET_RESTRICTED)
                 .putResources("chat_completions", AccessLevel.ACCESS_LEVEL_WRITE).build());
+        limitedKey = admin().createKey(CreateKeyRequest.newBuilder().setName("limited").setKind(KeyKind.KEY_KIND_PROJECT)
+                .setProjectId("payments").setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                .setLimits(Limits.newBuilder().setRequestsPerMinute(LIMITED_RPM)).build());
         startSidecar();
         backend = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(new HealthStatusManager().getHealthService(), seen))
@@ -132,6 +138,7 @@ class ExtAuthzClientTest {
         await("replica loaded", () -> sidecar.replica().isLoaded());
         await("full key replicated", () -> directCheck(fullKey.getToken()) == 200);
         await("restricted key replicated", () -> directCheck(restrictedKey.getToken()) == 403);
+        await("limited key replicated", () -> directCheck(limitedKey.getToken()) == 200);
     }
 
     @AfterAll
@@ -201,7 +208,24 @@ class ExtAuthzClientTest {
         assertNull(seen.last());
     }
 
-    // No 429 → UNAVAILABLE case: quotas (rate and budget limits) are not implemented yet.
+    @Test
+    void keyOverItsRequestsPerMinute_isUnavailable_andNeverReachesBackend() {
+        // startSidecar's readiness probe used one admission of the window; use up the rest.
+        for (int i = 1; i < LIMITED_RPM; i++) {
+            seen.clear();
+            assertEquals(ServingStatus.SERVING, callBackend("Bearer " + limitedKey.getToken()).getStatus());
+            assertEquals(List.of(limitedKey.getKey().getId()), values(seen.last().getAll(KEY_ID)));
+        }
+        seen.clear();
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> callBackend("Bearer " + limitedKey.getToken()));
+
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().startsWith("RPC denied by external authorization server"),
+                e.getStatus().toString());
+        assertNull(seen.last());
+    }
 
     private io.grpc.health.v1.HealthCheckResponse callBackend(String authorization) {
         Metadata md = new Metadata();
