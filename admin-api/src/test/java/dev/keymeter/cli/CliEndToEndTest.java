@@ -103,6 +103,27 @@ class CliEndToEndTest {
         CliRun usage = cli(new KeysCommand(), "usage", keyId);
         assertEquals(0, usage.exitCode(), usage.err());
         assertTrue(usage.out().contains("12.50"), usage.out());
+        assertTrue(usage.out().contains("no sidecar has reported usage yet"), usage.out());
+
+        // A sidecar's report (as ReportUsage records it) shows in the overview.
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        controlPlane.rules().usageBoard().record(keyId, "sidecar-1", new dev.keymeter.lifecycle.UsageBoard.Figures(
+                null, dayStart, 1_200, 300, 2_500_000, 0, 7, 1, now));
+        CliRun reported = cli(new KeysCommand(), "usage", keyId);
+        assertTrue(reported.out().matches("(?s).*Cost \\(USD\\)\\s+2\\.50\\s+0\\.00\\s+12\\.50\\s+10\\.00.*"),
+                "used 2.50 of 12.50: " + reported.out());
+        assertTrue(reported.out().contains("1 in flight"), reported.out());
+        assertTrue(reported.out().contains("(1 sidecar)"), reported.out());
+
+        CliRun unconfirmed = cli(new KeysCommand(), "reset-usage", keyId);
+        assertEquals(CliErrors.USAGE, unconfirmed.exitCode(), unconfirmed.err());
+        CliRun reset = cli(new KeysCommand(), "reset-usage", keyId, "--yes");
+        assertEquals(0, reset.exitCode(), reset.err());
+        assertTrue(reset.out().contains("Reset the usage of key " + keyId), reset.out());
+        assertTrue(reset.out().matches("(?s).*Cost \\(USD\\)\\s+0\\.00\\s+0\\.00\\s+12\\.50\\s+12\\.50.*"),
+                "the old figures no longer count: " + reset.out());
+        assertFalse(reset.out().contains("never"), "the reset time is shown: " + reset.out());
         CliRun update = cli(new KeysCommand(), "update", keyId, "--name", "renamed", "--rpm", "5");
         assertEquals(0, update.exitCode(), update.err());
         JsonObject json = JsonParser.parseString(cli(new KeysCommand(), "get", keyId, "--output", "json").out())
