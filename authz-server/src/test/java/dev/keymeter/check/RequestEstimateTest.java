@@ -1,0 +1,58 @@
+package dev.keymeter.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.google.protobuf.ByteString;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import org.junit.jupiter.api.Test;
+
+/** The body fields a reservation is estimated from, including bodies Envoy cut short. */
+class RequestEstimateTest {
+
+    private static RequestEstimate of(String body) {
+        return RequestEstimate.of(AttributeContext.HttpRequest.newBuilder().setBody(body).build());
+    }
+
+    @Test
+    void readsModelAndTheLargestOutputLimit() {
+        String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"{\\\"max_tokens\\\":9}\"}],"
+                + "\"max_tokens\":100,\"max_completion_tokens\":200}";
+        RequestEstimate e = of(body);
+        assertEquals("gpt-4o", e.model());
+        assertEquals(200, e.outputTokens(), "nested fields are not top-level fields");
+        assertEquals((body.length() + 3) / 4, e.inputTokens());
+        assertEquals(e.inputTokens() + 200, e.tokens());
+    }
+
+    @Test
+    void aBodyCutByEnvoyKeepsWhatCameBeforeTheCut() {
+        RequestEstimate e = RequestEstimate.of(AttributeContext.HttpRequest.newBuilder()
+                .setBody("{\"model\":\"m\",\"max_tokens\":50,\"messages\":[{\"content\":\"aaaa").setSize(4_000).build());
+        assertEquals("m", e.model());
+        assertEquals(50, e.outputTokens());
+        assertEquals(1_000, e.inputTokens(), "input counted on the whole body (content-length)");
+    }
+
+    @Test
+    void rawBytesAreReadToo() {
+        RequestEstimate e = RequestEstimate.of(AttributeContext.HttpRequest.newBuilder()
+                .setRawBody(ByteString.copyFromUtf8("{\"max_output_tokens\":7}")).build());
+        assertEquals(7, e.outputTokens());
+        assertNull(e.model());
+    }
+
+    @Test
+    void noOutputLimitMeansNoEstimateAndOddValuesAreIgnored() {
+        assertEquals(0, of("{\"model\":\"m\"}").tokens());
+        assertEquals(RequestEstimate.NONE, of("{\"max_tokens\":-5}").outputTokens());
+        assertEquals(RequestEstimate.NONE, of("{\"max_tokens\":1.5}").outputTokens());
+        assertEquals(RequestEstimate.NONE, of("{\"max_tokens\":\"100\"}").outputTokens());
+        assertEquals(RequestEstimate.NONE, of("{\"max_tokens\":99999999999999999}").outputTokens());
+        assertNull(of("{\"model\":42}").model());
+        assertNull(of("[1,2]").model());
+        assertNull(of("not json").model());
+        assertEquals(RequestEstimate.EMPTY, RequestEstimate.of(AttributeContext.HttpRequest.getDefaultInstance()));
+        assertNull(of("{\"model\":\"" + "x".repeat(300) + "\"}").model(), "over-long model names are ignored");
+    }
+}
