@@ -107,11 +107,17 @@ final class ProcessRunner {
         started.add(sidecar);
         out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
                 + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded)");
+        out.println("  usage in       : same port (envoy.service.accesslog.v3.AccessLogService, keymeter.usage.v1.UsageService)");
         out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), sidecar.metricsPort())
                 + " (/metrics, /healthz, /readyz)");
         out.println("  replica        : " + settings.sidecar().replicaDir() + " (capacity "
                 + settings.replicaCapacity() + " secrets, " + (sidecar.replica().isLoaded()
                         ? "loaded at revision " + sidecar.replica().appliedRevision() : "loading") + ")");
+        var budgets = settings.budgets();
+        out.println("  counters       : " + settings.sidecar().countersDir() + " (capacity " + budgets.counterCapacity()
+                + " keys; " + budgets.prices().size() + " model prices, unpriced models: "
+                + budgets.prices().policy().name().toLowerCase(java.util.Locale.ROOT) + "; reservation TTL "
+                + budgets.reservationTtl().toSeconds() + "s)");
     }
 
     private void closeAll() {
