@@ -137,11 +137,12 @@ public final class Authorizer {
      */
     private CheckResponse metered(ReplicaEntry key, ResourceAccess need, AttributeContext.HttpRequest http,
             CheckResponse allowed, long now) {
-        RequestEstimate estimate = RequestEstimate.of(http);
-        String model = estimate.model();
         if (!key.hasLimits()) {
+            String model = RequestEstimate.modelOnly(http).model();
             return allow(key, need, model == null ? allowed : QuotaResponses.withModel(allowed, model));
         }
+        RequestEstimate estimate = RequestEstimate.of(http);
+        String model = estimate.model();
         long costEstimate = 0;
         if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
             PriceTable prices = budgets.prices();

@@ -37,6 +37,18 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
     }
 
     static RequestEstimate of(AttributeContext.HttpRequest http) {
+        return read(http, false);
+    }
+
+    /**
+     * Only the model (for keys without limits: their usage is still priced), reading no further than
+     * the {@code model} field — the first field of most OpenAI-style bodies.
+     */
+    static RequestEstimate modelOnly(AttributeContext.HttpRequest http) {
+        return read(http, true);
+    }
+
+    private static RequestEstimate read(AttributeContext.HttpRequest http, boolean modelOnly) {
         Reader body;
         long bytes;
         if (!http.getRawBody().isEmpty()) {
@@ -49,10 +61,10 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
             return EMPTY;
         }
         long whole = Math.max(bytes, http.getSize());
-        return parse(body, (whole + 3) / 4);
+        return parse(body, (whole + 3) / 4, modelOnly);
     }
 
-    private static RequestEstimate parse(Reader body, long inputTokens) {
+    private static RequestEstimate parse(Reader body, long inputTokens, boolean modelOnly) {
         String model = null;
         long output = NONE;
         try (JsonReader json = new JsonReader(body)) {
@@ -66,6 +78,9 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
                 if (name.equals("model") && kind == JsonToken.STRING) {
                     String m = json.nextString();
                     model = m.length() <= MAX_MODEL_CHARS ? m : null;
+                    if (modelOnly) {
+                        break;
+                    }
                 } else if (isOutputLimit(name) && kind == JsonToken.NUMBER) {
                     long limit = outputLimit(json);
                     if (limit >= 0) {

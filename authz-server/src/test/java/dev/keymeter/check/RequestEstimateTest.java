@@ -35,6 +35,14 @@ class RequestEstimateTest {
     }
 
     @Test
+    void modelOnlyStopsAtTheModel() {
+        RequestEstimate e = RequestEstimate.modelOnly(AttributeContext.HttpRequest.newBuilder()
+                .setBody("{\"model\":\"m\",\"max_tokens\":50,\"broken").build());
+        assertEquals("m", e.model());
+        assertEquals(RequestEstimate.NONE, e.outputTokens(), "not read");
+    }
+
+    @Test
     void rawBytesAreReadToo() {
         RequestEstimate e = RequestEstimate.of(AttributeContext.HttpRequest.newBuilder()
                 .setRawBody(ByteString.copyFromUtf8("{\"max_output_tokens\":7}")).build());

@@ -1,0 +1,229 @@
+package dev.keymeter.bench;
+
+import com.google.protobuf.ByteString;
+import dev.keymeter.check.Authorizer;
+import dev.keymeter.check.CheckSettings;
+import dev.keymeter.check.DecisionListener;
+import dev.keymeter.check.LastUsedTracker;
+import dev.keymeter.keys.TokenFormat;
+import dev.keymeter.keys.TokenType;
+import dev.keymeter.proto.admin.v1.AccessLevel;
+import dev.keymeter.proto.admin.v1.KeyKind;
+import dev.keymeter.proto.admin.v1.KeyStatus;
+import dev.keymeter.proto.admin.v1.Limits;
+import dev.keymeter.proto.admin.v1.OwnerType;
+import dev.keymeter.proto.admin.v1.PermissionPreset;
+import dev.keymeter.proto.admin.v1.Permissions;
+import dev.keymeter.proto.admin.v1.ResetPeriod;
+import dev.keymeter.proto.replication.v1.KeyRecord;
+import dev.keymeter.proto.replication.v1.SecretDigest;
+import dev.keymeter.quota.ChronicleCounterStore;
+import dev.keymeter.quota.CounterStore;
+import dev.keymeter.quota.HeapCounterStore;
+import dev.keymeter.replica.CachingKeyReplica;
+import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.KeyReplica;
+import dev.keymeter.usage.Budgets;
+import dev.keymeter.usage.PriceTableJson;
+import dev.keymeter.usage.Reservations;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole Check decision with budgets enforced ({@link Budgets}), for keys that have a
+ * requests-per-minute, a token and a cost limit (none reached: the admitted path, with its
+ * rate-limit and budget headers built) beside the same decision for keys without limits, in the same
+ * run, on one thread. 1,000 keys in a persisted Chronicle replica behind the hot-entry cache (as the
+ * sidecar serves it), 500 with limits and 500 without, each method cycling uniformly over its 500.
+ *
+ * <p>{@code counters}: the heap store or the persisted Chronicle store. {@code body}: none (a
+ * {@code with_request_body}-less Envoy), or a small chat-completions JSON naming a priced model and no
+ * {@code max_tokens} (read for the model; no estimate, so no reservation is opened — an estimate
+ * would open a reservation per request that only settlement removes, which a benchmark loop cannot
+ * provide).
+ *
+ * <p>Run:
+ * <pre>
+ * mvn -B -q -Pbench -DskipTests package -pl authz-server -am
+ * java -jar authz-server/target/benchmarks.jar CheckWithQuotaBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * </pre>
+ * Target (issue): median ≤ 3 µs/op on one thread with quotas.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {ChronicleJvmFlags.OPEN_LANG, ChronicleJvmFlags.OPEN_REFLECT,
+    ChronicleJvmFlags.EXPORT_NIO, ChronicleJvmFlags.EXPORT_REF, ChronicleJvmFlags.EXPORT_JAVAC,
+    ChronicleJvmFlags.NO_ANALYTICS, ChronicleJvmFlags.NO_ANNOUNCER, "-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
+@State(Scope.Benchmark)
+public class CheckWithQuotaBenchmark {
+
+    private static final int KEYS = 1000;
+    private static final int SEQUENCE = 1 << 16;
+    private static final String PRICES = """
+            {"models": {"gpt-4o": {"input_usd_per_million": 2.5, "output_usd_per_million": 10}}}
+            """;
+    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Say hello in one word.\"}],\"temperature\":0.2}";
+    /** Never reached: 4.29 G requests a minute, 10^12 tokens and 1 M USD a month. */
+    private static final Limits LIMITS = Limits.newBuilder()
+            .setRequestsPerMinute(0xFFFF_FFFEL)
+            .setTokenLimit(1_000_000_000_000L)
+            .setCostLimitMicroUsd(1_000_000_000_000L)
+            .setResetPeriod(ResetPeriod.RESET_PERIOD_MONTHLY)
+            .build();
+
+    @Param({"heap", "chronicle"})
+    public String counters;
+
+    @Param({"none", "chat"})
+    public String body;
+
+    private Path dir;
+    private ChronicleKeyReplica replica;
+    private CounterStore store;
+    private Authorizer authorizer;
+    private CheckRequest[] limited;
+    private CheckRequest[] unlimited;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Files.createTempDirectory("keymeter-bench-");
+        replica = ChronicleKeyReplica.open(dir.resolve("replica"), KEYS * 2L);
+        store = switch (counters) {
+            case "heap" -> new HeapCounterStore(KEYS * 2L);
+            case "chronicle" -> ChronicleCounterStore.open(dir.resolve("counters"), KEYS * 2L);
+            default -> throw new IllegalArgumentException("counters must be heap or chronicle, was " + counters);
+        };
+        String[] tokens = load(replica);
+        KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
+        Budgets budgets = new Budgets(store, PriceTableJson.parse(PRICES),
+                new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000));
+        authorizer = new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(), DecisionListener.NONE,
+                new LastUsedTracker(), budgets);
+        String requestBody = body.equals("chat") ? CHAT : body.equals("none") ? null : fail(body);
+        SplittableRandom random = new SplittableRandom(42);
+        limited = new CheckRequest[SEQUENCE];
+        unlimited = new CheckRequest[SEQUENCE];
+        for (int i = 0; i < SEQUENCE; i++) {
+            // Even keys have limits, odd keys none.
+            limited[i] = request(tokens[2 * random.nextInt(KEYS / 2)], requestBody);
+            unlimited[i] = request(tokens[2 * random.nextInt(KEYS / 2) + 1], requestBody);
+        }
+        expect(authorizer.check(limited[0]), true);
+        expect(authorizer.check(unlimited[0]), false);
+    }
+
+    private static String fail(String body) {
+        throw new IllegalArgumentException("body must be none or chat, was " + body);
+    }
+
+    /** Allowed, and with the rate-limit headers exactly when the key has limits. */
+    private static void expect(CheckResponse r, boolean rateLimitHeaders) {
+        if (r.getStatus().getCode() != 0) {
+            throw new IllegalStateException("the benchmark request is not allowed: " + r);
+        }
+        boolean has = r.getOkResponse().getResponseHeadersToAddList().stream()
+                .map(HeaderValueOption::getHeader)
+                .anyMatch(h -> h.getKey().equals("x-ratelimit-limit-requests"));
+        if (has != rateLimitHeaders) {
+            throw new IllegalStateException("expected rate-limit headers " + rateLimitHeaders + ": " + r);
+        }
+    }
+
+    /** {@link #KEYS} project keys, restricted as in {@link KeyPopulation}; the even ones with {@link #LIMITS}. */
+    private static String[] load(KeyReplica replica) {
+        String[] tokens = new String[KEYS];
+        Permissions restricted = Permissions.newBuilder().setPreset(PermissionPreset.PERMISSION_PRESET_RESTRICTED)
+                .putResources("chat_completions", AccessLevel.ACCESS_LEVEL_WRITE)
+                .putResources("models", AccessLevel.ACCESS_LEVEL_READ).build();
+        replica.beginSnapshot(1);
+        for (int i = 0; i < KEYS; i++) {
+            tokens[i] = TokenFormat.generate(TokenType.SERVICE_ACCOUNT);
+            KeyRecord.Builder record = KeyRecord.newBuilder()
+                    .setKeyId(String.format("key_%020d", i))
+                    .setKind(KeyKind.KEY_KIND_PROJECT)
+                    .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                    .setProjectId("project-" + (i % 100))
+                    .setStatus(KeyStatus.KEY_STATUS_ACTIVE)
+                    .setPermissions(restricted)
+                    .addSecrets(SecretDigest.newBuilder().setSha256(ByteString.copyFrom(TokenFormat.sha256(tokens[i]))))
+                    .setRevision(1);
+            if (i % 2 == 0) {
+                record.setLimits(LIMITS);
+            }
+            replica.upsert(record.build());
+        }
+        replica.endSnapshot(1);
+        return tokens;
+    }
+
+    private static CheckRequest request(String token, String body) {
+        CheckRequest plain = CheckDecisionBenchmark.request(token);
+        if (body == null) {
+            return plain;
+        }
+        AttributeContext.HttpRequest http = plain.getAttributes().getRequest().getHttp().toBuilder()
+                .setBody(body)
+                .setSize(body.length())
+                .putHeaders("content-length", Integer.toString(body.length()))
+                .build();
+        return plain.toBuilder()
+                .setAttributes(plain.getAttributes().toBuilder()
+                        .setRequest(plain.getAttributes().getRequest().toBuilder().setHttp(http)))
+                .build();
+    }
+
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
+
+    @Benchmark
+    public CheckResponse withLimits(Cursor cursor) {
+        CheckRequest request = limited[cursor.next];
+        cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
+        return authorizer.check(request);
+    }
+
+    @Benchmark
+    public CheckResponse withoutLimits(Cursor cursor) {
+        CheckRequest request = unlimited[cursor.next];
+        cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
+        return authorizer.check(request);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        store.close();
+        replica.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
