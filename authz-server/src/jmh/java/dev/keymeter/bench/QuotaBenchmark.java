@@ -1,11 +1,14 @@
 package dev.keymeter.bench;
 
+import dev.keymeter.quota.BudgetProbe;
 import dev.keymeter.quota.ChronicleCounterStore;
+import dev.keymeter.quota.CounterCells;
 import dev.keymeter.quota.CounterStore;
 import dev.keymeter.quota.HeapCounterStore;
 import dev.keymeter.quota.KeyQuota;
 import dev.keymeter.quota.PeriodBudget;
 import dev.keymeter.quota.QuotaDecision;
+import dev.keymeter.quota.RateProbe;
 import dev.keymeter.quota.QuotaLimits;
 import dev.keymeter.quota.ResetPeriod;
 import dev.keymeter.quota.RollingWindow;
@@ -47,11 +50,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * what Check adds per request: {@code cellsFor} (the store's on-heap cache) and a new
  * {@link KeyQuota}. {@code quotaReserving*} reserves a token and a cost estimate as well (a body with
  * {@code max_tokens}): two more CASes on the commit words and two on the reservation words.
+ * {@code parts*} time the window and one budget alone (where tryAdmit's time goes). {@code period}
+ * is the budgets' reset period: MONTHLY by default (its period arithmetic goes through
+ * {@code LocalDate}); {@code -p period=DAILY,NEVER} compares the cheaper ones.
  *
- * <p>Run (the machine has 2 cores: the two-thread cases use exactly 2):
+ * <p>Run (the machine has 2 cores: the two-thread cases use exactly 2; the pattern is a regex, and a
+ * bare {@code QuotaBenchmark} would also match {@code CheckWithQuotaBenchmark}):
  * <pre>
  * mvn -B -q -Pbench -DskipTests package -pl authz-server -am
- * java -jar authz-server/target/benchmarks.jar QuotaBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * java -jar authz-server/target/benchmarks.jar '\.QuotaBenchmark\.' -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
  * Target (issue): within 2× of Bucket4j's ns/op, on one thread and on two.
  */
@@ -103,6 +110,9 @@ public class QuotaBenchmark {
         ResetPeriod resetPeriod;
         QuotaLimits limits;
         KeyQuota shared;
+        /** The shared key's window and token budget alone, for {@code parts*}. */
+        RollingWindow window;
+        PeriodBudget tokens;
         final AtomicInteger nextKey = new AtomicInteger(1);
 
         @Setup(Level.Trial)
@@ -118,6 +128,9 @@ public class QuotaBenchmark {
                 default -> throw new IllegalArgumentException("store must be heap or chronicle, was " + store);
             }
             shared = new KeyQuota(counters.cellsFor(keyId0, EPOCH), resetPeriod);
+            CounterCells parts = counters.cellsFor(keyId(999), EPOCH);
+            window = new RollingWindow(parts, 0);
+            tokens = new PeriodBudget(parts, RollingWindow.CELLS, resetPeriod);
             QuotaDecision probe = shared.tryAdmit(System.currentTimeMillis(), limits, 0, 0);
             if (!probe.admitted()) {
                 throw new IllegalStateException("the benchmark key is refused: " + probe);
@@ -239,5 +252,19 @@ public class QuotaBenchmark {
     @Threads(2)
     public QuotaDecision quotaReserving_2threads_oneKey(Counters c) {
         return c.shared.tryAdmit(System.currentTimeMillis(), c.limits, ESTIMATE, ESTIMATE);
+    }
+
+    // --- the parts of tryAdmit alone, one thread: where its time goes ---
+
+    @Benchmark
+    @Threads(1)
+    public RateProbe partsWindow_1thread(Counters c) {
+        return c.window.tryAcquire(System.currentTimeMillis(), RollingWindow.MAX_LIMIT);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public BudgetProbe partsBudget_1thread(Counters c) {
+        return c.tokens.tryReserve(System.currentTimeMillis(), 0, PeriodBudget.MAX_AMOUNT);
     }
 }
