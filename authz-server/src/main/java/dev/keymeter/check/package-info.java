@@ -1,8 +1,10 @@
 /**
  * The hot path: Envoy's {@code envoy.service.auth.v3.Authorization/Check}. Who is calling (the API key
  * in {@code authorization: Bearer} or {@code x-api-key}, looked up by SHA-256 digest in the {@link
- * dev.keymeter.replica.KeyReplica}), and may they do this (the route's {@code (resource, access)}
- * against the key's permissions).
+ * dev.keymeter.replica.KeyReplica}), may they do this (the route's {@code (resource, access)}
+ * against the key's permissions), and is there budget left (for keys with limits: the counters of
+ * {@link dev.keymeter.usage.Budgets}, a 429 per limit from {@code QuotaResponses}, a reservation for
+ * the body's estimate from {@code RequestEstimate}).
  *
  * <p>Owns: {@link dev.keymeter.check.Authorizer} (the decision, a pure function of the request, the
  * replica and the clock), {@link dev.keymeter.check.CheckService} (the thin gRPC adapter), the
@@ -23,7 +25,8 @@
  * per-thread {@code MessageDigest}); routes matched with no regex and no substring
  * ({@link dev.keymeter.routes.RouteTable}).
  *
- * <p>Must not import {@code server}, {@code replication} or any metrics library.
+ * <p>Must not import {@code server}, {@code replication} or any metrics library. May import
+ * {@code usage} for the budgets (which never imports this package).
  *
  * <p>Thread-safety: {@link dev.keymeter.check.Authorizer#check} runs on any number of gRPC threads at
  * once. Per-request scratch state (header scan, token bytes, {@code MessageDigest}, {@link

@@ -5,8 +5,9 @@
  * {@code /readyz} on the JDK's HTTP server), {@link dev.keymeter.metrics.CheckMetrics} (the
  * {@link dev.keymeter.check.DecisionListener} that counts every Check outcome, the latency histogram
  * and allowed requests per key), {@link dev.keymeter.metrics.ReplicationMetrics} (replica fill and
- * replication state, read at scrape time) and {@link dev.keymeter.metrics.JvmMetrics}. Per-key usage,
- * token and cost meters come with the quotas.
+ * replication state, read at scrape time), {@link dev.keymeter.metrics.UsageMetrics} (per-key tokens,
+ * cost and remaining budgets, usage ingestion and reservations; 429s per key and limit are in
+ * {@code CheckMetrics}) and {@link dev.keymeter.metrics.JvmMetrics}.
  *
  * <p>Label values come only from bounded sets (design §6: never a label from raw client input):
  * enums ({@link dev.keymeter.check.DenialReason} labels, the four decisions) and key ids of keys found
@@ -21,7 +22,8 @@
  * registers its series once).
  *
  * <p>Must not import {@code server} or {@code sidecar} (they wire this package in), nor anything of
- * {@code check} beyond the listener contract.
+ * {@code check} beyond the listener contract and {@code usage} beyond its listener contracts and the
+ * budgets it reads at scrape time.
  *
  * <p>Thread-safety: every class here is safe for any number of threads; the listener runs on the
  * gRPC threads that decide, scrapes on the metrics server's own small pool.

@@ -119,7 +119,7 @@ public final class ChronicleCounterStore implements CounterStore {
     static final int VALUE_BYTES = KeyQuota.CELLS * Long.BYTES;
 
     private static final System.Logger LOG = System.getLogger(ChronicleCounterStore.class.getName());
-    private static final long LAYOUT_VERSION = 1;
+    private static final long LAYOUT_VERSION = 2; // 2: the window's closed-sum cell (67 cells)
     /** The layout record's key: an empty (never valid) key id. */
     private static final byte[] LAYOUT_KEY = new byte[KEY_BYTES];
 

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * The three counters of one key over one set of {@link CounterCells}: requests per rolling minute
- * ({@link RollingWindow}, cells 0–61), tokens per reset period ({@link PeriodBudget}, cells 62–63)
- * and cost in micro-USD per reset period ({@link PeriodBudget}, cells 64–65).
+ * ({@link RollingWindow}, cells 0–62), tokens per reset period ({@link PeriodBudget}, cells 63–64)
+ * and cost in micro-USD per reset period ({@link PeriodBudget}, cells 65–66).
  *
  * <h2>Admission</h2>
  * {@link #tryAdmit} asks the token budget, then the cost budget, then the window, and stops at the

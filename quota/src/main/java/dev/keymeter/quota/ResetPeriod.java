@@ -54,7 +54,7 @@ public enum ResetPeriod {
     /**
      * The number of the period that contains {@code epochMillis} (not before 1970): UTC days,
      * Monday-aligned weeks or months since 1970-01; always 0 for {@link #NEVER}. Numbers grow by
-     * one per boundary, so counters can store them compactly. Allocation-free except for MONTHLY.
+     * one per boundary, so counters can store them compactly. Allocation-free (MONTHLY recomputes only when the month changes).
      */
     public long indexAt(long epochMillis) {
         if (epochMillis < 0) {
@@ -66,10 +66,30 @@ public enum ResetPeriod {
             case DAILY -> day;
             case WEEKLY -> (day - EPOCH_DAY_OF_MONDAY_BEFORE_EPOCH) / 7;
             case MONTHLY -> {
+                MonthSpan m = currentMonth;
+                if (m != null && epochMillis >= m.startMillis && epochMillis < m.endMillis) {
+                    yield m.index;
+                }
                 LocalDate date = LocalDate.ofEpochDay(day);
-                yield (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+                long index = (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+                currentMonth = new MonthSpan(index, monthStartMillis(index), monthStartMillis(index + 1));
+                yield index;
             }
         };
+    }
+
+    /**
+     * The month the last MONTHLY {@link #indexAt} call fell into: calls within it (nearly all) skip the
+     * calendar arithmetic. An immutable record in a volatile field: a reader sees a whole span or an
+     * older one, and any span it sees is correct, so racing writers need no coordination.
+     */
+    private record MonthSpan(long index, long startMillis, long endMillis) {
+    }
+
+    private static volatile MonthSpan currentMonth;
+
+    private static long monthStartMillis(long index) {
+        return LocalDate.of(1970, 1, 1).plusMonths(index).toEpochDay() * DAY_MILLIS;
     }
 
     /**
@@ -85,7 +105,13 @@ public enum ResetPeriod {
             case NEVER -> index == 0 ? 0 : Long.MAX_VALUE;
             case DAILY -> index * DAY_MILLIS;
             case WEEKLY -> (index * 7 + EPOCH_DAY_OF_MONDAY_BEFORE_EPOCH) * DAY_MILLIS;
-            case MONTHLY -> LocalDate.of(1970, 1, 1).plusMonths(index).toEpochDay() * DAY_MILLIS;
+            case MONTHLY -> {
+                MonthSpan m = currentMonth;
+                if (m != null && index == m.index) {
+                    yield m.startMillis;
+                }
+                yield m != null && index == m.index + 1 ? m.endMillis : monthStartMillis(index);
+            }
         };
     }
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Requests per rolling 60-second window for one key, lock-free, over {@link CounterCells}.
  *
- * <h2>Layout (cells {@code base .. base + 61})</h2>
+ * <h2>Layout (cells {@code base .. base + 62})</h2>
  * Every cell packs {@code (epochSecond << 32) | count}: the second as an unsigned 32-bit number
  * (valid until 2106) and a 32-bit count. Packed words of the same second order like their counts,
  * and the unsigned order of packed words is the lexicographic order of (second, count).
@@ -14,6 +14,8 @@ import java.util.Objects;
  *       counted in it so far. Every admission is one CAS on this word.</li>
  *   <li>{@code base + 1 + (s mod 61)}: the <b>slot</b> of a past second {@code s}: its final count,
  *       written back once the head moves past {@code s}. A slot holding another second is ignored.</li>
+ *   <li>{@code base + 62}: the <b>closed sum</b> — {@code (h << 32) | sum}, the admissions of the 60
+ *       seconds before second {@code h}, a cache that spares the same-second path the 60 slot reads.</li>
  * </ul>
  *
  * <h2>Algorithm</h2>
@@ -41,6 +43,19 @@ import java.util.Objects;
  * admission that comes last among those in it counted all the others, so no 60 s interval of the
  * window's clock holds more than {@code limit} admissions, whatever the number of threads.
  *
+ * <h2>The closed-sum cache</h2>
+ * While the head is at second h, the admissions of seconds {@code h-60 .. h-1} are a fixed number
+ * (their slots are final, see above), so a caller at {@code t == h} counts {@code closedSum(h) + c}.
+ * The closed-sum cell holds that number tagged with h; a caller that finds another tag computes it
+ * from the slots and publishes it with a monotone CAS (the tag only moves up, so a slow thread never
+ * replaces a newer sum by an older one); the thread whose CAS moves the head to a new second
+ * publishes the new second's sum, which it has just computed. A sum computed after the head already
+ * left h may miss overwritten slots and be too low — but it is only ever used by a caller that read
+ * the head at h, and such a caller's decision takes effect only if the head is still at h: its
+ * admission CAS expects the head word it read, and its refusal re-reads the head. Neither can succeed
+ * once the head has moved, so a stale sum costs a retry, never a wrong decision; a sum computed while
+ * the head is at h is exact. The cache changes no argument below.
+ *
  * <h2>Liveness</h2>
  * A request is refused only when the seconds {@code t-60 .. t} already hold {@code limit}
  * admissions, i.e. only when the last 60 s, widened to whole seconds (at most 1 s more), were full.
@@ -59,8 +74,8 @@ public final class RollingWindow {
 
     /** Slots for past seconds: 60 past seconds plus the one being overwritten. */
     static final int SLOTS = 61;
-    /** Cells one window occupies. */
-    public static final int CELLS = SLOTS + 1;
+    /** Cells one window occupies: the head, the slots, the closed sum. */
+    public static final int CELLS = SLOTS + 2;
     /** The largest limit (counts are 32 bits). */
     public static final long MAX_LIMIT = 0xFFFF_FFFEL;
 
@@ -69,6 +84,7 @@ public final class RollingWindow {
 
     private final CounterCells cells;
     private final int base;
+    private final int closedSum;
 
     /** A window on cells {@code base .. base + CELLS - 1}, which start at zero for a new key. */
     public RollingWindow(CounterCells cells, int base) {
@@ -77,6 +93,7 @@ public final class RollingWindow {
             throw new IllegalArgumentException("base " + base + " leaves no room for " + CELLS + " cells in " + cells.size());
         }
         this.base = base;
+        this.closedSum = base + SLOTS + 1;
     }
 
     /** Counts one request at {@code nowMillis} if fewer than {@code limit} were counted in the window. */
@@ -90,13 +107,17 @@ public final class RollingWindow {
             long h = head >>> 32;
             long c = head & COUNT_MASK;
             long clock = Math.max(second, h);
-            long used = usedAt(clock, h, c);
+            long used = clock == h ? closedSumOf(h) + c : usedAt(clock, h, c);
             if (used < limit) {
                 if (clock > h) {
                     writeBack(h, head);
                 }
                 long next = clock > h ? (clock << 32) | 1 : head + 1;
                 if (cells.compareAndSet(base, head, next)) {
+                    if (clock > h) {
+                        // usedAt(clock, h, c) counted exactly the seconds clock-60 .. clock-1.
+                        publishClosedSum(clock, used);
+                    }
                     long remaining = limit - used - 1;
                     long resetAfter = remaining > 0 ? 0 : resetAfter(nowMillis, clock, next, used + 1, limit);
                     return new RateProbe(true, remaining, limit, resetAfter);
@@ -120,6 +141,28 @@ public final class RollingWindow {
             if (cells.getVolatile(base) >>> 32 == h) {
                 return used;
             }
+        }
+    }
+
+    /** The admissions of seconds {@code h-60 .. h-1}: cached, or summed from the slots and cached. */
+    private long closedSumOf(long h) {
+        long w = cells.getVolatile(closedSum);
+        if (w >>> 32 == h) {
+            return w & COUNT_MASK;
+        }
+        long sum = 0;
+        for (long s = Math.max(h - 60, 0); s < h; s++) {
+            sum += countIn(s);
+        }
+        publishClosedSum(h, sum);
+        return sum;
+    }
+
+    /** Stores {@code (h, sum)} unless the cell already holds a second ≥ h (monotone). */
+    private void publishClosedSum(long h, long sum) {
+        long current = cells.getVolatile(closedSum);
+        while (current >>> 32 < h && !cells.compareAndSet(closedSum, current, (h << 32) | sum)) {
+            current = cells.getVolatile(closedSum);
         }
     }
 
