@@ -1,35 +1,37 @@
 package dev.keymeter.check;
 
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
+import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What a request body tells about the usage to come, when Envoy sends the body with Check
  * ({@code with_request_body}): the {@code model}, and the most output tokens the request may use
  * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}). Only top-level
  * fields of a JSON object are read; a body Envoy cut at {@code max_request_bytes} is read as far as it
- * goes, so fields after the cut are missing, never wrong.
+ * goes, so fields after the cut are missing, never wrong (a number that runs into the cut is dropped).
  *
  * <p>The token estimate is the output limit plus the input at about four bytes per token, counted on
  * the whole body ({@code content-length} when Envoy sent only part of it). Without an output limit
  * there is no estimate (0): the budget then admits while anything remains, and the overshoot is bounded
  * by the usage of the requests in flight when the limit is reached (see {@code PeriodBudget}).
  *
- * @param model        the model named, or {@code null} (absent, not a string, or longer than 256 chars)
+ * <p>The body is scanned in place ({@link Scanner}), character by character, without a JSON library:
+ * this runs on the hot path, and only three kinds of top-level field matter. Strings are skipped with
+ * their escapes, nested objects and arrays by depth; anything that is not valid where it stands ends
+ * the scan, keeping what was read before.
+ *
+ * @param model        the model named, or {@code null} (absent, not a plain printable-ASCII string of at
+ *                     most 256 characters, or after the cut)
  * @param inputTokens  input estimate (body bytes / 4, rounded up); 0 without a body
- * @param outputTokens the output limit; {@link #NONE} when the body sets none
+ * @param outputTokens the output limit; {@link #NONE} when the body sets none (or none that is a whole,
+ *                     non-negative number of at most 12 digits)
  */
 record RequestEstimate(String model, long inputTokens, long outputTokens) {
 
     static final long NONE = -1;
     static final RequestEstimate EMPTY = new RequestEstimate(null, 0, NONE);
     private static final int MAX_MODEL_CHARS = 256;
+    private static final int MAX_DIGITS = 12;
 
     /** Estimated tokens for the reservation: 0 (no estimate) unless the body set an output limit. */
     long tokens() {
@@ -49,63 +51,207 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
     }
 
     private static RequestEstimate read(AttributeContext.HttpRequest http, boolean modelOnly) {
-        Reader body;
-        long bytes;
-        if (!http.getRawBody().isEmpty()) {
-            body = new InputStreamReader(http.getRawBody().newInput(), StandardCharsets.UTF_8);
-            bytes = http.getRawBody().size();
+        Scanner scanner;
+        ByteString raw = http.getRawBody();
+        if (!raw.isEmpty()) {
+            scanner = new Scanner(null, raw, raw.size());
         } else if (!http.getBody().isEmpty()) {
-            body = new StringReader(http.getBody());
-            bytes = http.getBody().length();
+            scanner = new Scanner(http.getBody(), null, http.getBody().length());
         } else {
             return EMPTY;
         }
-        long whole = Math.max(bytes, http.getSize());
-        return parse(body, (whole + 3) / 4, modelOnly);
+        long whole = Math.max(scanner.n, http.getSize());
+        scanner.scan(modelOnly);
+        return new RequestEstimate(scanner.model, (whole + 3) / 4, scanner.output);
     }
 
-    private static RequestEstimate parse(Reader body, long inputTokens, boolean modelOnly) {
-        String model = null;
+    /** A single pass over the top level of one JSON object, on a String or on raw bytes. */
+    private static final class Scanner {
+
+        private static final int END = -1;
+        private final String text;
+        private final ByteString bytes;
+        final int n;
+        String model;
         long output = NONE;
-        try (JsonReader json = new JsonReader(body)) {
-            if (json.peek() != JsonToken.BEGIN_OBJECT) {
-                return new RequestEstimate(null, inputTokens, NONE);
+
+        Scanner(String text, ByteString bytes, int n) {
+            this.text = text;
+            this.bytes = bytes;
+            this.n = n;
+        }
+
+        private int at(int i) {
+            return text != null ? text.charAt(i) : bytes.byteAt(i) & 0xff;
+        }
+
+        void scan(boolean modelOnly) {
+            int i = skipSpace(0);
+            if (i >= n || at(i) != '{') {
+                return;
             }
-            json.beginObject();
-            while (json.hasNext()) {
-                String name = json.nextName();
-                JsonToken kind = json.peek();
-                if (name.equals("model") && kind == JsonToken.STRING) {
-                    String m = json.nextString();
-                    model = m.length() <= MAX_MODEL_CHARS ? m : null;
+            i++;
+            while (true) {
+                i = skipSpace(i);
+                if (i >= n) {
+                    return;
+                }
+                int c = at(i);
+                if (c == ',') {
+                    i++;
+                    continue;
+                }
+                if (c != '"') {
+                    return; // '}' (the end) or not JSON
+                }
+                int keyStart = i + 1;
+                int afterKey = endOfString(i);
+                if (afterKey == END) {
+                    return;
+                }
+                int keyEnd = afterKey - 1;
+                i = skipSpace(afterKey);
+                if (i >= n || at(i) != ':') {
+                    return;
+                }
+                i = skipSpace(i + 1);
+                if (i >= n) {
+                    return;
+                }
+                if (keyIs(keyStart, keyEnd, "model") && at(i) == '"') {
+                    int after = endOfString(i);
+                    if (after == END) {
+                        return;
+                    }
+                    model = plainString(i + 1, after - 1);
                     if (modelOnly) {
-                        break;
+                        return;
                     }
-                } else if (isOutputLimit(name) && kind == JsonToken.NUMBER) {
-                    long limit = outputLimit(json);
-                    if (limit >= 0) {
-                        output = Math.max(output, limit);
-                    }
+                    i = after;
+                } else if (!modelOnly && isOutputLimit(keyStart, keyEnd)) {
+                    i = number(i);
                 } else {
-                    json.skipValue();
+                    i = skipValue(i);
+                }
+                if (i == END) {
+                    return;
                 }
             }
-        } catch (IOException | IllegalStateException | NumberFormatException cutOrMalformed) {
-            // Keep what was read before the cut (Envoy's max_request_bytes) or the malformed part.
         }
-        return new RequestEstimate(model, inputTokens, output);
-    }
 
-    private static boolean isOutputLimit(String name) {
-        return name.equals("max_tokens") || name.equals("max_completion_tokens") || name.equals("max_output_tokens");
-    }
-
-    /** A whole non-negative number of tokens; anything else (fractions, negatives, huge) counts as absent. */
-    private static long outputLimit(JsonReader json) throws IOException {
-        String text = json.nextString();
-        if (text.isEmpty() || text.length() > 12 || !text.chars().allMatch(Character::isDigit)) {
-            return -1;
+        /** Reads an output limit at {@code i}; returns where the value ends, or END at the cut. */
+        private int number(int i) {
+            int j = i;
+            long value = 0;
+            while (j < n && at(j) >= '0' && at(j) <= '9') {
+                value = value * 10 + (at(j) - '0');
+                j++;
+            }
+            if (j >= n) {
+                return END; // the number may go on beyond the cut: not trusted
+            }
+            int next = at(j);
+            boolean whole = j > i && j - i <= MAX_DIGITS && next != '.' && next != 'e' && next != 'E';
+            if (whole) {
+                output = Math.max(output, value);
+                return j;
+            }
+            return skipValue(i); // fractions, negatives, strings, huge numbers: not an output limit
         }
-        return Long.parseLong(text);
+
+        private boolean isOutputLimit(int from, int to) {
+            return keyIs(from, to, "max_tokens") || keyIs(from, to, "max_completion_tokens")
+                    || keyIs(from, to, "max_output_tokens");
+        }
+
+        private boolean keyIs(int from, int to, String name) {
+            if (to - from != name.length()) {
+                return false;
+            }
+            for (int k = 0; k < name.length(); k++) {
+                if (at(from + k) != name.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The string between {@code from} and {@code to} if plain printable ASCII and short, else null. */
+        private String plainString(int from, int to) {
+            if (to - from > MAX_MODEL_CHARS) {
+                return null;
+            }
+            char[] chars = new char[to - from];
+            for (int k = from; k < to; k++) {
+                int c = at(k);
+                if (c < 0x20 || c > 0x7e || c == '\\') {
+                    return null;
+                }
+                chars[k - from] = (char) c;
+            }
+            return new String(chars);
+        }
+
+        /** Index after the string that starts with the quote at {@code i}, or END if it is cut. */
+        private int endOfString(int i) {
+            for (int j = i + 1; j < n; j++) {
+                int c = at(j);
+                if (c == '\\') {
+                    j++;
+                } else if (c == '"') {
+                    return j + 1;
+                }
+            }
+            return END;
+        }
+
+        /** Index after the value at {@code i} (string, object, array, number or literal), or END. */
+        private int skipValue(int i) {
+            int c = at(i);
+            if (c == '"') {
+                return endOfString(i);
+            }
+            if (c == '{' || c == '[') {
+                int depth = 0;
+                for (int j = i; j < n; j++) {
+                    int d = at(j);
+                    if (d == '"') {
+                        j = endOfString(j);
+                        if (j == END) {
+                            return END;
+                        }
+                        j--; // the loop's j++ lands after the string
+                    } else if (d == '{' || d == '[') {
+                        depth++;
+                    } else if (d == '}' || d == ']') {
+                        depth--;
+                        if (depth == 0) {
+                            return j + 1;
+                        }
+                    }
+                }
+                return END;
+            }
+            int j = i;
+            while (j < n) {
+                int d = at(j);
+                if (d == ',' || d == '}' || d == ']' || d == ' ' || d == '\t' || d == '\n' || d == '\r') {
+                    return j;
+                }
+                j++;
+            }
+            return END;
+        }
+
+        private int skipSpace(int i) {
+            while (i < n) {
+                int c = at(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return i;
+                }
+                i++;
+            }
+            return i;
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.keymeter.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
@@ -32,6 +33,31 @@ class RequestEstimateTest {
         assertEquals("m", e.model());
         assertEquals(50, e.outputTokens());
         assertEquals(1_000, e.inputTokens(), "input counted on the whole body (content-length)");
+    }
+
+    @Test
+    void aNumberRunningIntoTheCutIsNotTrusted() {
+        assertEquals(RequestEstimate.NONE, of("{\"max_tokens\":5").outputTokens(), "5 could be 500 beyond the cut");
+        assertEquals(5, of("{\"max_tokens\":5 ").outputTokens());
+        assertNull(of("{\"model\":\"gpt-4").model(), "a cut string is not a model");
+    }
+
+    @Test
+    void anyInputIsScannedWithoutFailing() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "{}[]\":,\\ 0123456789.-eamodelxtkns_";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int k = 0; k < length; k++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            RequestEstimate e = of(b.toString());
+            assertTrue(e.outputTokens() >= RequestEstimate.NONE);
+            byte[] bytes = new byte[random.nextInt(40)];
+            random.nextBytes(bytes);
+            RequestEstimate.of(AttributeContext.HttpRequest.newBuilder().setRawBody(ByteString.copyFrom(bytes)).build());
+        }
     }
 
     @Test
