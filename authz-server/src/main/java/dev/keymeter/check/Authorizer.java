@@ -123,7 +123,8 @@ public final class Authorizer {
             return current.denials().insufficient(need, key.keyId);
         }
         CheckResponse allowed = AllowResponses.allow(key, headers, current, scratch.allowed);
-        return budgets == null ? allow(key, need, allowed) : metered(key, need, attributes.getRequest().getHttp(), allowed, now);
+        return budgets == null ? allow(key, need, allowed)
+                : metered(key, need, attributes.getRequest().getHttp(), allowed, now, scratch.rateHeaders);
     }
 
     private CheckResponse allow(ReplicaEntry key, ResourceAccess need, CheckResponse response) {
@@ -136,7 +137,7 @@ public final class Authorizer {
      * meter, then counts the request (429 when a limit is reached) and reserves its estimate.
      */
     private CheckResponse metered(ReplicaEntry key, ResourceAccess need, AttributeContext.HttpRequest http,
-            CheckResponse allowed, long now) {
+            CheckResponse allowed, long now, HeaderCache rateHeaders) {
         if (!key.hasLimits()) {
             String model = RequestEstimate.modelOnly(http).model();
             return allow(key, need, model == null ? allowed : QuotaResponses.withModel(allowed, model));
@@ -168,9 +169,10 @@ public final class Authorizer {
         QuotaDecision decision = admission.decision();
         if (!decision.admitted()) {
             listener.denied(QuotaResponses.reasonOf(decision.refusedBy()), key.keyId);
-            return QuotaResponses.refused(key, decision, now);
+            return QuotaResponses.refused(key, decision, now, rateHeaders);
         }
-        return allow(key, need, QuotaResponses.allowed(allowed, key, decision, admission.reservationId(), model, now));
+        return allow(key, need, QuotaResponses.allowed(allowed, key, decision, admission.reservationId(), model, now,
+                rateHeaders));
     }
 
     private CheckResponse anonymous(CompiledSettings current, DenialReason reason) {

@@ -58,12 +58,10 @@ final class QuotaResponses {
 
     /** {@code base} (an allowed response) with the rate-limit headers and the reservation in its metadata. */
     static CheckResponse allowed(CheckResponse base, ReplicaEntry key, QuotaDecision d, String reservationId,
-            String model, long now) {
+            String model, long now, HeaderCache cache) {
         CheckResponse.Builder b = base.toBuilder();
         OkHttpResponse.Builder ok = b.getOkResponseBuilder();
-        for (HeaderValueOption h : headers(key, d, now)) {
-            ok.addResponseHeadersToAdd(h);
-        }
+        ok.addAllResponseHeadersToAdd(headers(key, d, now, cache));
         if (reservationId != null || model != null) {
             Struct.Builder metadata = b.getDynamicMetadataBuilder();
             if (reservationId != null) {
@@ -84,9 +82,9 @@ final class QuotaResponses {
     }
 
     /** The 429 for a refused decision. */
-    static CheckResponse refused(ReplicaEntry key, QuotaDecision d, long now) {
+    static CheckResponse refused(ReplicaEntry key, QuotaDecision d, long now, HeaderCache cache) {
         QuotaDecision.Limit limit = d.refusedBy();
-        List<HeaderValueOption> headers = new ArrayList<>(headers(key, d, now));
+        List<HeaderValueOption> headers = new ArrayList<>(headers(key, d, now, cache));
         long retryAfterMillis = switch (limit) {
             case REQUESTS_PER_MINUTE -> d.requests().resetAfterMillis();
             case TOKENS -> d.tokens().periodEndMillis() - now;
@@ -145,29 +143,34 @@ final class QuotaResponses {
         };
     }
 
-    private static List<HeaderValueOption> headers(ReplicaEntry key, QuotaDecision d, long now) {
+    private static List<HeaderValueOption> headers(ReplicaEntry key, QuotaDecision d, long now, HeaderCache cache) {
         List<HeaderValueOption> out = new ArrayList<>(7);
         RateProbe r = d.requests();
         if (key.requestsPerMinute != ReplicaEntry.NO_LIMIT) {
-            out.add(Headers.overwrite(LIMIT_REQUESTS, Long.toString(key.requestsPerMinute)));
-            out.add(Headers.overwrite(REMAINING_REQUESTS, Long.toString(r == null ? 0 : r.remaining())));
+            out.add(cache.get(LIMIT_REQUESTS, key.requestsPerMinute, HeaderCache.Format.NUMBER));
+            out.add(cache.get(REMAINING_REQUESTS, r == null ? 0 : r.remaining(), HeaderCache.Format.NUMBER));
             if (r != null && r.resetAfterMillis() < Long.MAX_VALUE / 2) {
-                out.add(Headers.overwrite(RESET_REQUESTS, duration(r.resetAfterMillis())));
+                out.add(cache.get(RESET_REQUESTS, seconds(r.resetAfterMillis()), HeaderCache.Format.SECONDS));
             }
         }
         BudgetProbe t = d.tokens();
         if (key.tokenLimit != ReplicaEntry.NO_LIMIT && t != null) {
-            out.add(Headers.overwrite(LIMIT_TOKENS, Long.toString(key.tokenLimit)));
-            out.add(Headers.overwrite(REMAINING_TOKENS, Long.toString(t.remaining())));
+            out.add(cache.get(LIMIT_TOKENS, key.tokenLimit, HeaderCache.Format.NUMBER));
+            out.add(cache.get(REMAINING_TOKENS, t.remaining(), HeaderCache.Format.NUMBER));
             if (t.periodEndMillis() < Long.MAX_VALUE / 2) {
-                out.add(Headers.overwrite(RESET_TOKENS, duration(t.periodEndMillis() - now)));
+                out.add(cache.get(RESET_TOKENS, seconds(t.periodEndMillis() - now), HeaderCache.Format.SECONDS));
             }
         }
         BudgetProbe c = d.cost();
         if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT && c != null) {
-            out.add(Headers.overwrite(BUDGET_REMAINING_USD, usd(c.remaining())));
+            out.add(cache.get(BUDGET_REMAINING_USD, c.remaining(), HeaderCache.Format.USD));
         }
         return out;
+    }
+
+    /** Whole seconds, rounded up, as {@link #duration} shows them. */
+    private static long seconds(long millis) {
+        return Math.max(0, (millis + 999) / 1000);
     }
 
     /**

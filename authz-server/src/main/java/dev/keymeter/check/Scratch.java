@@ -16,6 +16,7 @@ final class Scratch {
     /** Filled in place by {@link dev.keymeter.replica.KeyReplica#lookup}. */
     final ReplicaEntry key = new ReplicaEntry();
     final AllowCache allowed = new AllowCache();
+    final HeaderCache rateHeaders = new HeaderCache();
 
     private Scratch() {
     }
