@@ -89,7 +89,7 @@ class ReplicaRecoveryTest {
 
         ReplicaUnusableException e = assertThrows(ReplicaUnusableException.class,
                 () -> ChronicleKeyReplica.open(dir, CAPACITY));
-        assertTrue(e.getMessage().contains("layout version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("layout version " + (ReplicaMeta.LAYOUT_VERSION + 1)), e.getMessage());
 
         try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
             assertEmptyAndNotLoaded(replica);
