@@ -5,7 +5,7 @@ import dev.keymeter.check.CheckSettings;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.KeyReplica;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.sidecar.AuthzServerBuilder;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.grpc.Server;

@@ -1,8 +1,8 @@
 package dev.keymeter.replica;
 
-import dev.keymeter.server.chronicle.ChronicleFiles;
-import dev.keymeter.server.chronicle.MapLayout;
-import dev.keymeter.server.chronicle.PersistedMap;
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.MapLayout;
+import dev.keymeter.chronicle.PersistedMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

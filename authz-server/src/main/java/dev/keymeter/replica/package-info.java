@@ -13,7 +13,7 @@
  * {@code DigestIndex} (the data maps and the invariant that every digest is listed by its key),
  * {@code MetaStore} (the two-slot meta) and {@code KeyRecords} (checking a replication record
  * before anything is written). Its class comment holds the thread-safety and crash-safety
- * reasoning. The one server package it uses is {@code dev.keymeter.server.chronicle}, the storage
+ * reasoning. The one server package it uses is {@code dev.keymeter.chronicle}, the storage
  * plumbing through which the process opens every map file; never the commands or {@code Main}.
  *
  * <p>{@link dev.keymeter.replica.CachingKeyReplica} keeps a bounded on-heap copy of hot entries in

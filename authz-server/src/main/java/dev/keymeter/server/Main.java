@@ -1,7 +1,7 @@
 package dev.keymeter.server;
 
 import dev.keymeter.cli.CliSupport;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

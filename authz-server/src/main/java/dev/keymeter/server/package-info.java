@@ -7,7 +7,7 @@
  * ({@code serve}, {@code control-plane}, the CLI client).
  *
  * <p>Must not: hold business rules, or touch Chronicle before
- * {@link dev.keymeter.server.chronicle.ChronicleFiles#disableAnalytics()} has run.
+ * {@link dev.keymeter.chronicle.ChronicleFiles#disableAnalytics()} has run.
  *
  * <p>Running the jar: {@code java -jar keymeter.jar <command>} needs no JVM flags on Java 17+, as
  * the manifest carries Chronicle's {@code Add-Opens}, {@code Add-Exports} and (Java 22+)

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymeter.keys.KeyStatus;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymeter.server.chronicle.ChronicleFiles;
-import dev.keymeter.server.chronicle.PersistedMap;
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.PersistedMap;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.keymeter.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymeter.server.chronicle.ChronicleFiles;
-import dev.keymeter.server.chronicle.PersistedMap;
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.PersistedMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -24,7 +24,7 @@ import dev.keymeter.proto.admin.v1.ResetPeriod;
 import dev.keymeter.proto.usage.v1.ReportRequest;
 import dev.keymeter.proto.usage.v1.ReportResponse;
 import dev.keymeter.proto.usage.v1.UsageServiceGrpc;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.usage.PriceTableJson;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;

@@ -14,7 +14,7 @@ import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.OwnerType;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;

@@ -22,7 +22,7 @@ import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.routes.ResourceAccess;
 import dev.keymeter.routes.RouteRule;
 import dev.keymeter.routes.RouteTable;
-import dev.keymeter.server.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.sidecar.Sidecar;
 import dev.keymeter.sidecar.SidecarConfig;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;

@@ -2,20 +2,20 @@ package dev.keymeter.quota;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.MapLayout;
+import dev.keymeter.chronicle.PersistedMap;
+import dev.keymeter.chronicle.UnusableMapFileException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 
@@ -90,9 +90,9 @@ import net.openhft.chronicle.map.MapEntry;
  *
  * <h2>Ownership and crashes</h2>
  * One process owns a counter directory (design §5: a writer killed with -9 leaves a segment lock held
- * that blocks the others): {@link #open} holds an exclusive lock on {@value #LOCK_FILE} until
- * {@link #close}, and refuses with an {@link IOException} while another process (or another open in
- * this process) holds it. {@value #OPEN_MARKER} exists from open to clean close; finding it at open
+ * that blocks the others): {@link #open} goes through {@link ChronicleFiles#openChecked}, whose
+ * marker {@value #OPEN_MARKER} is held locked from open to {@link #close} and refuses a second open
+ * (from another process, or this one) with an {@link IOException}. Finding the marker at open
  * means the last owner died with the map open, and the map is opened with Chronicle's
  * {@code recoverPersistedTo(file, false)} (exclusive access guaranteed by the lock;
  * {@code sameLibraryVersion = false} trusts the file's own header). A counter update is one atomic
@@ -111,8 +111,6 @@ public final class ChronicleCounterStore implements CounterStore {
     public static final String MAP_FILE = "counters.cmap";
     /** Exists while the store is open (or when its owner died with it open). */
     public static final String OPEN_MARKER = "counters.cmap.open";
-    /** Held locked while the store is open; never deleted. */
-    public static final String LOCK_FILE = "counters.lock";
     public static final int MAX_KEY_ID_CHARS = 24;
 
     static final int KEY_BYTES = MAX_KEY_ID_CHARS + Long.BYTES;
@@ -126,101 +124,80 @@ public final class ChronicleCounterStore implements CounterStore {
     private record Id(String keyId, long epoch) {
     }
 
-    private final CounterDirectory directory;
+    private final PersistedMap<byte[], byte[]> persisted;
     private final ChronicleMap<byte[], byte[]> map;
     private final long capacity;
-    private final boolean recovered;
     private final AtomicLong size;
     private final ConcurrentHashMap<Id, ChronicleCounterCells> cache = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private ChronicleCounterStore(CounterDirectory directory, ChronicleMap<byte[], byte[]> map, long capacity,
-            boolean recovered) {
-        this.directory = directory;
-        this.map = map;
+    private ChronicleCounterStore(PersistedMap<byte[], byte[]> persisted, long capacity) {
+        this.persisted = persisted;
+        this.map = persisted.map();
         this.capacity = capacity;
-        this.recovered = recovered;
         this.size = new AtomicLong(map.longSize() - 1);
     }
 
     /**
      * Opens the store in {@code dir} (created when needed), creating the counter file for
      * {@code capacity} keys when there is none and recovering it when its last owner died with it
-     * open.
+     * open, through {@link ChronicleFiles#openChecked} (the process-wide way to open a map file: its
+     * open marker, owner lock and recovery). A file whose creator died before it was ready held no
+     * counts yet: it is deleted and created afresh, instead of refusing to start.
      *
-     * @throws IOException when another open (in this process or another) holds the directory, or
-     *     the file cannot be created, opened or recovered, or was created for fewer keys
+     * @throws IOException when another open (in this process or another) holds the file, or the
+     *     file cannot be created, opened or recovered, or was created for fewer keys
      */
     public static ChronicleCounterStore open(Path dir, long capacity) throws IOException {
         requireNonNull(dir, "dir");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
-        CounterDirectory directory = CounterDirectory.acquire(dir);
-        ChronicleMap<byte[], byte[]> map = null;
+        Path file = dir.resolve(MAP_FILE);
+        PersistedMap<byte[], byte[]> persisted;
         try {
-            Path file = directory.dir().resolve(MAP_FILE);
-            boolean recover = directory.leftOpen() && Files.exists(file);
-            if (recover && neverCompleted(file)) {
-                // Its creator died before the map was ready, so nothing was ever counted in it;
-                // Chronicle would wait 60 s for that creator. Start afresh.
-                LOG.log(Level.WARNING, "the counter file {0} was never completed by its creator: recreating it", file);
-                Files.delete(file);
-                recover = false;
+            persisted = ChronicleFiles.openChecked(layout(capacity), file);
+        } catch (UnusableMapFileException unusable) {
+            if (!unusable.neverCompleted()) {
+                throw unusable;
             }
-            directory.markOpen();
-            LongAdder corruptions = new LongAdder();
-            map = recover
-                    ? builder(capacity).recoverPersistedTo(file.toFile(), false, c -> corruptions.increment())
-                    : builder(capacity).createPersistedTo(file.toFile());
-            long fileCapacity = layoutCapacity(map, capacity, file);
+            LOG.log(Level.WARNING, "the counter file {0} was never completed by its creator: recreating it", file);
+            Files.delete(file);
+            persisted = ChronicleFiles.openChecked(layout(capacity), file);
+        }
+        try {
+            long fileCapacity = layoutCapacity(persisted.map(), capacity, file);
             if (capacity > fileCapacity) {
                 throw new IOException("the counter file " + file + " was created for " + fileCapacity
                         + " keys and cannot hold " + capacity + ": keep the capacity at most " + fileCapacity
                         + " or start a new counter file (the counters in this one are then lost)");
             }
-            ChronicleCounterStore store = new ChronicleCounterStore(directory, map, capacity, recover);
-            if (recover) {
-                LOG.log(Level.WARNING, "the counter store in {0} was not closed cleanly: recovered it "
-                        + "({1} corruptions repaired), {2} keys", directory.dir(),
-                        String.valueOf(corruptions.sum()), String.valueOf(store.size()));
-            }
-            return store;
-        } catch (IOException | RuntimeException | Error e) {
-            // A map that opened and closes again is consistent (a refused capacity, say): the marker
-            // goes. Otherwise the file may be half-written: keep the marker, the next open recovers it.
-            boolean clean = false;
-            if (map != null) {
-                try {
-                    map.close();
-                    clean = true;
-                } catch (RuntimeException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
+        } catch (IOException | RuntimeException e) {
+            // The map opened, so it closes consistently (a refused capacity, say): marked clean.
             try {
-                if (clean) {
-                    directory.closeClean();
-                } else {
-                    directory.release();
-                }
-            } catch (IOException releasing) {
-                e.addSuppressed(releasing);
+                persisted.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
             }
             throw e;
         }
+        ChronicleCounterStore store = new ChronicleCounterStore(persisted, capacity);
+        if (persisted.recovered()) {
+            LOG.log(Level.WARNING, "the counter store in {0} was not closed cleanly: recovered it "
+                    + "({1} corruptions repaired), {2} keys", dir, String.valueOf(persisted.corruptions()),
+                    String.valueOf(store.size()));
+        }
+        return store;
     }
 
-    static ChronicleMapBuilder<byte[], byte[]> builder(long capacity) {
-        return ChronicleMapBuilder.of(byte[].class, byte[].class)
-                .name("keymeter-counters")
-                .constantKeySizeBySample(new byte[KEY_BYTES])
-                .constantValueSizeBySample(new byte[VALUE_BYTES])
-                // Values (the cells) start 8-byte aligned; checked per entry anyway.
-                .entryAndValueOffsetAlignment(Long.BYTES)
-                .entries(capacity + 1)
-                // Raw writes bypass Chronicle: checksums would make every counted entry "corrupt".
-                .checksumEntries(false);
+    /**
+     * Constant-size keys and values, values 8-byte aligned (the cells are read and written in place
+     * with 64-bit atomics), room for the layout record, entry checksums off (raw writes bypass
+     * Chronicle: checksums would make every counted entry "corrupt").
+     */
+    static MapLayout<byte[], byte[]> layout(long capacity) {
+        return new MapLayout<>("keymeter-counters", byte[].class, byte[].class, new byte[KEY_BYTES],
+                new byte[VALUE_BYTES], capacity + 1, Long.BYTES);
     }
 
     /** Reads the layout record, writing it into a new (empty) map; returns the file's capacity. */
@@ -242,27 +219,6 @@ public final class ChronicleCounterStore implements CounterStore {
                     + layout.length + "-byte values)");
         }
         return words.getLong(8);
-    }
-
-    /**
-     * True when the file's Chronicle header never became ready: an 8-byte checksum, then a 4-byte
-     * little-endian size word whose top bit ("not complete") the creator clears when the map is
-     * ready, and which is zero before the creator wrote anything.
-     */
-    private static boolean neverCompleted(Path file) throws IOException {
-        if (Files.size(file) < 12) {
-            return true;
-        }
-        ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (word.hasRemaining()) {
-                if (channel.read(word, 8 + word.position()) < 0) {
-                    return true;
-                }
-            }
-        }
-        int size = word.flip().getInt();
-        return size < 0 || (size & ((1 << 30) - 1)) == 0;
     }
 
     @Override
@@ -377,13 +333,13 @@ public final class ChronicleCounterStore implements CounterStore {
 
     void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("the counter store in " + directory.dir() + " is closed");
+            throw new IllegalStateException("the counter store " + persisted.file() + " is closed");
         }
     }
 
     /** True when the previous owner died with the store open and this open ran Chronicle's recovery. */
     public boolean recovered() {
-        return recovered;
+        return persisted.recovered();
     }
 
     @Override
@@ -397,9 +353,8 @@ public final class ChronicleCounterStore implements CounterStore {
     }
 
     /**
-     * Closes the map and marks the store cleanly closed (the next open needs no recovery), then
-     * releases the directory. Stop the users of the cells first. A failure to close is logged, and
-     * the next open recovers.
+     * Closes the map and marks the store cleanly closed (the next open needs no recovery). Stop the
+     * users of the cells first. A failure to close is logged, and the next open recovers.
      */
     @Override
     public synchronized void close() {
@@ -409,25 +364,10 @@ public final class ChronicleCounterStore implements CounterStore {
         closed = true;
         cache.clear();
         try {
-            map.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing the counter store in " + directory.dir() + " failed; the next open"
+            persisted.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "closing the counter store " + persisted.file() + " failed; the next open"
                     + " will recover it", e);
-            releaseQuietly();
-            return;
-        }
-        try {
-            directory.closeClean();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "releasing the counter store in " + directory.dir() + " failed", e);
-        }
-    }
-
-    private void releaseQuietly() {
-        try {
-            directory.release();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "releasing the counter store in " + directory.dir() + " failed", e);
         }
     }
 }

@@ -32,8 +32,9 @@
  * They hold no state of their own besides the cells, so any number of instances may be created
  * over the same cells. Nothing here blocks, throws on a denial, or reads a clock.
  *
- * <p><b>Dependencies.</b> Plain Java and Chronicle Map (for {@code ChronicleCounterStore} only; its
- * JVM flags are in the parent pom). Must not import gRPC, Micrometer or Envoy classes. Time is
+ * <p><b>Dependencies.</b> Plain Java and Chronicle Map (for {@code ChronicleCounterStore} only, which
+ * opens its file through {@link dev.keymeter.chronicle.ChronicleFiles} like every map file of the
+ * process; the JVM flags are in the parent pom). Must not import gRPC, Micrometer or Envoy classes. Time is
  * always passed in as epoch milliseconds, never read from the system clock, so tests control it;
  * amounts are integers (requests, tokens, micro-USD).
  */

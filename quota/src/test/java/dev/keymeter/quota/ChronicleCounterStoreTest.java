@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.PersistedMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -79,8 +81,9 @@ class ChronicleCounterStoreTest {
             }
         }
         // Read the closed file through Chronicle itself, by copying (no flyweight).
-        try (ChronicleMap<byte[], byte[]> map = ChronicleCounterStore.builder(10)
-                .createPersistedTo(dir.resolve(ChronicleCounterStore.MAP_FILE).toFile())) {
+        try (PersistedMap<byte[], byte[]> persisted = ChronicleFiles.open(ChronicleCounterStore.layout(10),
+                dir.resolve(ChronicleCounterStore.MAP_FILE))) {
+            ChronicleMap<byte[], byte[]> map = persisted.map();
             byte[] value = map.get(ChronicleCounterStore.mapKey(KEY, 7));
             assertEquals(ChronicleCounterStore.VALUE_BYTES, value.length);
             ByteBuffer words = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);

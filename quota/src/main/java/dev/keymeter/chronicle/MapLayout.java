@@ -1,4 +1,4 @@
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,9 +19,17 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * @param keySample   a key of the size every key has
  * @param valueSample a value of the size every value has
  * @param entries     the most entries the file will hold
+ * @param valueAlignment byte alignment of every value in the file (e.g. 8, for atomic 64-bit access
+ *                    to values in place); 0 for Chronicle's default
  */
 public record MapLayout<K, V>(
-        String name, Class<K> keyClass, Class<V> valueClass, K keySample, V valueSample, long entries) {
+        String name, Class<K> keyClass, Class<V> valueClass, K keySample, V valueSample, long entries,
+        int valueAlignment) {
+
+    /** A layout with Chronicle's default value alignment. */
+    public MapLayout(String name, Class<K> keyClass, Class<V> valueClass, K keySample, V valueSample, long entries) {
+        this(name, keyClass, valueClass, keySample, valueSample, entries, 0);
+    }
 
     public MapLayout {
         requireNonNull(name, "name");
@@ -32,10 +40,17 @@ public record MapLayout<K, V>(
         if (entries < 1) {
             throw new IllegalArgumentException("entries must be at least 1, was " + entries);
         }
+        if (valueAlignment < 0 || Integer.bitCount(valueAlignment) > 1) {
+            throw new IllegalArgumentException("valueAlignment must be 0 or a power of two, was " + valueAlignment);
+        }
     }
 
     ChronicleMapBuilder<K, V> builder() {
-        return ChronicleMapBuilder.of(keyClass, valueClass)
+        ChronicleMapBuilder<K, V> builder = ChronicleMapBuilder.of(keyClass, valueClass);
+        if (valueAlignment > 0) {
+            builder.entryAndValueOffsetAlignment(valueAlignment);
+        }
+        return builder
                 .name(name)
                 .constantKeySizeBySample(keySample)
                 .constantValueSizeBySample(valueSample)

@@ -1,4 +1,4 @@
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +32,8 @@ final class ChronicleHeader {
 
     /**
      * Refuses an existing, non-empty file whose header never became ready or does not fit in the
-     * file. A missing or empty file passes: Chronicle creates a new map there.
+     * file, with an {@link UnusableMapFileException}. A missing or empty file passes: Chronicle
+     * creates a new map there.
      */
     static void requireComplete(Path file) throws IOException {
         if (!Files.exists(file) || Files.size(file) == 0) {
@@ -40,20 +41,20 @@ final class ChronicleHeader {
         }
         long length = Files.size(file);
         if (length < PREFIX_BYTES) {
-            throw new IOException(file + " is not a Chronicle Map file: only " + length + " bytes");
+            throw new UnusableMapFileException(file + " is not a Chronicle Map file: only " + length + " bytes", true);
         }
         int sizeWord = readSizeWord(file);
         if ((sizeWord & NOT_COMPLETE) != 0) {
-            throw new IOException(file + " has an incomplete header: its creator never finished it");
+            throw new UnusableMapFileException(file + " has an incomplete header: its creator never finished it", true);
         }
         if ((sizeWord & SIZE_MASK) == 0) {
             // Chronicle reads a zero size as "the creator has not written the header yet" and waits.
-            throw new IOException(file + " is not a Chronicle Map file: its header is empty");
+            throw new UnusableMapFileException(file + " is not a Chronicle Map file: its header is empty", true);
         }
         long headerEnd = PREFIX_BYTES + (long) (sizeWord & SIZE_MASK);
         if (headerEnd > length) {
-            throw new IOException(file + " is not a Chronicle Map file: its header claims "
-                    + headerEnd + " bytes, the file has " + length);
+            throw new UnusableMapFileException(file + " is not a Chronicle Map file: its header claims "
+                    + headerEnd + " bytes, the file has " + length, false);
         }
     }
 

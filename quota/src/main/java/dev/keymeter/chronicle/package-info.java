@@ -4,9 +4,9 @@
  * noticing that the previous owner did not close it and recovering it, and keeping Chronicle
  * from phoning home.
  *
- * <p>Owns: {@link dev.keymeter.server.chronicle.ChronicleFiles} (the only way the process opens a
- * map file), {@link dev.keymeter.server.chronicle.MapLayout} (what a map holds and how big it may
- * grow), {@link dev.keymeter.server.chronicle.PersistedMap} (an open map and how it was opened).
+ * <p>Owns: {@link dev.keymeter.chronicle.ChronicleFiles} (the only way the process opens a
+ * map file), {@link dev.keymeter.chronicle.MapLayout} (what a map holds and how big it may
+ * grow), {@link dev.keymeter.chronicle.PersistedMap} (an open map and how it was opened).
  * What goes into the maps belongs to the packages that use them (replica, counters).
  *
  * <p>Must not import gRPC, Envoy, Micrometer or picocli: this is storage plumbing that the hot path
@@ -18,4 +18,4 @@
  * this process or another, is refused (design §5: a second writer that dies leaves segment locks
  * held, and recovery needs exclusive access).
  */
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;

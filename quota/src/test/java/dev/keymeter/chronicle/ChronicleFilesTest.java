@@ -1,4 +1,4 @@
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.keymeter.server.chronicle;
+package dev.keymeter.chronicle;
 
 import static java.util.Objects.requireNonNull;
 
