@@ -34,13 +34,9 @@ import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
-import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
@@ -73,7 +69,7 @@ class SidecarBudgetsTest {
     ControlPlane controlPlane;
     Sidecar sidecar;
     ManagedChannel authz;
-    ManagedChannel adminChannel;
+    AdminConnection admin;
 
     @BeforeAll
     static void quietChronicle() {
@@ -85,8 +81,8 @@ class SidecarBudgetsTest {
         if (authz != null) {
             authz.shutdownNow();
         }
-        if (adminChannel != null) {
-            adminChannel.shutdownNow();
+        if (admin != null) {
+            admin.close();
         }
         if (sidecar != null) {
             sidecar.close();
@@ -105,14 +101,10 @@ class SidecarBudgetsTest {
     }
 
     private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-        io.grpc.Metadata md = new io.grpc.Metadata();
-        md.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + controlPlane.bootstrapKey().orElseThrow().token());
-        if (adminChannel == null) {
-            adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
+        if (admin == null) {
+            admin = new AdminConnection(controlPlane);
         }
-        return AdminServiceGrpc.newBlockingStub(adminChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                .withDeadlineAfter(10, TimeUnit.SECONDS);
+        return admin.stub();
     }
 
     private CreateKeyResponse limitedKey() {
@@ -125,12 +117,7 @@ class SidecarBudgetsTest {
     }
 
     private CheckResponse check(String token, String body) {
-        AttributeContext.HttpRequest http = AttributeContext.HttpRequest.newBuilder()
-                .setMethod("POST").setPath("/v1/chat/completions").setBody(body)
-                .putHeaders("authorization", "Bearer " + token).build();
-        return AuthorizationGrpc.newBlockingStub(authz).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
-                        .setRequest(AttributeContext.Request.newBuilder().setHttp(http))).build());
+        return AdminConnection.chatCheck(authz, token, body);
     }
 
     private static String header(CheckResponse r, String name) {

@@ -15,19 +15,14 @@ import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.OwnerType;
 import dev.keymeter.chronicle.ChronicleFiles;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
-import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +46,7 @@ class SidecarTest {
     ControlPlane controlPlane;
     Sidecar sidecar;
     ManagedChannel authz;
-    ManagedChannel adminChannel;
+    AdminConnection admin;
 
     @BeforeAll
     static void quietChronicle() {
@@ -63,8 +58,8 @@ class SidecarTest {
         if (authz != null) {
             authz.shutdownNow();
         }
-        if (adminChannel != null) {
-            adminChannel.shutdownNow();
+        if (admin != null) {
+            admin.close();
         }
         if (sidecar != null) {
             sidecar.close();
@@ -84,14 +79,10 @@ class SidecarTest {
     }
 
     private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-        Metadata md = new Metadata();
-        md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + controlPlane.bootstrapKey().orElseThrow().token());
-        if (adminChannel == null) {
-            adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
+        if (admin == null) {
+            admin = new AdminConnection(controlPlane);
         }
-        return AdminServiceGrpc.newBlockingStub(adminChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                .withDeadlineAfter(10, TimeUnit.SECONDS);
+        return admin.stub();
     }
 
     private CreateKeyResponse createKey() {
@@ -101,12 +92,7 @@ class SidecarTest {
     }
 
     private CheckResponse check(String token) {
-        AttributeContext.HttpRequest http = AttributeContext.HttpRequest.newBuilder()
-                .setMethod("POST").setPath("/v1/chat/completions")
-                .putHeaders("authorization", "Bearer " + token).build();
-        return AuthorizationGrpc.newBlockingStub(authz).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
-                        .setRequest(AttributeContext.Request.newBuilder().setHttp(http))).build());
+        return AdminConnection.chatCheck(authz, token, "");
     }
 
     /** True when Check allows {@code token}; false for a denial or while the sidecar is not ready. */
