@@ -102,6 +102,12 @@ final class ProcessOptions {
                     + "charged in full (env KEYMETER_RESERVATION_TTL; default ${DEFAULT-VALUE}).")
     Duration reservationTtl;
 
+    @Option(names = "--metrics-key-series", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_METRICS_KEY_SERIES:-10000}",
+            description = "How many keys get per-key metric series of their own; the rest share key_id=\"_other\" "
+                    + "(env KEYMETER_METRICS_KEY_SERIES; default ${DEFAULT-VALUE}).")
+    int metricsKeySeries;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -131,6 +137,7 @@ final class ProcessOptions {
         BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults());
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
-                shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets);
+                shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
+                metricsKeySeries);
     }
 }

@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param metricsAddress {@code --metrics-addr} / {@code KEYMETER_METRICS_LISTEN}, default {@code 127.0.0.1:9464}
  * @param logFormat {@code --log-format} / {@code KEYMETER_LOG_FORMAT}, {@code text} (default) or {@code json}
  * @param budgets {@code --quota-capacity}, {@code --prices}, {@code --reservation-ttl}
+ * @param metricsKeySeries {@code --metrics-key-series} / {@code KEYMETER_METRICS_KEY_SERIES}, default 10,000
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets) {
+        BudgetSettings budgets, int metricsKeySeries) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -54,6 +55,6 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
-                metricsAddress.port(), budgets);
+                metricsAddress.port(), budgets, metricsKeySeries);
     }
 }

@@ -110,7 +110,7 @@ public final class Sidecar implements AutoCloseable {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             JvmMetrics jvm = new JvmMetrics();
             jvm.bindTo(registry);
-            CheckMetrics checkMetrics = new CheckMetrics(registry);
+            CheckMetrics checkMetrics = new CheckMetrics(registry, config.metricsKeySeries());
             // Denial lines are capped at 10 a second: a flood of bad tokens must not become a flood of log I/O.
             DecisionListener listener = DecisionListener.of(checkMetrics, new DenialLog(10, config.clock()::millis));
             Authorizer authorizer = new Authorizer(served, config.clock(), config.check(), listener,

@@ -19,15 +19,19 @@ import java.util.Objects;
  * @param metricsHost where {@code /metrics}, {@code /healthz} and {@code /readyz} listen
  * @param metricsPort their port; 0 picks a free one
  * @param budgets counters, prices and reservations
+ * @param metricsKeySeries how many keys get per-key metric series of their own (the rest share
+ *     {@code key_id="_other"})
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
         Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
-        BudgetSettings budgets) {
+        BudgetSettings budgets, int metricsKeySeries) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
     /** Room for 100,000 secrets: ~43 MB of disk, preallocated. Large fleets raise it (1 M: ~430 MB). */
     public static final long DEFAULT_CAPACITY = 100_000;
+    /** Per-key metric series before the rest fold into {@code _other}. */
+    public static final int DEFAULT_KEY_SERIES = 10_000;
 
     public SidecarConfig {
         Objects.requireNonNull(replicaDir, "replicaDir");
@@ -37,6 +41,9 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(budgets, "budgets");
+        if (metricsKeySeries < 0 || metricsKeySeries > 1_000_000) {
+            throw new IllegalArgumentException("--metrics-key-series must be 0–1000000, was " + metricsKeySeries);
+        }
         if (replicaCapacity < 1 || replicaCapacity > 100_000_000) {
             throw new IllegalArgumentException("--replica-capacity must be 1–100000000, was " + replicaCapacity);
         }
@@ -46,7 +53,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     public static SidecarConfig defaults(Path replicaDir) {
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
-                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults());
+                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES);
     }
 
     /** Where the persisted counters live: beside the replica, in its own directory. */
@@ -56,17 +63,17 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, newBudgets);
+                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries);
     }
 
     public SidecarConfig withClock(Clock newClock) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                newClock, metricsHost, metricsPort, budgets);
+                newClock, metricsHost, metricsPort, budgets, metricsKeySeries);
     }
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort, budgets);
+                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries);
     }
 }

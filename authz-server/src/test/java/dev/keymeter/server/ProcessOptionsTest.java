@@ -1,0 +1,64 @@
+package dev.keymeter.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymeter.usage.PriceTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The budget and metrics flags as the process commands parse them: defaults, values, errors naming the flag. */
+class ProcessOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Settings parse(String... args) {
+        return CommandLine.populateCommand(new ProcessOptions(), args).settings();
+    }
+
+    @Test
+    void defaults() {
+        Settings s = parse();
+        assertEquals(100_000, s.budgets().counterCapacity());
+        assertEquals(Duration.ofMinutes(10), s.budgets().reservationTtl());
+        assertEquals(PriceTable.UnpricedPolicy.REFUSE, s.budgets().prices().policy());
+        assertEquals(0, s.budgets().prices().size());
+        assertEquals(10_000, s.sidecar().metricsKeySeries());
+        assertEquals(s.sidecar().replicaDir().resolveSibling("counters"), s.sidecar().countersDir());
+    }
+
+    @Test
+    void valuesReachTheSidecar() throws Exception {
+        Path prices = dir.resolve("prices.json");
+        Files.writeString(prices, "{\"models\": {\"m\": {\"input_usd_per_million\": 1, \"output_usd_per_million\": 2}}}");
+        Settings s = parse("--quota-capacity", "500", "--reservation-ttl", "30s", "--prices", prices.toString(),
+                "--metrics-key-series", "0");
+        assertEquals(500, s.sidecar().budgets().counterCapacity());
+        assertEquals(Duration.ofSeconds(30), s.sidecar().budgets().reservationTtl());
+        assertEquals(3, s.sidecar().budgets().prices().costMicroUsd("m", 1, 1));
+        assertEquals(0, s.sidecar().metricsKeySeries());
+    }
+
+    @Test
+    void badValuesNameTheFlag() throws Exception {
+        Path prices = dir.resolve("bad.json");
+        Files.writeString(prices, "{\"models\": {\"m\": {\"input_usd_per_million\": -1, \"output_usd_per_million\": 2}}}");
+        assertMessage("--prices", () -> parse("--prices", prices.toString()));
+        assertMessage("models[\"m\"]", () -> parse("--prices", prices.toString()));
+        assertMessage("--prices: cannot read", () -> parse("--prices", dir.resolve("missing.json").toString()));
+        assertMessage("--quota-capacity", () -> parse("--quota-capacity", "0"));
+        assertMessage("--reservation-ttl", () -> parse("--reservation-ttl", "500ms"));
+        assertMessage("--metrics-key-series", () -> parse("--metrics-key-series", "-1").sidecar());
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
