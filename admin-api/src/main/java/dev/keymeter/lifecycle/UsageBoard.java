@@ -42,10 +42,6 @@ public final class UsageBoard {
                 .merge(sidecarId, figures, (old, next) -> next.asOf().isBefore(old.asOf()) ? old : next);
     }
 
-    /** Forgets a deleted key. */
-    public void forget(String keyId) {
-        byKey.remove(keyId);
-    }
 
     /**
      * The sum of the figures of {@code keyId} that belong to its current usage reset

@@ -66,10 +66,6 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
                 clock, metricsHost, metricsPort, newBudgets, metricsKeySeries);
     }
 
-    public SidecarConfig withClock(Clock newClock) {
-        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                newClock, metricsHost, metricsPort, budgets, metricsKeySeries);
-    }
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {

@@ -30,9 +30,6 @@ public final class RecentRequests {
         this.capacity = capacity;
     }
 
-    public long retentionMillis() {
-        return retentionMillis;
-    }
 
     /** True the first time {@code requestId} is seen (then it is remembered), false for a repeat. */
     public boolean firstTime(String requestId, long nowMillis) {
@@ -49,7 +46,7 @@ public final class RecentRequests {
     }
 
     /** Forgets ids seen before {@code cutoffMillis}. */
-    public void forgetOlderThan(long cutoffMillis) {
+    private void forgetOlderThan(long cutoffMillis) {
         seen.values().removeIf(t -> t < cutoffMillis);
     }
 

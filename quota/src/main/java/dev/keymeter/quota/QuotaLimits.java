@@ -23,10 +23,6 @@ public record QuotaLimits(long requestsPerMinute, long tokens, long costMicroUsd
         }
     }
 
-    /** True when at least one dimension has a limit: only then does Check consult the counters. */
-    public boolean limitsAnything() {
-        return requestsPerMinute != NONE || tokens != NONE || costMicroUsd != NONE;
-    }
 
     private static void check(long limit, long max, String name) {
         if (limit != NONE && (limit < 0 || limit > max)) {
