@@ -150,7 +150,12 @@ class CheckQuotaTest {
         CheckResponse second = harness.check(chat(token, body));
         assertEquals(429, httpStatus(second), "a second estimate would pass the limit");
         assertEquals("token_limit_exceeded", error(second).get("code").getAsString());
+        assertEquals("tokens", error(second).get("type").getAsString());
         assertEquals(Long.toString(14 * 3600), denied(second, "retry-after"));
+        assertEquals("1000", denied(second, "x-ratelimit-limit-tokens"));
+        assertEquals(Long.toString(1000 - 500 - input), denied(second, "x-ratelimit-remaining-tokens"));
+        assertEquals("14h0m0s", denied(second, "x-ratelimit-reset-tokens"));
+        assertNull(denied(second, "x-ratelimit-limit-requests"), "no requests-per-minute limit: no requests headers");
 
         Settlement s = ledger.settle(new UsageRecord("req-1", "key_tok", reservation, null, 40, 60,
                 UsageRecord.UNKNOWN_COST, UsageRecord.Source.REPORT));
@@ -250,6 +255,20 @@ class CheckQuotaTest {
         assertEquals("gpt-4o", metadata(r, "model"), "the model still goes to the access log for pricing");
         assertNull(metadata(r, "reservation_id"));
         assertEquals(0, budgets.counters().size(), "no counters for keys without limits");
+    }
+
+    @Test
+    void legacyKeysStayUnlimitedEvenIfARecordCarriedLimits() {
+        start(PriceTable.empty());
+        String token = TestKeys.userToken();
+        harness.add(TestKeys.projectKey("key_legacy", token).setLegacy(true)
+                .setLimits(Limits.newBuilder().setRequestsPerMinute(1)));
+        for (int i = 0; i < 3; i++) {
+            CheckResponse r = harness.check(chat(token, null));
+            assertEquals(200, httpStatus(r));
+            assertEquals(0, r.getOkResponse().getResponseHeadersToAddCount());
+        }
+        assertEquals(0, budgets.counters().size());
     }
 
     @Test
