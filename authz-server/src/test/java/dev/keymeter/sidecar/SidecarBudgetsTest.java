@@ -9,7 +9,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
-import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
 import dev.keymeter.proto.admin.v1.CreateProjectRequest;
@@ -24,7 +23,6 @@ import dev.keymeter.proto.admin.v1.ResetPeriod;
 import dev.keymeter.proto.usage.v1.ReportRequest;
 import dev.keymeter.proto.usage.v1.ReportResponse;
 import dev.keymeter.proto.usage.v1.UsageServiceGrpc;
-import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.usage.PriceTableJson;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
@@ -35,7 +33,6 @@ import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -43,14 +40,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Budgets across the whole sidecar, against a real control plane: Check reserves from the body,
@@ -59,38 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the sidecar through replication and starts the key on fresh counters, counters survive a
  * sidecar restart, and the per-key meters appear on the real {@code /metrics} endpoint.
  */
-class SidecarBudgetsTest {
+class SidecarBudgetsTest extends SidecarProcesses {
 
     private static final String PRICES = """
             {"models": {"gpt-4o": {"input_usd_per_million": 2.5, "output_usd_per_million": 10}}}""";
-
-    @TempDir
-    Path dir;
-    ControlPlane controlPlane;
-    Sidecar sidecar;
-    ManagedChannel authz;
-    AdminConnection admin;
-
-    @BeforeAll
-    static void quietChronicle() {
-        ChronicleFiles.disableAnalytics();
-    }
-
-    @AfterEach
-    void stop() {
-        if (authz != null) {
-            authz.shutdownNow();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (sidecar != null) {
-            sidecar.close();
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
-    }
 
     private void startSidecar() throws IOException {
         BudgetSettings budgets = new BudgetSettings(1_000, PriceTableJson.parse(PRICES),
@@ -98,13 +63,6 @@ class SidecarBudgetsTest {
         sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0).withBudgets(budgets),
                 controlPlane.inProcessChannel(), "");
         authz = ManagedChannelBuilder.forAddress("127.0.0.1", sidecar.port()).usePlaintext().build();
-    }
-
-    private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-        if (admin == null) {
-            admin = new AdminConnection(controlPlane);
-        }
-        return admin.stub();
     }
 
     private CreateKeyResponse limitedKey() {

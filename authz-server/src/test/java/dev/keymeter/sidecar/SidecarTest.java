@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
-import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
 import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.OwnerType;
-import dev.keymeter.chronicle.ChronicleFiles;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -28,10 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sidecar as {@code keymeter serve} and {@code keymeter sidecar} assemble it, against a real
@@ -39,35 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the admin API, and a restarted sidecar serves its last known good replica while the control plane
  * is down.
  */
-class SidecarTest {
-
-    @TempDir
-    Path dir;
-    ControlPlane controlPlane;
-    Sidecar sidecar;
-    ManagedChannel authz;
-    AdminConnection admin;
-
-    @BeforeAll
-    static void quietChronicle() {
-        ChronicleFiles.disableAnalytics();
-    }
-
-    @AfterEach
-    void stop() {
-        if (authz != null) {
-            authz.shutdownNow();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (sidecar != null) {
-            sidecar.close();
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
-    }
+class SidecarTest extends SidecarProcesses {
 
     private void startControlPlane() throws IOException {
         controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
@@ -76,13 +43,6 @@ class SidecarTest {
     private void startSidecar(ManagedChannel channel) throws IOException {
         sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0), channel, "");
         authz = ManagedChannelBuilder.forAddress("127.0.0.1", sidecar.port()).usePlaintext().build();
-    }
-
-    private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-        if (admin == null) {
-            admin = new AdminConnection(controlPlane);
-        }
-        return admin.stub();
     }
 
     private CreateKeyResponse createKey() {
