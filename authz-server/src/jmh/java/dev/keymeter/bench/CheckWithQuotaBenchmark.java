@@ -1,22 +1,11 @@
 package dev.keymeter.bench;
 
-import com.google.protobuf.ByteString;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.check.DecisionListener;
 import dev.keymeter.check.LastUsedTracker;
-import dev.keymeter.keys.TokenFormat;
-import dev.keymeter.keys.TokenType;
-import dev.keymeter.proto.admin.v1.AccessLevel;
-import dev.keymeter.proto.admin.v1.KeyKind;
-import dev.keymeter.proto.admin.v1.KeyStatus;
 import dev.keymeter.proto.admin.v1.Limits;
-import dev.keymeter.proto.admin.v1.OwnerType;
-import dev.keymeter.proto.admin.v1.PermissionPreset;
-import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.proto.admin.v1.ResetPeriod;
-import dev.keymeter.proto.replication.v1.KeyRecord;
-import dev.keymeter.proto.replication.v1.SecretDigest;
 import dev.keymeter.quota.ChronicleCounterStore;
 import dev.keymeter.quota.CounterStore;
 import dev.keymeter.quota.HeapCounterStore;
@@ -157,30 +146,13 @@ public class CheckWithQuotaBenchmark {
     }
 
     /** {@link #KEYS} project keys, restricted as in {@link KeyPopulation}; the even ones with {@link #LIMITS}. */
+    /** Even keys get the (never reached) limits, odd keys none. */
     private static String[] load(KeyReplica replica) {
-        String[] tokens = new String[KEYS];
-        Permissions restricted = Permissions.newBuilder().setPreset(PermissionPreset.PERMISSION_PRESET_RESTRICTED)
-                .putResources("chat_completions", AccessLevel.ACCESS_LEVEL_WRITE)
-                .putResources("models", AccessLevel.ACCESS_LEVEL_READ).build();
-        replica.beginSnapshot(1);
-        for (int i = 0; i < KEYS; i++) {
-            tokens[i] = TokenFormat.generate(TokenType.SERVICE_ACCOUNT);
-            KeyRecord.Builder record = KeyRecord.newBuilder()
-                    .setKeyId(String.format("key_%020d", i))
-                    .setKind(KeyKind.KEY_KIND_PROJECT)
-                    .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
-                    .setProjectId("project-" + (i % 100))
-                    .setStatus(KeyStatus.KEY_STATUS_ACTIVE)
-                    .setPermissions(restricted)
-                    .addSecrets(SecretDigest.newBuilder().setSha256(ByteString.copyFrom(TokenFormat.sha256(tokens[i]))))
-                    .setRevision(1);
+        return KeyPopulation.load(replica, KEYS, (record, i) -> {
             if (i % 2 == 0) {
                 record.setLimits(LIMITS);
             }
-            replica.upsert(record.build());
-        }
-        replica.endSnapshot(1);
-        return tokens;
+        }).tokens;
     }
 
     private static CheckRequest request(String token, String body) {

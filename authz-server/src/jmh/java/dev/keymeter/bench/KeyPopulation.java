@@ -28,6 +28,11 @@ final class KeyPopulation {
     }
 
     static KeyPopulation load(KeyReplica replica, int keys) {
+        return load(replica, keys, (record, i) -> { });
+    }
+
+    /** Like {@link #load(KeyReplica, int)}, with {@code extra} adding to key {@code i}'s record (e.g. limits). */
+    static KeyPopulation load(KeyReplica replica, int keys, java.util.function.ObjIntConsumer<KeyRecord.Builder> extra) {
         String[] tokens = new String[keys];
         replica.beginSnapshot(1);
         Permissions restricted = Permissions.newBuilder().setPreset(PermissionPreset.PERMISSION_PRESET_RESTRICTED)
@@ -35,7 +40,7 @@ final class KeyPopulation {
                 .putResources("models", AccessLevel.ACCESS_LEVEL_READ).build();
         for (int i = 0; i < keys; i++) {
             tokens[i] = TokenFormat.generate(TokenType.SERVICE_ACCOUNT);
-            replica.upsert(KeyRecord.newBuilder()
+            KeyRecord.Builder record = KeyRecord.newBuilder()
                     .setKeyId(String.format("key_%020d", i))
                     .setKind(KeyKind.KEY_KIND_PROJECT)
                     .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
@@ -43,8 +48,9 @@ final class KeyPopulation {
                     .setStatus(KeyStatus.KEY_STATUS_ACTIVE)
                     .setPermissions(restricted)
                     .addSecrets(SecretDigest.newBuilder().setSha256(ByteString.copyFrom(TokenFormat.sha256(tokens[i]))))
-                    .setRevision(1)
-                    .build());
+                    .setRevision(1);
+            extra.accept(record, i);
+            replica.upsert(record.build());
         }
         replica.endSnapshot(1);
         return new KeyPopulation(tokens);
