@@ -147,7 +147,8 @@ public final class Authorizer {
         long costEstimate = 0;
         if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
             PriceTable prices = budgets.prices();
-            if (model != null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE && prices.priceOf(model) == null) {
+            PriceTable.Price price = prices.priceOf(model);
+            if (model != null && price == null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
                 return QuotaResponses.modelNotPriced(key.keyId);
             }
@@ -156,7 +157,7 @@ public final class Authorizer {
                 return QuotaResponses.spendUnknown(key.keyId);
             }
             if (estimate.tokens() > 0) {
-                costEstimate = Math.max(0, prices.costMicroUsd(model, estimate.inputTokens(), estimate.outputTokens()));
+                costEstimate = Math.max(0, prices.costOf(price, estimate.inputTokens(), estimate.outputTokens()));
             }
         }
         Budgets.Admission admission;

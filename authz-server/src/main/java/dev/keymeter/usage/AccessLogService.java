@@ -65,12 +65,12 @@ import java.util.function.LongSupplier;
 public final class AccessLogService extends AccessLogServiceGrpc.AccessLogServiceImplBase {
 
     /** Where Envoy puts {@code CheckResponse.dynamic_metadata}. */
-    static final String EXT_AUTHZ_NAMESPACE = "envoy.filters.http.ext_authz";
-    /** The fields Check writes there ({@code dev.keymeter.check.DynamicMetadata}). */
-    static final String KEY_ID = "key_id";
-    static final String RESERVATION_ID = "reservation_id";
-    static final String MODEL = "model";
-    static final String DENIAL_REASON = "denial_reason";
+    static final String EXT_AUTHZ_NAMESPACE = ExtAuthzMetadata.NAMESPACE;
+    /** The fields Check writes there. */
+    static final String KEY_ID = ExtAuthzMetadata.KEY_ID;
+    static final String RESERVATION_ID = ExtAuthzMetadata.RESERVATION_ID;
+    static final String MODEL = ExtAuthzMetadata.MODEL;
+    static final String DENIAL_REASON = ExtAuthzMetadata.DENIAL_REASON;
 
     static final long WARNING_INTERVAL_MILLIS = 10_000;
 

@@ -152,7 +152,12 @@ public final class PriceTable {
      * {@link #UNPRICED} (policy {@link UnpricedPolicy#REFUSE}).
      */
     public long costMicroUsd(String model, long inputTokens, long outputTokens) {
-        Price p = priceOf(model);
+        return costOf(priceOf(model), inputTokens, outputTokens);
+    }
+
+    /** Like {@link #costMicroUsd(String, long, long)} for a price already looked up ({@code null}: none). */
+    public long costOf(Price price, long inputTokens, long outputTokens) {
+        Price p = price;
         if (p == null) {
             if (policy == UnpricedPolicy.REFUSE) {
                 return UNPRICED;
