@@ -194,10 +194,15 @@ public final class Sidecar implements AutoCloseable {
 
     /** Reports pending last-used times now (the scheduler does it every interval). */
     public void reportLastUsed() {
+        onScheduler(reporter::report, "last-used report");
+    }
+
+    /** Runs {@code task} on the scheduler thread (where the reporters run) and waits up to 10 s for it. */
+    private void onScheduler(Runnable task, String what) {
         try {
-            scheduler.submit(reporter::report).get(10, TimeUnit.SECONDS);
+            scheduler.submit(task).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("last-used report did not complete", e);
+            throw new IllegalStateException(what + " did not complete", e);
         }
     }
 
@@ -223,11 +228,7 @@ public final class Sidecar implements AutoCloseable {
 
     /** Reports usage figures to the control plane now (the scheduler does it every interval). */
     public void reportUsage() {
-        try {
-            scheduler.submit(usageReporter::report).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("usage report did not complete", e);
-        }
+        onScheduler(usageReporter::report, "usage report");
     }
 
     public void awaitTermination() throws InterruptedException {
