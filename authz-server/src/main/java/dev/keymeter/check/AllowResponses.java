@@ -33,16 +33,21 @@ final class AllowResponses {
     private AllowResponses() {
     }
 
-    /** The response for {@code key}, from {@code cache} when an equal one was built lately. */
-    static CheckResponse allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings, AllowCache cache) {
+    /**
+     * The response for {@code key}: the one remembered in its {@link HotKey} when that was built under
+     * the same settings for the same token headers, else a new one (then remembered). A request that
+     * sent {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is the
+     * client's doing).
+     */
+    static CheckResponse allow(ReplicaEntry key, HotKey hot, RequestHeaders request, CompiledSettings settings) {
         if (!request.identityHeaders().isEmpty()) {
-            return build(key, request, settings); // rare, and its removal list is the client's doing: not cached
+            return build(key, request, settings);
         }
         int sent = request.tokenHeadersSent();
-        CheckResponse response = cache.get(settings, key, sent);
+        CheckResponse response = HotKey.allowed(hot, settings, sent);
         if (response == null) {
             response = build(key, request, settings);
-            cache.put(settings, key, sent, response);
+            HotKey.rememberAllowed(key, hot, settings, sent, response);
         }
         return response;
     }

@@ -113,7 +113,7 @@ public final class Authorizer {
         if (!key.authenticatesAt(now)) {
             return denied(current, whyNot(key, now), key.keyId);
         }
-        lastUsed.record(key.keyId, now);
+        HotKey hot = HotKey.recordUse(key, lastUsed, now);
         ResourceAccess need = current.routes().resolve(attributes, headers.method(), headers.path());
         if (need == null) {
             return denied(current, DenialReason.UNKNOWN_ROUTE, key.keyId);
@@ -122,7 +122,7 @@ public final class Authorizer {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
         }
-        CheckResponse allowed = AllowResponses.allow(key, headers, current, scratch.allowed);
+        CheckResponse allowed = AllowResponses.allow(key, hot, headers, current);
         return budgets == null ? allow(key, need, allowed)
                 : metered(key, need, attributes.getRequest().getHttp(), allowed, now, scratch.rateHeaders);
     }

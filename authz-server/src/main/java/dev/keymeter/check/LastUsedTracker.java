@@ -31,6 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #RETIRED}, helps remove the cell, and retries on a fresh one). So no recorded time is lost,
  * and the conditional remove never removes a successor cell.
  *
+ * <p>A caller may skip {@code record} for a key while {@code now} is less than one resolution past the
+ * time the key's last {@code record} returned (Check does, for hot keys: see {@code HotKey}). That
+ * time is stored and will be reported (if a drain retired the cell since, it had been reported
+ * before), so the reported time stays less than one resolution older than the true last use.
+ *
  * <p>Times are reported at most {@code resolutionMillis} earlier than the true last use. Tested by
  * {@code LastUsedTrackerTest#recordAndDrain_manyThreads_reportEveryKeysLatestTime} (start gate, then
  * the exact invariant: the latest drained time of each key equals its latest recorded time).
@@ -55,15 +60,19 @@ public final class LastUsedTracker {
         this.resolutionMillis = resolutionMillis;
     }
 
-    /** Notes that {@code keyId} was used at {@code nowMillis}. Lock-free; allocates only for a key's first use. */
-    public void record(String keyId, long nowMillis) {
+    /**
+     * Notes that {@code keyId} was used at {@code nowMillis}. Lock-free; allocates only for a key's
+     * first use. Returns the time now stored for the key: {@code nowMillis}, or a time less than one
+     * resolution older that was already there (and so will be reported).
+     */
+    public long record(String keyId, long nowMillis) {
         for (;;) {
             Cell cell = cells.get(keyId);
             if (cell == null) {
                 Cell fresh = new Cell(nowMillis);
                 cell = cells.putIfAbsent(keyId, fresh);
                 if (cell == null) {
-                    return;
+                    return nowMillis;
                 }
             }
             long seen = cell.lastUsed;
@@ -71,10 +80,18 @@ public final class LastUsedTracker {
                 cells.remove(keyId, cell);
                 continue;
             }
-            if (nowMillis - seen < resolutionMillis || cell.advance(seen, nowMillis)) {
-                return;
+            if (nowMillis - seen < resolutionMillis) {
+                return seen;
+            }
+            if (cell.advance(seen, nowMillis)) {
+                return nowMillis;
             }
         }
+    }
+
+    /** How much older than now a stored time may be before {@link #record} rewrites it. */
+    public long resolutionMillis() {
+        return resolutionMillis;
     }
 
     /** The keys used since the previous drain, each with its latest use. */

@@ -15,7 +15,6 @@ final class Scratch {
     final TokenBytes token = new TokenBytes();
     /** Filled in place by {@link dev.keymeter.replica.KeyReplica#lookup}. */
     final ReplicaEntry key = new ReplicaEntry();
-    final AllowCache allowed = new AllowCache();
     final HeaderCache rateHeaders = new HeaderCache();
 
     private Scratch() {

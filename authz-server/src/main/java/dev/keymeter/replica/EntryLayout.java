@@ -111,6 +111,7 @@ final class EntryLayout {
      * record is not a valid entry (fail closed: the caller treats it as no key).
      */
     static boolean decode(byte[] record, ReplicaEntry into) {
+        into.memo = null; // read from the store, not from a cached copy: nothing shared to remember in
         if (!valid(record)) {
             return false;
         }

@@ -48,6 +48,11 @@ public final class ReplicaEntry {
      * a new value starts the key on fresh counters.
      */
     public long usageEpoch;
+    /**
+     * Where the reader may keep what it derives from this entry, shared with every other lookup served
+     * the same cached copy; null when the entry came straight from the store. See {@link EntryMemo}.
+     */
+    public EntryMemo memo;
 
     /** Copies every field of {@code from} into this holder. */
     public void copyFrom(ReplicaEntry from) {
@@ -68,6 +73,7 @@ public final class ReplicaEntry {
         secretExpiresAtMillis = from.secretExpiresAtMillis;
         revision = from.revision;
         usageEpoch = from.usageEpoch;
+        memo = from.memo;
     }
 
     /** True when Check must consult the counters: a non-legacy key with at least one limit. */

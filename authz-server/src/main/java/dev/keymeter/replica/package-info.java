@@ -17,7 +17,8 @@
  * plumbing through which the process opens every map file; never the commands or {@code Main}.
  *
  * <p>{@link dev.keymeter.replica.CachingKeyReplica} keeps a bounded on-heap copy of hot entries in
- * front of it (invalidated by a generation counter on every write). {@link
+ * front of it (set-associative; invalidated by a generation counter on every write), each with an
+ * {@link dev.keymeter.replica.EntryMemo} where a reader keeps what it derived from the entry. {@link
  * dev.keymeter.replica.ReplicationClient} follows the control plane's Watch stream, with backoff,
  * and applies every event on its one thread ({@code WatchEventApplier}).
  */

@@ -3,6 +3,8 @@ package dev.keymeter.check;
 import static dev.keymeter.check.Answers.header;
 import static dev.keymeter.check.Answers.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,7 +158,23 @@ class CheckAllowTest {
         assertEquals("allowed key_1 read models", h.listener.last());
     }
 
-    /** Responses are reused per thread (AllowCache): a reuse must never carry another request's data. */
+    /** A hot key's response is built once and reused ({@link HotKey}); a reuse never carries another request's data. */
+    @Test
+    void check_hotKey_reusesItsBuiltResponse_untilTheKeyOrSettingsChange() {
+        String token = TestKeys.userToken();
+        h.add(TestKeys.projectKey("key_1", token));
+        CheckResponse first = h.authorizer.check(Requests.bearer("POST", CHAT, token));
+        assertSame(first, h.authorizer.check(Requests.bearer("POST", CHAT, token)));
+        h.add(TestKeys.projectKey("key_1", token).setRevision(2));
+        CheckResponse afterWrite = h.authorizer.check(Requests.bearer("POST", CHAT, token));
+        assertNotSame(first, afterWrite);
+        assertEquals(first, afterWrite);
+        h.authorizer.update(h.authorizer.settings().withRemoveTokenHeaders(false));
+        assertEquals(List.of(), h.authorizer.check(Requests.bearer("POST", CHAT, token))
+                .getOkResponse().getHeadersToRemoveList());
+    }
+
+    /** Responses are reused per key ({@link HotKey}): a reuse must never carry another request's data. */
     @Test
     void check_repeatedRequests_answerForTheirOwnKeyHeadersAndState() {
         String token = TestKeys.userToken();

@@ -1,6 +1,7 @@
 package dev.keymeter.check;
 
 import dev.keymeter.proto.replication.v1.KeyRecord;
+import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.usage.Budgets;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -16,9 +17,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Check server: the real Chronicle replica in a temp dir (its lookups counted), the real
- * {@link CheckService} on an in-process gRPC server with {@code directExecutor()} as in production,
- * and a real blocking stub. The clock is moved by hand.
+ * A real Check server: the real Chronicle replica in a temp dir behind the hot-entry cache, as the
+ * sidecar serves it (its lookups counted), the real {@link CheckService} on an in-process gRPC server
+ * with {@code directExecutor()} as in production, and a real blocking stub. The clock is moved by hand.
  */
 final class CheckHarness implements AutoCloseable {
 
@@ -45,7 +46,8 @@ final class CheckHarness implements AutoCloseable {
     /** With {@code budgets} enforcing limits (null: none). */
     CheckHarness(Path dir, CheckSettings settings, boolean loaded, Budgets budgets) {
         try {
-            replica = new CountingReplica(ChronicleKeyReplica.open(dir.resolve("keys"), CAPACITY));
+            // As the sidecar serves it: the hot-entry cache (and its memos) in front of the Chronicle replica.
+            replica = new CountingReplica(new CachingKeyReplica(ChronicleKeyReplica.open(dir.resolve("keys"), CAPACITY), 64));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

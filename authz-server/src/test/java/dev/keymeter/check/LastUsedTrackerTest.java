@@ -30,6 +30,14 @@ class LastUsedTrackerTest {
     }
 
     @Test
+    void record_returnsTheTimeItStored() {
+        LastUsedTracker tracker = new LastUsedTracker(1_000);
+        assertEquals(10_000, tracker.record("key_a", 10_000));
+        assertEquals(10_000, tracker.record("key_a", 10_999)); // within the resolution: the older time stays
+        assertEquals(11_000, tracker.record("key_a", 11_000));
+    }
+
+    @Test
     void record_olderTime_neverLowersStoredTime() {
         LastUsedTracker tracker = new LastUsedTracker(1);
         tracker.record("key_a", 5_000);

@@ -5,6 +5,11 @@ import static dev.keymeter.replica.KeyRecordFixtures.key;
 import static dev.keymeter.replica.KeyRecordFixtures.keyId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymeter.keys.KeyStatus;
@@ -23,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hot-entry cache never serves an entry older than a write that completed before the lookup began. */
+/**
+ * The hot-entry cache answers with the key's own entry, however many keys compete for its slots, and
+ * never serves an entry older than a write that completed before the lookup began.
+ */
 class CachingKeyReplicaTest {
 
     @TempDir
@@ -69,6 +77,55 @@ class CachingKeyReplicaTest {
         ReplicaEntry e = new ReplicaEntry();
         assertFalse(replica.lookup(digest("kms_unknown"), e));
         assertFalse(replica.lookup(digest("kms_unknown"), e));
+    }
+
+    /** 200 keys through 16 slots (2 sets of 8 ways): evictions everywhere, never a wrong entry. */
+    @Test
+    void lookup_manyMoreKeysThanSlots_alwaysAnswersWithTheKeysOwnEntry() {
+        int keys = 200;
+        replica.beginSnapshot(2);
+        for (int i = 0; i < keys; i++) {
+            replica.upsert(key(keyId(i), 2, digest("kms_many-" + i)).build());
+        }
+        replica.endSnapshot(2);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        ReplicaEntry e = new ReplicaEntry();
+        for (int n = 0; n < 5_000; n++) {
+            int i = random.nextInt(10) < 7 ? random.nextInt(8) : random.nextInt(keys); // a few hot keys
+            assertTrue(replica.lookup(digest("kms_many-" + i), e), "key " + i);
+            assertEquals(keyId(i), e.keyId);
+        }
+    }
+
+    @Test
+    void lookup_oneCachedCopy_sharesOneMemo_untilAWriteRetiresIt() {
+        ReplicaEntry first = new ReplicaEntry();
+        ReplicaEntry second = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, first));
+        assertTrue(replica.lookup(digest, second));
+        assertNotNull(first.memo);
+        assertSame(first.memo, second.memo);
+        second.memo.set("derived");
+        assertEquals("derived", first.memo.get());
+
+        replica.upsert(key(keyId(2), 2, digest("kms_other-token")).build()); // any write retires every copy
+        ReplicaEntry after = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, after));
+        assertNotSame(first.memo, after.memo);
+        assertNull(after.memo.get());
+
+        ReplicaEntry direct = new ReplicaEntry();
+        direct.memo = after.memo;
+        assertTrue(chronicle.lookup(digest, direct));
+        assertNull(direct.memo, "an entry read from the store itself carries no memo");
+    }
+
+    @Test
+    void constructor_slotsNotAPowerOfTwoOrFewerThanOneSet_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CachingKeyReplica(chronicle, 12));
+        assertEquals("slots must be a power of two of at least 8, was 12", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new CachingKeyReplica(chronicle, 4));
     }
 
     @Test
