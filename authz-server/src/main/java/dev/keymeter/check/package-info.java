@@ -20,9 +20,9 @@
  * <p>Cost (one thread, measured with the real Chronicle replica on a shared 2-core machine): an
  * allowed decision ~1 µs median, ~0.4 KB allocated (most of it the replica's copy of the entry);
  * a malformed token ~0.2 µs. What makes that: denial responses built once per settings snapshot
- * ({@code DenialResponses}); a hot key's allowed response built once and shared by every thread, and its last use noted
- * at most once per resolution ({@code HotKey}, kept in the replica cache's memo); the
- * token parsed, checked and digested in place from the header value ({@code TokenBytes}, a
+ * ({@code DenialResponses}); a hot key's allowed response built once and shared by every thread, and
+ * its last use noted at most once per resolution ({@code HotKey}, kept in the replica cache's memo);
+ * the token parsed, checked and digested in place from the header value ({@code TokenBytes}, a
  * per-thread {@code MessageDigest}); routes matched with no regex and no substring
  * ({@link dev.keymeter.routes.RouteTable}).
  *

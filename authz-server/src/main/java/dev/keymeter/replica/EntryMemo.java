@@ -5,10 +5,11 @@ package dev.keymeter.replica;
  * keeps something it derived from that copy: Check keeps the allowed response it built for the key,
  * so that the next request with that key, on any thread, reuses it instead of building it again.
  *
- * <p>Only {@link CachingKeyReplica} hands out memos, one per cached copy; a lookup served from the
- * store itself leaves {@link ReplicaEntry#memo} null. A memo lives exactly as long as its copy: any
- * write to the replica retires every cached copy (and with it every memo), so a value derived from an
- * entry can never outlive that entry. What the memo cannot know is whether the value also depends on
+ * <p>Only {@link CachingKeyReplica} hands out memos, one per cached copy (its slot extends this
+ * class, so a memo costs no object of its own); a lookup served from the store itself leaves {@link
+ * ReplicaEntry#memo} null. A memo lives exactly as long as its copy: any write to the replica retires
+ * every cached copy (and with it every memo), so a value derived from an entry can never outlive that
+ * entry. What the memo cannot know is whether the value also depends on
  * something else (Check's settings, the request's headers): the reader stores that alongside and
  * compares it.
  *
