@@ -1,18 +1,9 @@
 package dev.keymeter.bench;
 
-import dev.keymeter.check.Authorizer;
-import dev.keymeter.check.CheckSettings;
-import dev.keymeter.replica.CachingKeyReplica;
-import dev.keymeter.replica.ChronicleKeyReplica;
-import dev.keymeter.replica.KeyReplica;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,28 +50,11 @@ public class CheckDecisionBenchmark {
     @Param({"uniform", "zipf"})
     public String access;
 
-    private Path dir;
-    private ChronicleKeyReplica replica;
-    private Authorizer authorizer;
-    private CheckRequest[] requests;
+    private DecisionSetup setup;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory("keymeter-bench-");
-        replica = ChronicleKeyReplica.open(dir, keys + keys / 2 + 1024);
-        KeyPopulation population = KeyPopulation.load(replica, keys);
-        // As the sidecar serves it: the hot-entry cache in front of the Chronicle replica.
-        KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
-        authorizer = new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults());
-        int[] sequence = population.accessSequence(access, SEQUENCE, 42);
-        requests = new CheckRequest[SEQUENCE];
-        for (int i = 0; i < SEQUENCE; i++) {
-            requests[i] = request(population.tokens[sequence[i]]);
-        }
-        CheckResponse probe = authorizer.check(requests[0]);
-        if (probe.getStatus().getCode() != 0) {
-            throw new IllegalStateException("the benchmark request is not allowed: " + probe.getStatus());
-        }
+        setup = new DecisionSetup(keys, access, SEQUENCE);
     }
 
     /** What Envoy sends for {@code POST /v1/chat/completions} with a bearer token. */
@@ -109,17 +83,12 @@ public class CheckDecisionBenchmark {
 
     @Benchmark
     public CheckResponse decide(Cursor cursor) {
-        CheckRequest request = requests[cursor.next];
-        cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
-        return authorizer.check(request);
+        return setup.decide(cursor.next++);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        replica.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        setup.close();
     }
 
 }

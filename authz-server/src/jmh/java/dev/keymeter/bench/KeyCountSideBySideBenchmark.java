@@ -1,16 +1,7 @@
 package dev.keymeter.bench;
 
-import dev.keymeter.check.Authorizer;
-import dev.keymeter.check.CheckSettings;
-import dev.keymeter.replica.CachingKeyReplica;
-import dev.keymeter.replica.ChronicleKeyReplica;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,43 +45,13 @@ public class KeyCountSideBySideBenchmark {
     @Param({"zipf", "uniform"})
     public String access;
 
-    private Population thousand;
-    private Population million;
-
-    /** One replica with its keys, the served cache in front of it, and the request sequence. */
-    private static final class Population {
-        final Path dir;
-        final ChronicleKeyReplica replica;
-        final Authorizer authorizer;
-        final CheckRequest[] requests = new CheckRequest[SEQUENCE];
-
-        Population(int keys, String access) throws IOException {
-            dir = Files.createTempDirectory("keymeter-bench-");
-            replica = ChronicleKeyReplica.open(dir, keys + keys / 2 + 1024);
-            KeyPopulation population = KeyPopulation.load(replica, keys);
-            authorizer = new Authorizer(new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS),
-                    Clock.systemUTC(), CheckSettings.defaults());
-            int[] sequence = population.accessSequence(access, SEQUENCE, 42);
-            for (int i = 0; i < SEQUENCE; i++) {
-                requests[i] = CheckDecisionBenchmark.request(population.tokens[sequence[i]]);
-            }
-            if (authorizer.check(requests[0]).getStatus().getCode() != 0) {
-                throw new IllegalStateException("the benchmark request is not allowed");
-            }
-        }
-
-        void close() throws IOException {
-            replica.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
+    private DecisionSetup thousand;
+    private DecisionSetup million;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        thousand = new Population(1_000, access);
-        million = new Population(1_000_000, access);
+        thousand = new DecisionSetup(1_000, access, SEQUENCE);
+        million = new DecisionSetup(1_000_000, access, SEQUENCE);
     }
 
     @State(Scope.Thread)
@@ -102,20 +63,14 @@ public class KeyCountSideBySideBenchmark {
     @Group("side")
     @GroupThreads(1)
     public CheckResponse thousandKeys(Cursor cursor) {
-        return decide(thousand, cursor);
+        return thousand.decide(cursor.next++);
     }
 
     @Benchmark
     @Group("side")
     @GroupThreads(1)
     public CheckResponse millionKeys(Cursor cursor) {
-        return decide(million, cursor);
-    }
-
-    private static CheckResponse decide(Population population, Cursor cursor) {
-        CheckRequest request = population.requests[cursor.next];
-        cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
-        return population.authorizer.check(request);
+        return million.decide(cursor.next++);
     }
 
     @TearDown(Level.Trial)

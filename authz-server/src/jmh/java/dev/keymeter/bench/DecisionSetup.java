@@ -1,0 +1,56 @@
+package dev.keymeter.bench;
+
+import dev.keymeter.check.Authorizer;
+import dev.keymeter.check.CheckSettings;
+import dev.keymeter.replica.CachingKeyReplica;
+import dev.keymeter.replica.ChronicleKeyReplica;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+
+/**
+ * What the decision benchmarks decide against: a persisted Chronicle replica of N keys in a temp
+ * directory, the hot-entry cache in front of it as the sidecar serves it, an {@link Authorizer}, and a
+ * sequence of requests built before measuring (so the figure is keymeter's work, not protobuf parsing).
+ */
+final class DecisionSetup {
+
+    private final Path dir;
+    private final ChronicleKeyReplica replica;
+    private final Authorizer authorizer;
+    private final CheckRequest[] requests;
+
+    /** {@code length} requests (a power of two) over {@code keys} keys, by {@code access} (uniform or zipf). */
+    DecisionSetup(int keys, String access, int length) throws IOException {
+        dir = Files.createTempDirectory("keymeter-bench-");
+        replica = ChronicleKeyReplica.open(dir, keys + keys / 2 + 1024);
+        KeyPopulation population = KeyPopulation.load(replica, keys);
+        authorizer = new Authorizer(new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS),
+                Clock.systemUTC(), CheckSettings.defaults());
+        int[] sequence = population.accessSequence(access, length, 42);
+        requests = new CheckRequest[length];
+        for (int i = 0; i < length; i++) {
+            requests[i] = CheckDecisionBenchmark.request(population.tokens[sequence[i]]);
+        }
+        CheckResponse probe = authorizer.check(requests[0]);
+        if (probe.getStatus().getCode() != 0) {
+            throw new IllegalStateException("the benchmark request is not allowed: " + probe.getStatus());
+        }
+    }
+
+    /** Decides request {@code index} of the sequence (taken modulo its length). */
+    CheckResponse decide(int index) {
+        return authorizer.check(requests[index & (requests.length - 1)]);
+    }
+
+    void close() throws IOException {
+        replica.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
