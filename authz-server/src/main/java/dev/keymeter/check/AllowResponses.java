@@ -34,20 +34,20 @@ final class AllowResponses {
     }
 
     /**
-     * The response for {@code key}: the one remembered in its {@link HotKey} when that was built under
-     * the same settings for the same token headers, else a new one (then remembered). A request that
-     * sent {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is the
-     * client's doing).
+     * The response for {@code key}: the one remembered in its memo ({@link HotKey}) when that was built
+     * under the same settings for the same token headers, else a new one (then remembered). A request
+     * that sent {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is
+     * the client's doing).
      */
-    static CheckResponse allow(ReplicaEntry key, HotKey hot, RequestHeaders request, CompiledSettings settings) {
+    static CheckResponse allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {
         if (!request.identityHeaders().isEmpty()) {
             return build(key, request, settings);
         }
         int sent = request.tokenHeadersSent();
-        CheckResponse response = HotKey.allowed(hot, settings, sent);
+        CheckResponse response = HotKey.allowed(key, settings, sent);
         if (response == null) {
             response = build(key, request, settings);
-            HotKey.rememberAllowed(key, hot, settings, sent, response);
+            HotKey.rememberAllowed(key, settings, sent, response);
         }
         return response;
     }

@@ -74,9 +74,14 @@ public final class Authorizer {
         this.settings = new CompiledSettings(Objects.requireNonNull(settings, "settings"));
     }
 
-    /** Replaces the settings (e.g. a reloaded route table); requests already deciding finish with the old ones. */
+    /**
+     * Replaces the settings (e.g. a reloaded route table); requests already deciding finish with the old
+     * ones. Hot keys' remembered responses belong to the old settings, so the replica's cached copies
+     * (and their memos) are dropped with them.
+     */
     public void update(CheckSettings next) {
         settings = new CompiledSettings(Objects.requireNonNull(next, "settings"));
+        replica.dropCachedCopies();
     }
 
     public CheckSettings settings() {
@@ -113,7 +118,7 @@ public final class Authorizer {
         if (!key.authenticatesAt(now)) {
             return denied(current, whyNot(key, now), key.keyId);
         }
-        HotKey hot = HotKey.recordUse(key, lastUsed, now);
+        HotKey.recordUse(key, lastUsed, now);
         ResourceAccess need = current.routes().resolve(attributes, headers.method(), headers.path());
         if (need == null) {
             return denied(current, DenialReason.UNKNOWN_ROUTE, key.keyId);
@@ -122,7 +127,7 @@ public final class Authorizer {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
         }
-        CheckResponse allowed = AllowResponses.allow(key, hot, headers, current);
+        CheckResponse allowed = AllowResponses.allow(key, headers, current);
         return budgets == null ? allow(key, need, allowed)
                 : metered(key, need, attributes.getRequest().getHttp(), allowed, now, scratch.rateHeaders);
     }

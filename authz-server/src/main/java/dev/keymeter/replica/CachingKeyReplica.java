@@ -12,20 +12,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * A bounded on-heap cache of hot entries in front of a {@link KeyReplica}. Real traffic is skewed: a
  * few keys carry most requests, and a lookup that stays on the heap avoids the cache and TLB misses
  * of a large memory-mapped file (design §5: ~1.2 µs per uniformly random lookup over 1 M keys).
- * Heap use is bounded by the slot count, not by the number of keys. Each cached copy carries an
- * {@link EntryMemo}, so that what a reader derives from a hot key (Check's allowed response) is shared
- * by every thread and retired together with the copy.
+ * Heap use is bounded by the slot count, not by the number of keys. Each cached copy is also its own
+ * {@link EntryMemo}, so that what a reader derives from a hot key (Check's allowed response and
+ * last-use time) is shared by every thread and retired together with the copy.
  *
  * <p><b>Structure.</b> Set-associative, {@value #WAYS} ways: the digest's first four bytes pick a set,
  * its next four are the set's tag for it. {@code tags} holds each way's tag in one small array, so a
  * lookup reads one or two cache lines of tags and dereferences only the way whose tag matches; a way
- * holds a {@link Slot} (the digest, the generation it was filled in, a private copy of the entry, all
- * final; and, being the copy's {@link EntryMemo} itself, one volatile field for readers) or null.
- * Only found entries are cached: unknown tokens never displace known keys. A miss fills an empty or
- * stale way, else a random one (no bookkeeping on hits, so hits never write). Simulated for the
- * Zipf-shaped access of {@code CheckDecisionBenchmark} over a million keys, 26,500 distinct keys in
- * 65,536 requests: 65,536 slots miss 14% of lookups with one way per set, 0.2% with eight; each miss
- * costs a Chronicle read and a new response.
+ * holds a {@link Slot} or null. A slot is one object with everything a hit reads: the digest (four
+ * longs), the generation it was filled in, the entry copy (the slot extends {@link ReplicaEntry}) and
+ * the memo's fields. With a million keys most of a hit's cost is cache misses, and each object a hit
+ * does not have to follow is one dependent miss fewer. Only found entries are cached: unknown tokens
+ * never displace known keys. A miss fills an empty or stale way, else a random one (no bookkeeping on
+ * hits, so hits never write). Simulated for the Zipf-shaped access of {@code CheckDecisionBenchmark}
+ * over a million keys, 26,500 distinct keys in 65,536 requests: 65,536 slots miss 14% of lookups with
+ * one way per set, 0.2% with eight; each miss costs a Chronicle read and a new response.
  *
  * <p><b>Invalidation.</b> Every write (upsert, delete, snapshot begin/end) goes through this class,
  * which first lets the replica apply it and then increments {@link #generation}. A slot is valid only
@@ -37,27 +38,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * before that reader's replica lookup. Hence a reader that fills a slot with generation g read g
  * before its lookup: if the write it might have missed completed before g was published, the reader
  * saw it (volatile read synchronises with the increment); if the write came later, the generation is
- * already past g and the slot is never used. Slots are published by plain array stores, a data race
- * made safe by {@link Slot}'s final fields: a reader that sees a slot sees its digest, generation and
- * the entry copy as they were when the constructor ended (JLS 17.5, reachable through final fields).
- * The tag and the slot of a way are two plain stores that a reader may see in either order, or one
- * without the other (int and reference stores never tear, JLS 17.7). That is harmless: a tag only
- * chooses which slot to examine, and a slot is served only after its full digest and generation
- * matched, so a tag out of step with its slot can cause a miss, never a wrong answer. Two readers
- * racing to fill a set both store valid slots; either may win, and either is correct.
+ * already past g and the slot is never used. A slot is published by a release store into
+ * {@code slots} after its constructor wrote every field, and read with an acquire load: a reader that
+ * sees a slot sees its digest, generation and entry copy as the constructor left them (the entry's
+ * fields are not final, so the final-field guarantee alone would not cover them). No one writes those
+ * fields afterwards; the memo's own fields follow {@link EntryMemo}'s protocol. On x86 both accesses
+ * are plain moves. The tag and the slot of a way are two stores that a reader may see in either
+ * order, or one without the other (int and reference stores never tear, JLS 17.7). That is harmless:
+ * a tag only chooses which slot to examine, and a slot is served only after its full digest and
+ * generation matched, so a tag out of step with its slot can cause a miss, never a wrong answer. Two
+ * readers racing to fill a set both store valid slots; either may win, and either is correct.
  * Tested by {@code CachingKeyReplicaTest} (a writer revoking while readers look up).
  */
 public final class CachingKeyReplica implements KeyReplica {
 
     /**
      * 65,536 slots: enough for the hot set of a Zipf-shaped million keys. Heap (measured with 60,000
-     * keys): ~190 bytes per cached key, and ~870 more once Check has remembered its response and last
-     * use — about 70 MB with every slot in use.
+     * keys, retained after a full GC): ~260 bytes per cached key (the slot, and the key id and project
+     * strings it shares with no one), and ~840 more once Check has remembered its response — about
+     * 72 MB with every slot in use.
      */
     public static final int DEFAULT_SLOTS = 1 << 16;
     /** Ways per set: eight int tags are 32 bytes, at most two cache lines to read per lookup. */
     static final int WAYS = 8;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Slot[].class);
     private static final int DIGEST_BYTES = 32;
 
     private final KeyReplica replica;
@@ -67,17 +72,29 @@ public final class CachingKeyReplica implements KeyReplica {
     private final AtomicLong generation = new AtomicLong();
 
     /**
-     * A cached entry, and the memo of its copy (see the class comment for why its own fields are final).
-     * The digest is held inline as four longs, so that checking a hit reads this object and not
-     * another array.
+     * A cached entry: the digest it answers for, the generation it was filled in, the entry copy
+     * (inherited fields, written once by the constructor) and, as the copy's {@link EntryMemo}, the
+     * memo's fields. Never handed out: a hit copies it into the caller's holder.
      */
-    private static final class Slot extends EntryMemo {
+    private static final class Slot extends ReplicaEntry implements EntryMemo {
+        private static final VarHandle CONTEXT;
+
+        static {
+            try {
+                CONTEXT = MethodHandles.lookup().findVarHandle(Slot.class, "context", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final long d0;
         final long d1;
         final long d2;
         final long d3;
         final long generation;
-        final ReplicaEntry entry;
+        private volatile Object context;
+        private volatile Object value;
+        private volatile long noted;
 
         Slot(byte[] sha256, long generation, ReplicaEntry from) {
             this.d0 = word(sha256, 0);
@@ -85,14 +102,37 @@ public final class CachingKeyReplica implements KeyReplica {
             this.d2 = word(sha256, 2);
             this.d3 = word(sha256, 3);
             this.generation = generation;
-            ReplicaEntry copy = new ReplicaEntry();
-            copy.copyFrom(from);
-            this.entry = copy;
+            copyFrom(from);
+            memo = null; // the slot is the memo of the copies it hands out, not a holder with one of its own
         }
 
         boolean holds(long w0, byte[] sha256, long current) {
             return generation == current && d0 == w0 && d1 == word(sha256, 1) && d2 == word(sha256, 2)
                     && d3 == word(sha256, 3);
+        }
+
+        @Override
+        public Object valueFor(Object context) {
+            return this.context == context ? value : null;
+        }
+
+        @Override
+        public boolean claim(Object context, Object value) {
+            if (!CONTEXT.compareAndSet(this, null, Objects.requireNonNull(context, "context"))) {
+                return false;
+            }
+            this.value = value;
+            return true;
+        }
+
+        @Override
+        public long noted() {
+            return noted;
+        }
+
+        @Override
+        public void note(long time) {
+            noted = time;
         }
     }
 
@@ -119,9 +159,9 @@ public final class CachingKeyReplica implements KeyReplica {
         int tag = (int) (w0 >>> 32);
         for (int i = base; i < base + WAYS; i++) {
             if (tags[i] == tag) {
-                Slot slot = slots[i];
+                Slot slot = (Slot) SLOTS.getAcquire(slots, i);
                 if (slot != null && slot.holds(w0, sha256, current)) {
-                    into.copyFrom(slot.entry);
+                    into.copyFrom(slot);
                     into.memo = slot;
                     return true;
                 }
@@ -132,7 +172,7 @@ public final class CachingKeyReplica implements KeyReplica {
         }
         Slot filled = new Slot(sha256, current, into);
         int way = base + victim(base, current);
-        slots[way] = filled;
+        SLOTS.setRelease(slots, way, filled);
         tags[way] = tag;
         into.memo = filled;
         return true;
@@ -141,7 +181,7 @@ public final class CachingKeyReplica implements KeyReplica {
     /** An empty or stale way of the set at {@code base}, else a random one (no bookkeeping on hits). */
     private int victim(int base, long current) {
         for (int w = 0; w < WAYS; w++) {
-            Slot slot = slots[base + w];
+            Slot slot = (Slot) SLOTS.getAcquire(slots, base + w);
             if (slot == null || slot.generation != current) {
                 return w;
             }
@@ -189,6 +229,11 @@ public final class CachingKeyReplica implements KeyReplica {
         } finally {
             generation.incrementAndGet();
         }
+    }
+
+    @Override
+    public void dropCachedCopies() {
+        generation.incrementAndGet();
     }
 
     @Override

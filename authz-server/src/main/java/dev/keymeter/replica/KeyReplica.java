@@ -41,6 +41,14 @@ public interface KeyReplica extends AutoCloseable {
     /** Ends a snapshot: removes the keys the snapshot did not list and records {@code revision} as applied. */
     void endSnapshot(long revision);
 
+    /**
+     * Forgets every cached copy of an entry, and with them what readers derived from the copies
+     * ({@link EntryMemo}): for a reader whose derivations changed (Check after new settings). A no-op
+     * for a replica that caches nothing.
+     */
+    default void dropCachedCopies() {
+    }
+
     /** The last control-plane revision fully applied; 0 for a replica that never loaded. */
     long appliedRevision();
 

@@ -15,8 +15,11 @@ import dev.keymeter.quota.ResetPeriod;
  *
  * <p>Absent values use sentinels, not nulls, for the numeric fields: {@link #NO_LIMIT} for a limit,
  * {@link #NEVER} for an expiry.
+ *
+ * <p>Not final only for {@link CachingKeyReplica}, whose slots extend it to hold their copy of an entry
+ * inline (one object per cached key instead of two); nothing else should extend it.
  */
-public final class ReplicaEntry {
+public class ReplicaEntry {
 
     public static final long NO_LIMIT = -1;
     public static final long NEVER = Long.MAX_VALUE;

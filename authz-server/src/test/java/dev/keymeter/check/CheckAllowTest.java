@@ -170,8 +170,10 @@ class CheckAllowTest {
         assertNotSame(first, afterWrite);
         assertEquals(first, afterWrite);
         h.authorizer.update(h.authorizer.settings().withRemoveTokenHeaders(false));
-        assertEquals(List.of(), h.authorizer.check(Requests.bearer("POST", CHAT, token))
-                .getOkResponse().getHeadersToRemoveList());
+        CheckResponse afterUpdate = h.authorizer.check(Requests.bearer("POST", CHAT, token));
+        assertEquals(List.of(), afterUpdate.getOkResponse().getHeadersToRemoveList());
+        assertSame(afterUpdate, h.authorizer.check(Requests.bearer("POST", CHAT, token)),
+                "new settings start new memos, not a rebuilt response per request");
     }
 
     /** Responses are reused per key ({@link HotKey}): a reuse must never carry another request's data. */

@@ -63,6 +63,11 @@ final class CountingReplica implements KeyReplica {
     }
 
     @Override
+    public void dropCachedCopies() {
+        delegate.dropCachedCopies();
+    }
+
+    @Override
     public long appliedRevision() {
         return delegate.appliedRevision();
     }

@@ -1,23 +1,46 @@
 package dev.keymeter.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymeter.replica.EntryMemo;
+import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.replica.ReplicaEntry;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** What Check remembers per hot key: never a response built for other settings, never a use lost. */
+/**
+ * What Check remembers per hot key, in the memo of a real cached entry (Chronicle replica behind the
+ * hot-entry cache): never a response built for other settings or token headers, never a use lost.
+ */
 class HotKeyTest {
 
-    private static ReplicaEntry cachedKey(String keyId) {
+    @TempDir
+    Path dir;
+    private CheckHarness harness;
+
+    @AfterEach
+    void close() throws InterruptedException {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    /** A key as a hot request sees it: looked up through the cache, so it carries its copy's memo. */
+    private ReplicaEntry cachedKey(String keyId) {
+        harness = new CheckHarness(dir);
+        String token = TestKeys.userToken();
+        harness.add(TestKeys.projectKey(keyId, token));
         ReplicaEntry key = new ReplicaEntry();
-        key.keyId = keyId;
-        key.memo = new EntryMemo();
+        assertTrue(harness.replica.lookup(TokenFormat.sha256(token), key));
+        assertNotNull(key.memo);
         return key;
     }
 
@@ -41,24 +64,30 @@ class HotKeyTest {
 
     @Test
     void recordUse_uncachedEntry_alwaysCallsTheTracker() {
-        LastUsedTracker tracker = new LastUsedTracker(1);
+        LastUsedTracker tracker = new LastUsedTracker(1_000);
         ReplicaEntry key = cachedKey("key_a");
         key.memo = null;
-        assertNull(HotKey.recordUse(key, tracker, 5_000));
-        assertNull(HotKey.recordUse(key, tracker, 6_000));
+        HotKey.recordUse(key, tracker, 5_000);
+        HotKey.recordUse(key, tracker, 6_000);
         assertEquals(Map.of("key_a", Instant.ofEpochMilli(6_000)), tracker.drain());
     }
 
     @Test
-    void allowed_isServedOnlyForTheSettingsAndTokenHeadersItWasBuiltFor() {
+    void allowed_isServedOnlyForTheSettingsAndTokenHeadersItWasFirstBuiltFor() {
         ReplicaEntry key = cachedKey("key_a");
         CompiledSettings settings = new CompiledSettings(CheckSettings.defaults());
         CheckResponse response = CheckResponse.newBuilder().build();
-        HotKey.rememberAllowed(key, HotKey.recordUse(key, new LastUsedTracker(), 1_000), settings, 1, response);
-        HotKey hot = HotKey.recordUse(key, new LastUsedTracker(), 1_000);
-        assertSame(response, HotKey.allowed(hot, settings, 1));
-        assertNull(HotKey.allowed(hot, settings, 2)); // another token header sent: another removal list
-        assertNull(HotKey.allowed(hot, new CompiledSettings(CheckSettings.defaults()), 1)); // reloaded settings
-        assertNull(HotKey.allowed(null, settings, 1));
+        assertNull(HotKey.allowed(key, settings, 1));
+        HotKey.rememberAllowed(key, settings, 1, response);
+        assertSame(response, HotKey.allowed(key, settings, 1));
+        assertNull(HotKey.allowed(key, settings, 2)); // another token header sent: another removal list
+        assertNull(HotKey.allowed(key, new CompiledSettings(CheckSettings.defaults()), 1)); // reloaded settings
+
+        HotKey.rememberAllowed(key, settings, 2, CheckResponse.newBuilder().build()); // the first context keeps the memo
+        assertSame(response, HotKey.allowed(key, settings, 1));
+        assertNull(HotKey.allowed(key, settings, 2));
+
+        key.memo = null;
+        assertNull(HotKey.allowed(key, settings, 1));
     }
 }

@@ -105,14 +105,26 @@ class CachingKeyReplicaTest {
         assertTrue(replica.lookup(digest, second));
         assertNotNull(first.memo);
         assertSame(first.memo, second.memo);
-        second.memo.set("derived");
-        assertEquals("derived", first.memo.get());
+        Object context = new Object();
+        assertTrue(second.memo.claim(context, "derived"));
+        second.memo.note(1_234);
+        assertEquals("derived", first.memo.valueFor(context));
+        assertEquals(1_234, first.memo.noted());
+        assertNull(first.memo.valueFor(new Object()), "a value is served only for the context it was claimed under");
+        assertFalse(first.memo.claim(new Object(), "other"), "the first claim keeps the memo");
+        assertEquals("derived", first.memo.valueFor(context));
 
         replica.upsert(key(keyId(2), 2, digest("kms_other-token")).build()); // any write retires every copy
         ReplicaEntry after = new ReplicaEntry();
         assertTrue(replica.lookup(digest, after));
         assertNotSame(first.memo, after.memo);
-        assertNull(after.memo.get());
+        assertNull(after.memo.valueFor(context));
+        assertEquals(0, after.memo.noted());
+
+        replica.dropCachedCopies(); // so does dropping the cached copies
+        ReplicaEntry dropped = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, dropped));
+        assertNotSame(after.memo, dropped.memo);
 
         ReplicaEntry direct = new ReplicaEntry();
         direct.memo = after.memo;
