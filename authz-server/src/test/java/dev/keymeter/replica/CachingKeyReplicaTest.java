@@ -180,6 +180,49 @@ class CachingKeyReplicaTest {
         assertTrue(revision > 20, "the writer made progress: " + revision);
     }
 
+    /**
+     * Threads racing to claim one memo under different contexts: exactly one wins, and no reader ever
+     * gets a value under a context it was not claimed under (each value names its context).
+     */
+    @Test
+    void memoClaim_racingContexts_oneWinsAndNoValueIsServedUnderAnotherContext() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            replica.dropCachedCopies(); // a fresh memo each round
+            ReplicaEntry holder = new ReplicaEntry();
+            assertTrue(replica.lookup(digest, holder));
+            EntryMemo memo = holder.memo;
+            Object[] contexts = {new Object(), new Object(), new Object()};
+            AtomicLong wins = new AtomicLong();
+            AtomicReference<String> violation = new AtomicReference<>();
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < contexts.length; t++) {
+                Object mine = contexts[t];
+                String value = "value of context " + t;
+                Thread thread = new Thread(() -> {
+                    await(gate);
+                    for (int i = 0; i < 100; i++) {
+                        Object seen = memo.valueFor(mine);
+                        if (seen != null && seen != value) {
+                            violation.set("context got " + seen + " instead of " + value);
+                        }
+                        if (i == 50 && memo.claim(mine, value)) {
+                            wins.incrementAndGet();
+                        }
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            gate.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertNull(violation.get());
+            assertEquals(1, wins.get(), "exactly one claim wins, round " + round);
+        }
+    }
+
     private static void await(CountDownLatch gate) {
         try {
             gate.await();
