@@ -53,17 +53,7 @@ public final class ChronicleFiles {
      */
     public static <K, V> PersistedMap<K, V> open(MapLayout<K, V> layout, Path file)
             throws IOException {
-        requireNonNull(layout, "layout");
-        Path absolute = requireNonNull(file, "file").toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        OpenMarker marker = OpenMarker.acquire(markerFor(absolute));
-        try {
-            return openOrRecover(layout, absolute, marker);
-        } catch (Throwable failure) {
-            // Whatever went wrong, the file may be half-written: keep the marker so the next open recovers.
-            releaseKeeping(marker, failure);
-            throw failure;
-        }
+        return open(layout, file, false);
     }
 
     /**
@@ -74,15 +64,23 @@ public final class ChronicleFiles {
      */
     public static <K, V> PersistedMap<K, V> openChecked(MapLayout<K, V> layout, Path file)
             throws IOException {
+        return open(layout, file, true);
+    }
+
+    private static <K, V> PersistedMap<K, V> open(MapLayout<K, V> layout, Path file, boolean requireCompleteHeader)
+            throws IOException {
         requireNonNull(layout, "layout");
         Path absolute = requireNonNull(file, "file").toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         OpenMarker marker = OpenMarker.acquire(markerFor(absolute));
         try {
-            // Checked under the marker's lock: no other owner can be creating the file right now.
-            ChronicleHeader.requireComplete(absolute);
+            if (requireCompleteHeader) {
+                // Checked under the marker's lock: no other owner can be creating the file right now.
+                ChronicleHeader.requireComplete(absolute);
+            }
             return openOrRecover(layout, absolute, marker);
         } catch (Throwable failure) {
+            // Whatever went wrong, the file may be half-written: keep the marker so the next open recovers.
             releaseKeeping(marker, failure);
             throw failure;
         }
