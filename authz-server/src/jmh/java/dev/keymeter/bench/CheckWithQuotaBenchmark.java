@@ -25,21 +25,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole Check decision with budgets enforced ({@link Budgets}), for keys that have a
@@ -61,16 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  * Target (issue): median ≤ 3 µs/op on one thread with quotas.
  */
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {ChronicleJvmFlags.OPEN_LANG, ChronicleJvmFlags.OPEN_REFLECT,
-    ChronicleJvmFlags.EXPORT_NIO, ChronicleJvmFlags.EXPORT_REF, ChronicleJvmFlags.EXPORT_JAVAC,
-    ChronicleJvmFlags.NO_ANALYTICS, ChronicleJvmFlags.NO_ANNOUNCER, "-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 @State(Scope.Benchmark)
-public class CheckWithQuotaBenchmark {
+public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
 
     private static final int KEYS = 1000;
     private static final int SEQUENCE = 1 << 16;

@@ -2,22 +2,15 @@ package dev.keymeter.bench;
 
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The decision of {@link CheckDecisionBenchmark} with 1,000 and with 1,000,000 keys at the same time:
@@ -30,15 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar authz-server/target/benchmarks.jar KeyCountSideBySideBenchmark}; the
  * medians are {@code side:thousandKeys:p0.50} and {@code side:millionKeys:p0.50}.
  */
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {ChronicleJvmFlags.OPEN_LANG, ChronicleJvmFlags.OPEN_REFLECT,
-    ChronicleJvmFlags.EXPORT_NIO, ChronicleJvmFlags.EXPORT_REF, ChronicleJvmFlags.EXPORT_JAVAC,
-    ChronicleJvmFlags.NO_ANALYTICS, ChronicleJvmFlags.NO_ANNOUNCER, "-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 @State(Scope.Benchmark)
-public class KeyCountSideBySideBenchmark {
+public class KeyCountSideBySideBenchmark extends DecisionBenchmarkRun {
 
     private static final int SEQUENCE = 1 << 16;
 
