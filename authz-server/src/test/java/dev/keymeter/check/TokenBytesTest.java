@@ -45,6 +45,33 @@ class TokenBytesTest {
         assertEquals(DenialReason.MALFORMED_TOKEN, bytes.load(tampered, 0, tampered.length()));
     }
 
+    /** A non-base62 character is refused on its own account, even under a checksum that matches it. */
+    @ParameterizedTest
+    @ValueSource(chars = {'-', '_', '~', '!', '/', '+', '=', '.', ':', '`', '{', '@', '[', '^'})
+    void load_nonBase62UnderAValidChecksum_isMalformed(char odd) {
+        String random = TokenFormat.randomBase62(30);
+        for (int at : new int[] {0, 17, 29}) {
+            String oddRandom = random.substring(0, at) + odd + random.substring(at + 1);
+            String token = "kms_" + oddRandom + checksumOf(oddRandom);
+            assertEquals(DenialReason.MALFORMED_TOKEN, bytes.load(token, 0, token.length()), token);
+        }
+        String fine = "kms_" + random + checksumOf(random);
+        assertNull(bytes.load(fine, 0, fine.length()), "the checksum helper agrees with TokenBytes: " + fine);
+    }
+
+    /** The six base62 digits of the CRC32 of {@code random}, most significant first. */
+    private static String checksumOf(String random) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(random.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long value = crc.getValue();
+        char[] digits = new char[6];
+        for (int i = 5; i >= 0; i--) {
+            digits[i] = ALPHABET.charAt((int) (value % 62));
+            value /= 62;
+        }
+        return new String(digits);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sk-legacy-token-0001", "kmx_almost-ours-but-not", "KMU_upper-case-is-legacy", "x"})
     void load_otherPrintableAscii_isLookedUp(String token) {
