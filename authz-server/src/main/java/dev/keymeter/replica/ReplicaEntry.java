@@ -23,6 +23,8 @@ public class ReplicaEntry {
 
     public static final long NO_LIMIT = -1;
     public static final long NEVER = Long.MAX_VALUE;
+    /** {@code values()} clones its array on every call, and {@link #levelOf} runs on every Check. */
+    private static final AccessLevel[] LEVELS = AccessLevel.values();
 
     public String keyId;
     public KeyKind kind;
@@ -89,7 +91,7 @@ public class ReplicaEntry {
         return switch (preset) {
             case ALL -> AccessLevel.WRITE;
             case READ_ONLY -> AccessLevel.READ;
-            case RESTRICTED -> AccessLevel.values()[(int) ((levelBits >>> (2 * resource.ordinal())) & 3)];
+            case RESTRICTED -> LEVELS[(int) ((levelBits >>> (2 * resource.ordinal())) & 3)];
         };
     }
 
