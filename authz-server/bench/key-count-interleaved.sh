@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole Check decision at two key counts, alternated in blocks on one thread in one JVM, so both
+# see the same JIT, heap and machine noise: medians of each and the median of the per-block ratios
+# (see KeyCountInterleaved's Javadoc).
+#
+#   authz-server/bench/key-count-interleaved.sh [SECONDS] [ACCESS] [SMALL] [LARGE]
+#   (defaults: 30 s measured after 8 s of warm-up, zipf, 1000 and 1000000 keys; about 2 minutes)
+#
+# Builds target/benchmarks.jar when missing. Replicas go to a temp directory, removed at the end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+JAR=authz-server/target/benchmarks.jar
+[ -f "$JAR" ] || mvn -B -q -Pbench -DskipTests package -pl authz-server -am
+
+exec java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+     --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
+     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
+     -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
+     -Xms2g -Xmx2g -XX:+UseParallelGC \
+     -cp "$JAR" dev.keymeter.bench.KeyCountInterleaved "$@"

@@ -1,0 +1,103 @@
+package dev.keymeter.bench;
+
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The whole decision at 1,000 and at 1,000,000 keys, alternated on one thread in one JVM: blocks of
+ * 20,000 decisions against one key set, then 20,000 against the other, each decision timed; the
+ * median of each block, and the ratio of each 1 M block's median to the 1 k block's just before it.
+ *
+ * <p>Why beside {@code CheckDecisionBenchmark}: JMH runs each key count in its own JVM, and on a
+ * shared machine whole seconds run faster or slower, so two forks' medians (and their ratio) move by
+ * ±30% from run to run. Here both key sets share one JVM, one compiled decision, one heap and the
+ * same seconds of the machine: each pair of blocks is compared under the same conditions, and the
+ * median of the per-pair ratios is the steadiest ratio this machine gives. Run with two copies of
+ * the same key count ({@code 1000 1000}) it printed ratios of 0.98–1.00, so the alternation itself
+ * favours neither side. Same requests and replica as the JMH benchmark ({@link DecisionSetup}).
+ *
+ * <p>Run: {@code authz-server/bench/key-count-interleaved.sh [SECONDS] [ACCESS] [SMALL] [LARGE]}
+ * (defaults 30 s, zipf, 1000, 1000000).
+ */
+public final class KeyCountInterleaved {
+
+    private static final int BLOCK = 20_000;
+    private static final int SEQUENCE = 1 << 16;
+    private static final long WARM_UP_NANOS = 8_000_000_000L;
+
+    /** Keeps the last response of each block reachable, so no decision is optimised away. */
+    static volatile CheckResponse last;
+
+    private KeyCountInterleaved() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        String access = args.length > 1 ? args[1] : "zipf";
+        int smallKeys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int largeKeys = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
+        if (seconds < 1) {
+            throw new IllegalArgumentException("SECONDS must be at least 1, was " + seconds);
+        }
+        System.out.printf("building %,d keys (%s access)%n", smallKeys, access);
+        DecisionSetup small = new DecisionSetup(smallKeys, access, SEQUENCE);
+        System.out.printf("building %,d keys (%s access)%n", largeKeys, access);
+        DecisionSetup large = new DecisionSetup(largeKeys, access, SEQUENCE);
+        try {
+            System.out.printf("warming up %d s, then measuring %d s%n", WARM_UP_NANOS / 1_000_000_000L, seconds);
+            int[] next = new int[2];
+            long end = System.nanoTime() + WARM_UP_NANOS;
+            while (System.nanoTime() < end) {
+                block(small, next, 0, null);
+                block(large, next, 1, null);
+            }
+            int capacity = seconds * 200; // more blocks than a fast machine runs in that time
+            long[] smallMedians = new long[capacity];
+            long[] largeMedians = new long[capacity];
+            double[] ratios = new double[capacity];
+            long[] times = new long[BLOCK];
+            int blocks = 0;
+            end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end && blocks < capacity) {
+                smallMedians[blocks] = block(small, next, 0, times);
+                largeMedians[blocks] = block(large, next, 1, times);
+                ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
+                blocks++;
+            }
+            long[] s = Arrays.copyOf(smallMedians, blocks);
+            long[] l = Arrays.copyOf(largeMedians, blocks);
+            double[] r = Arrays.copyOf(ratios, blocks);
+            Arrays.sort(s);
+            Arrays.sort(l);
+            Arrays.sort(r);
+            System.out.printf("%s: %d block pairs of %,d decisions; median of block medians: %,d keys %d ns, %,d keys %d ns%n",
+                    access, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
+            System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
+                    largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
+        } finally {
+            small.close();
+            large.close();
+        }
+    }
+
+    /** Runs one block of decisions; with {@code times}, times each and returns the block's median (ns). */
+    private static long block(DecisionSetup setup, int[] next, int which, long[] times) {
+        CheckResponse response = null;
+        if (times == null) {
+            for (int i = 0; i < BLOCK; i++) {
+                response = setup.decide(next[which]++);
+            }
+            last = response;
+            return 0;
+        }
+        for (int i = 0; i < BLOCK; i++) {
+            long start = System.nanoTime();
+            response = setup.decide(next[which]++);
+            times[i] = System.nanoTime() - start;
+        }
+        last = response;
+        Arrays.sort(times);
+        return times[BLOCK / 2];
+    }
+}
