@@ -16,6 +16,7 @@ SECONDS_PER_RUN=${2:-10}
 CONCURRENCY=${CONCURRENCY:-"1x1 4x16 8x32"}   # connections x streams per connection
 ROUNDS=${ROUNDS:-2}
 JAR=authz-server/target/benchmarks.jar
+source authz-server/bench/chronicle-jvm-flags.sh
 
 command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp2-client" >&2; exit 2; }
 [ -f "$JAR" ] || mvn -B -q -Pbench -DskipTests package -pl authz-server -am
@@ -28,10 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
-     --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
-     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
-     -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
+java "${CHRONICLE_JVM_FLAGS[@]}" -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
      -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled \
      -cp "$JAR" dev.keymeter.bench.CheckLoadServers "$work" "$KEYS" > "$work/server.out" 2> "$work/server.err" &
 server_pid=$!

@@ -11,11 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 JAR=authz-server/target/benchmarks.jar
+source authz-server/bench/chronicle-jvm-flags.sh
 [ -f "$JAR" ] || mvn -B -q -Pbench -DskipTests package -pl authz-server -am
 
-exec java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
-     --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
-     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
-     -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-     -Xms2g -Xmx2g -XX:+UseParallelGC \
-     -cp "$JAR" dev.keymeter.bench.KeyCountInterleaved "$@"
+exec java "${CHRONICLE_JVM_FLAGS[@]}" -Xms2g -Xmx2g -XX:+UseParallelGC -cp "$JAR" dev.keymeter.bench.KeyCountInterleaved "$@"
