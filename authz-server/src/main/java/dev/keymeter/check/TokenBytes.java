@@ -27,7 +27,7 @@ final class TokenBytes {
     /**
      * 1 for the ASCII codes of {@link #BASE62}, else 0. The check of a token's 36 base62 characters is
      * a table load per character, with no branch: a token's characters are random, so range tests per
-     * character would mispredict on most of them (~1 in 2), unless the same tokens recur often enough
+     * character would mispredict on a large share of them, unless the same tokens recur often enough
      * for the branch predictor to learn them — which makes a small key set look faster than a large
      * one for no reason of its own.
      */
