@@ -47,16 +47,16 @@ public final class KeyCountInterleaved {
         try {
             System.out.printf("warming up %d s, then measuring %d s%n", WARM_UP_NANOS / 1_000_000_000L, seconds);
             int[] next = new int[2];
+            long[] times = new long[BLOCK];
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                block(small, next, 0, null);
-                block(large, next, 1, null);
+                block(small, next, 0, times);
+                block(large, next, 1, times);
             }
             int capacity = seconds * 200; // more blocks than a fast machine runs in that time
             long[] smallMedians = new long[capacity];
             long[] largeMedians = new long[capacity];
             double[] ratios = new double[capacity];
-            long[] times = new long[BLOCK];
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end && blocks < capacity) {
@@ -81,16 +81,9 @@ public final class KeyCountInterleaved {
         }
     }
 
-    /** Runs one block of decisions; with {@code times}, times each and returns the block's median (ns). */
+    /** Runs one block of decisions, timing each into {@code times}; returns the block's median (ns). */
     private static long block(DecisionSetup setup, int[] next, int which, long[] times) {
         CheckResponse response = null;
-        if (times == null) {
-            for (int i = 0; i < BLOCK; i++) {
-                response = setup.decide(next[which]++);
-            }
-            last = response;
-            return 0;
-        }
         for (int i = 0; i < BLOCK; i++) {
             long start = System.nanoTime();
             response = setup.decide(next[which]++);
