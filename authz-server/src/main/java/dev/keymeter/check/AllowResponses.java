@@ -35,21 +35,22 @@ final class AllowResponses {
 
     /**
      * The response for {@code key}: the one remembered in its memo ({@link HotKey}) when that was built
-     * under the same settings for the same token headers, else a new one (then remembered). A request
+     * under the same settings for the same token headers, else a new one (then remembered, encoded
+     * once: every later request with the key sends those bytes). A request
      * that sent {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is
      * the client's doing).
      */
-    static CheckResponse allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {
+    static CheckReply allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {
         if (!request.identityHeaders().isEmpty()) {
-            return build(key, request, settings);
+            return CheckReply.of(build(key, request, settings));
         }
         int sent = request.tokenHeadersSent();
-        CheckResponse response = HotKey.allowed(key, settings, sent);
-        if (response == null) {
-            response = build(key, request, settings);
-            HotKey.rememberAllowed(key, settings, sent, response);
+        CheckReply reply = HotKey.allowed(key, settings, sent);
+        if (reply == null) {
+            reply = CheckReply.encodedOnce(build(key, request, settings));
+            HotKey.rememberAllowed(key, settings, sent, reply);
         }
-        return response;
+        return reply;
     }
 
     private static CheckResponse build(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {

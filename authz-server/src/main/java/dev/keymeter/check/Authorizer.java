@@ -97,7 +97,16 @@ public final class Authorizer {
         return lastUsed;
     }
 
+    /** The decision for {@code request}, as its response message. */
     public CheckResponse check(CheckRequest request) {
+        return decide(request).response();
+    }
+
+    /**
+     * The decision for {@code request}, as it is sent: shared replies (a hot key's allow, the constant
+     * denials) carry their wire bytes, encoded once ({@link CheckReply}).
+     */
+    public CheckReply decide(CheckRequest request) {
         CompiledSettings current = settings;
         Scratch scratch = Scratch.forThisThread();
         AttributeContext attributes = request.getAttributes();
@@ -127,25 +136,25 @@ public final class Authorizer {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
         }
-        CheckResponse allowed = AllowResponses.allow(key, headers, current);
+        CheckReply allowed = AllowResponses.allow(key, headers, current);
         return budgets == null ? allow(key, need, allowed)
                 : metered(key, need, attributes.getRequest().getHttp(), allowed, now, scratch.rateHeaders);
     }
 
-    private CheckResponse allow(ReplicaEntry key, ResourceAccess need, CheckResponse response) {
+    private CheckReply allow(ReplicaEntry key, ResourceAccess need, CheckReply reply) {
         listener.allowed(key.keyId, need);
-        return response;
+        return reply;
     }
 
     /**
      * The budget step: reads the body's model and output limit, refuses what the price policy cannot
      * meter, then counts the request (429 when a limit is reached) and reserves its estimate.
      */
-    private CheckResponse metered(ReplicaEntry key, ResourceAccess need, AttributeContext.HttpRequest http,
-            CheckResponse allowed, long now, HeaderCache rateHeaders) {
+    private CheckReply metered(ReplicaEntry key, ResourceAccess need, AttributeContext.HttpRequest http,
+            CheckReply allowed, long now, HeaderCache rateHeaders) {
         if (!key.hasLimits()) {
             String model = RequestEstimate.modelOnly(http).model();
-            return allow(key, need, model == null ? allowed : QuotaResponses.withModel(allowed, model));
+            return allow(key, need, model == null ? allowed : allowed.withModel(model));
         }
         RequestEstimate estimate = RequestEstimate.of(http);
         String model = estimate.model();
@@ -155,11 +164,11 @@ public final class Authorizer {
             PriceTable.Price price = prices.priceOf(model);
             if (model != null && price == null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
-                return QuotaResponses.modelNotPriced(key.keyId);
+                return CheckReply.of(QuotaResponses.modelNotPriced(key.keyId));
             }
             if (budgets.spendUnknown(key)) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
-                return QuotaResponses.spendUnknown(key.keyId);
+                return CheckReply.of(QuotaResponses.spendUnknown(key.keyId));
             }
             if (estimate.tokens() > 0) {
                 costEstimate = Math.max(0, prices.costOf(price, estimate.inputTokens(), estimate.outputTokens()));
@@ -170,23 +179,23 @@ public final class Authorizer {
             admission = budgets.admit(key, model, estimate.tokens(), Math.min(costEstimate, PeriodBudget.MAX_AMOUNT), now);
         } catch (CounterStoreFullException full) {
             listener.denied(DenialReason.COUNTERS_FULL, key.keyId);
-            return QuotaResponses.countersFull(key.keyId);
+            return CheckReply.of(QuotaResponses.countersFull(key.keyId));
         }
         QuotaDecision decision = admission.decision();
         if (!decision.admitted()) {
             listener.denied(QuotaResponses.reasonOf(decision.refusedBy()), key.keyId);
-            return QuotaResponses.refused(key, decision, now, rateHeaders);
+            return CheckReply.of(QuotaResponses.refused(key, decision, now, rateHeaders));
         }
-        return allow(key, need, QuotaResponses.allowed(allowed, key, decision, admission.reservationId(), model, now,
-                rateHeaders));
+        return allow(key, need, CheckReply.of(QuotaResponses.allowed(allowed.response(), key, decision,
+                admission.reservationId(), model, now, rateHeaders)));
     }
 
-    private CheckResponse anonymous(CompiledSettings current, DenialReason reason) {
+    private CheckReply anonymous(CompiledSettings current, DenialReason reason) {
         listener.denied(reason, null);
         return current.denials().anonymous(reason);
     }
 
-    private CheckResponse denied(CompiledSettings current, DenialReason reason, String keyId) {
+    private CheckReply denied(CompiledSettings current, DenialReason reason, String keyId) {
         listener.denied(reason, keyId);
         return current.denials().forKey(reason, keyId);
     }

@@ -3,8 +3,12 @@ package dev.keymeter.check;
 import dev.keymeter.replica.KeyReplica;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.Objects;
@@ -13,15 +17,29 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code envoy.service.auth.v3.Authorization/Check} over gRPC: a thin adapter around {@link Authorizer}.
  *
- * <p>Every decision, allow or deny, completes the call with a {@link CheckResponse}. A gRPC error means
+ * <p>Every decision, allow or deny, completes the call with a {@code CheckResponse}. A gRPC error means
  * "no decision", and Envoy answers with its {@code status_on_error} (403 by default, design §4):
  * {@code UNAVAILABLE} until the replica has loaded (fail closed, design §6), {@code INTERNAL} when
  * deciding failed (e.g. an unreadable replica). Neither carries details of the failure.
  *
  * <p>Never blocks, so it may run on the transport threads: register it on a server built with
  * {@code directExecutor()} (design §4b).
+ *
+ * <p>The service is bound by hand rather than through the generated base class, with the generated
+ * method's name, type and schema (so reflection and every client see the usual {@code Check}) but a
+ * response marshaller of its own ({@link CheckReplyMarshaller}): replies encoded ahead of time go out
+ * as their bytes.
  */
-public final class CheckService extends AuthorizationGrpc.AuthorizationImplBase {
+public final class CheckService implements BindableService {
+
+    /** {@code Authorization/Check}, sending {@link CheckReply}s. */
+    private static final MethodDescriptor<CheckRequest, CheckReply> CHECK = AuthorizationGrpc.getCheckMethod()
+            .toBuilder(AuthorizationGrpc.getCheckMethod().getRequestMarshaller(), new CheckReplyMarshaller())
+            .build();
+    private static final ServiceDescriptor SERVICE = ServiceDescriptor.newBuilder(AuthorizationGrpc.SERVICE_NAME)
+            .setSchemaDescriptor(AuthorizationGrpc.getServiceDescriptor().getSchemaDescriptor())
+            .addMethod(CHECK)
+            .build();
 
     private final Authorizer authorizer;
     private final BooleanSupplier replicaLoaded;
@@ -46,16 +64,22 @@ public final class CheckService extends AuthorizationGrpc.AuthorizationImplBase 
     }
 
     @Override
-    public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    public ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(SERVICE)
+                .addMethod(CHECK, ServerCalls.asyncUnaryCall(this::check))
+                .build();
+    }
+
+    private void check(CheckRequest request, StreamObserver<CheckReply> responses) {
         if (!isReady()) {
             authorizer.listener().notReady();
             responses.onError(Status.UNAVAILABLE.withDescription("key replica not loaded yet").asRuntimeException());
             return;
         }
-        CheckResponse response;
+        CheckReply response;
         long started = System.nanoTime();
         try {
-            response = authorizer.check(request);
+            response = authorizer.decide(request);
             authorizer.listener().decided(System.nanoTime() - started);
         } catch (RuntimeException e) {
             authorizer.listener().failed(e);

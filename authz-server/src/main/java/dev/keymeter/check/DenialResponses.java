@@ -28,7 +28,8 @@ final class DenialResponses {
     static final String INVALID_KEY_MESSAGE = "Invalid, expired, disabled or revoked API key.";
     static final String UNKNOWN_ROUTE_MESSAGE = "This route is not mapped to a keymeter resource.";
 
-    private final Map<DenialReason, CheckResponse> byReason = new EnumMap<>(DenialReason.class);
+    /** Each encoded once: a flood of unknown or malformed tokens is answered by copying bytes. */
+    private final Map<DenialReason, CheckReply> byReason = new EnumMap<>(DenialReason.class);
     /** Index {@code 2 * resource.ordinal() + (write ? 1 : 0)}. */
     private final CheckResponse[] insufficient = new CheckResponse[2 * Resource.values().length];
 
@@ -36,10 +37,10 @@ final class DenialResponses {
         for (DenialReason reason : DenialReason.values()) {
             if (reason.isAuthentication()) {
                 String message = reason == DenialReason.MISSING_TOKEN ? missingKeyMessage(settings) : INVALID_KEY_MESSAGE;
-                byReason.put(reason, unauthenticated(reason, message));
+                byReason.put(reason, CheckReply.encodedOnce(unauthenticated(reason, message)));
             }
         }
-        byReason.put(DenialReason.UNKNOWN_ROUTE, unknownRoute(settings.unknownRouteStatus()));
+        byReason.put(DenialReason.UNKNOWN_ROUTE, CheckReply.encodedOnce(unknownRoute(settings.unknownRouteStatus())));
         for (Resource r : Resource.values()) {
             for (AccessLevel access : List.of(AccessLevel.READ, AccessLevel.WRITE)) {
                 insufficient[slot(ResourceAccess.of(r, access))] = insufficient(r, access);
@@ -48,22 +49,22 @@ final class DenialResponses {
     }
 
     /** The denial for a caller not known as any key (a constant). */
-    CheckResponse anonymous(DenialReason reason) {
+    CheckReply anonymous(DenialReason reason) {
         return byReason.get(reason);
     }
 
     /** The denial for {@code reason} that names the key in its dynamic metadata. */
-    CheckResponse forKey(DenialReason reason, String keyId) {
-        return withKey(byReason.get(reason), reason, keyId);
+    CheckReply forKey(DenialReason reason, String keyId) {
+        return withKey(byReason.get(reason).response(), reason, keyId);
     }
 
     /** 403 naming the resource and the access the key lacks. */
-    CheckResponse insufficient(ResourceAccess need, String keyId) {
+    CheckReply insufficient(ResourceAccess need, String keyId) {
         return withKey(insufficient[slot(need)], DenialReason.PERMISSION_DENIED, keyId);
     }
 
-    private static CheckResponse withKey(CheckResponse base, DenialReason reason, String keyId) {
-        return base.toBuilder().setDynamicMetadata(DynamicMetadata.denial(reason, keyId)).build();
+    private static CheckReply withKey(CheckResponse base, DenialReason reason, String keyId) {
+        return CheckReply.of(base.toBuilder().setDynamicMetadata(DynamicMetadata.denial(reason, keyId)).build());
     }
 
     private static int slot(ResourceAccess need) {

@@ -2,12 +2,11 @@ package dev.keymeter.check;
 
 import dev.keymeter.replica.EntryMemo;
 import dev.keymeter.replica.ReplicaEntry;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 
 /**
  * What Check keeps in a hot key's {@link EntryMemo}, so that the next request with that key, on any
  * thread, touches as little memory as possible: the allowed response built for it (no ~1 KB of
- * protobuf to build again) and the last-used time {@link LastUsedTracker} holds for it (no map lookup
+ * protobuf to build again), with its wire bytes (nothing to encode again) and the last-used time {@link LastUsedTracker} holds for it (no map lookup
  * while that time is less than one resolution old). With a million keys a request's cost is mostly
  * cache misses, and the memo lives in the same object as the cached entry, so neither costs one.
  *
@@ -46,14 +45,14 @@ final class HotKey {
     }
 
     /** The remembered allowed response, if it was built under {@code settings} for the same token headers. */
-    static CheckResponse allowed(ReplicaEntry key, CompiledSettings settings, int tokenHeadersSent) {
+    static CheckReply allowed(ReplicaEntry key, CompiledSettings settings, int tokenHeadersSent) {
         Object context = settings.memoContext(tokenHeadersSent);
-        return key.memo == null || context == null ? null : (CheckResponse) key.memo.valueFor(context);
+        return key.memo == null || context == null ? null : (CheckReply) key.memo.valueFor(context);
     }
 
     /** Remembers {@code response} as the key's allowed response, if its memo has none yet. */
     static void rememberAllowed(ReplicaEntry key, CompiledSettings settings, int tokenHeadersSent,
-            CheckResponse response) {
+            CheckReply response) {
         Object context = settings.memoContext(tokenHeadersSent);
         if (key.memo != null && context != null) {
             key.memo.claim(context, response);

@@ -7,8 +7,9 @@
  * the body's estimate from {@code RequestEstimate}).
  *
  * <p>Owns: {@link dev.keymeter.check.Authorizer} (the decision, a pure function of the request, the
- * replica and the clock), {@link dev.keymeter.check.CheckService} (the thin gRPC adapter), the
- * precomputed denial responses, {@link dev.keymeter.check.DecisionListener} (where metrics and logs
+ * replica and the clock), {@link dev.keymeter.check.CheckService} (the thin gRPC adapter, which sends
+ * a {@link dev.keymeter.check.CheckReply} as its kept bytes when it has them), the precomputed denial
+ * responses, {@link dev.keymeter.check.DecisionListener} (where metrics and logs
  * hook in) and {@link dev.keymeter.check.LastUsedTracker}.
  *
  * <p>Rules: a denial is a {@code CheckResponse} with an explicit HTTP status and JSON body, never a gRPC
@@ -22,6 +23,8 @@
  * a malformed token ~0.2 µs. What makes that: denial responses built once per settings snapshot
  * ({@code DenialResponses}); a hot key's allowed response built once and shared by every thread, and
  * its last use noted at most once per resolution ({@code HotKey}, kept in the replica cache's memo);
+ * those shared responses encoded once, so the transport copies their bytes ({@code CheckReply}),
+ * including a key's variants naming the model it calls;
  * the token parsed, checked and digested in place from the header value ({@code TokenBytes}, a
  * per-thread {@code MessageDigest}); routes matched with no regex and no substring
  * ({@link dev.keymeter.routes.RouteTable}).

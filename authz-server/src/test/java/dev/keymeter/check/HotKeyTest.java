@@ -76,14 +76,14 @@ class HotKeyTest {
     void allowed_isServedOnlyForTheSettingsAndTokenHeadersItWasFirstBuiltFor() {
         ReplicaEntry key = cachedKey("key_a");
         CompiledSettings settings = new CompiledSettings(CheckSettings.defaults());
-        CheckResponse response = CheckResponse.newBuilder().build();
+        CheckReply response = CheckReply.encodedOnce(CheckResponse.newBuilder().build());
         assertNull(HotKey.allowed(key, settings, 1));
         HotKey.rememberAllowed(key, settings, 1, response);
         assertSame(response, HotKey.allowed(key, settings, 1));
         assertNull(HotKey.allowed(key, settings, 2)); // another token header sent: another removal list
         assertNull(HotKey.allowed(key, new CompiledSettings(CheckSettings.defaults()), 1)); // reloaded settings
 
-        HotKey.rememberAllowed(key, settings, 2, CheckResponse.newBuilder().build()); // the first context keeps the memo
+        HotKey.rememberAllowed(key, settings, 2, CheckReply.of(CheckResponse.newBuilder().build())); // the first context keeps the memo
         assertSame(response, HotKey.allowed(key, settings, 1));
         assertNull(HotKey.allowed(key, settings, 2));
 

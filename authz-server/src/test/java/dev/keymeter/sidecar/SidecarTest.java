@@ -13,6 +13,9 @@ import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.OwnerType;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -21,9 +24,16 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -69,6 +79,35 @@ class SidecarTest extends SidecarProcesses {
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
+    /** One request on a new reflection stream of the Check port, and its one response. */
+    private ServerReflectionResponse reflect(ServerReflectionRequest request) throws InterruptedException {
+        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(authz)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answers.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(request);
+        requests.onCompleted();
+        Object answer = answers.poll(10, TimeUnit.SECONDS);
+        if (!(answer instanceof ServerReflectionResponse response)) {
+            throw new AssertionError("no reflection response: " + answer);
+        }
+        return response;
+    }
+
     /** Bounded wait for asynchronous replication; fails the test after 10 s. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -93,6 +132,28 @@ class SidecarTest extends SidecarProcesses {
         sidecar.reportLastUsed();
 
         assertTrue(admin().getKey(GetKeyRequest.newBuilder().setKeyId(key.getKey().getId()).build()).hasLastUsedTime());
+    }
+
+    @Test
+    void checkPort_servesReflection_describingCheckAndHealth() throws Exception {
+        startControlPlane();
+        startSidecar(controlPlane.inProcessChannel());
+
+        List<String> services = reflect(ServerReflectionRequest.newBuilder().setListServices("").build())
+                .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+        assertTrue(services.contains("envoy.service.auth.v3.Authorization"), services.toString());
+        assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+
+        ServerReflectionResponse file = reflect(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("envoy.service.auth.v3.Authorization").build());
+        FileDescriptorProto proto = FileDescriptorProto.parseFrom(
+                file.getFileDescriptorResponse().getFileDescriptorProto(0));
+        ServiceDescriptorProto authorization = proto.getServiceList().stream()
+                .filter(s -> s.getName().equals("Authorization")).findFirst().orElseThrow();
+        MethodDescriptorProto check = authorization.getMethod(0);
+        assertEquals("Check", check.getName());
+        assertEquals(".envoy.service.auth.v3.CheckRequest", check.getInputType());
+        assertEquals(".envoy.service.auth.v3.CheckResponse", check.getOutputType());
     }
 
     @Test
