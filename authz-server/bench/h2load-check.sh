@@ -5,6 +5,8 @@
 #
 #   authz-server/bench/h2load-check.sh [KEYS] [SECONDS]        (defaults: 1000 keys, 10 s per run)
 #   CONCURRENCY="1x1 4x16" ROUNDS=2 authz-server/bench/h2load-check.sh
+#   REQUEST=chat authz-server/bench/h2load-check.sh     (budgets on and a chat-completions body, as
+#                                                        Envoy's shipped configuration sends it)
 #
 # Needs h2load (Debian: apt-get install nghttp2-client) and builds target/benchmarks.jar when missing.
 # Traffic goes only to 127.0.0.1 and the script stops by itself.
@@ -15,6 +17,7 @@ KEYS=${1:-1000}
 SECONDS_PER_RUN=${2:-10}
 CONCURRENCY=${CONCURRENCY:-"1x1 4x16 8x32"}   # connections x streams per connection
 ROUNDS=${ROUNDS:-2}
+REQUEST=${REQUEST:-plain}                      # plain: Check alone; chat: budgets and a chat body
 JAR=authz-server/target/benchmarks.jar
 source authz-server/bench/chronicle-jvm-flags.sh
 
@@ -31,7 +34,7 @@ trap cleanup EXIT
 
 java "${CHRONICLE_JVM_FLAGS[@]}" -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
      -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled \
-     -cp "$JAR" dev.keymeter.bench.CheckLoadServers "$work" "$KEYS" > "$work/server.out" 2> "$work/server.err" &
+     -cp "$JAR" dev.keymeter.bench.CheckLoadServers "$work" "$KEYS" "$REQUEST" > "$work/server.out" 2> "$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 240); do
   grep -q '^ready ' "$work/server.out" 2>/dev/null && break
@@ -66,7 +69,7 @@ run() {
     "$name" "${c}x${m}" "$rps" "$p50" "$p90" "$p99" "$cpu_us" "$done"
 }
 
-echo "# keys=$KEYS seconds=$SECONDS_PER_RUN rounds=$ROUNDS $(nproc) cpus, $(uname -r)"
+echo "# keys=$KEYS request=$REQUEST seconds=$SECONDS_PER_RUN rounds=$ROUNDS $(nproc) cpus, $(uname -r)"
 echo "# warm-up (5 s each, not reported)"
 run keymeter "$port_keymeter" 4 16 5 >/dev/null
 run noop "$port_noop" 4 16 5 >/dev/null

@@ -1,13 +1,21 @@
 package dev.keymeter.bench;
 
+import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.check.DecisionListener;
+import dev.keymeter.check.LastUsedTracker;
+import dev.keymeter.quota.HeapCounterStore;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.sidecar.AuthzServerBuilder;
+import dev.keymeter.usage.Budgets;
+import dev.keymeter.usage.PriceTableJson;
+import dev.keymeter.usage.Reservations;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.Server;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,6 +30,11 @@ import java.time.Clock;
  * gRPC-framed request bodies h2load sends (one allowed request with a valid token) and prints one
  * line {@code ready keymeter=<port> noop=<port> body=<file> pid=<pid>}. Stops on SIGTERM.
  *
+ * <p>Arguments: the work directory, the number of keys, and the request: {@code plain} (the default:
+ * Check alone, no budgets, no body) or {@code chat} (as the sidecar serves Envoy's shipped
+ * configuration: budgets enforced, and a chat-completions body naming a priced model, forwarded by
+ * {@code with_request_body}; the key has no limits, so its reply names the model and is not counted).
+ *
  * <p>Started by {@code authz-server/bench/h2load-check.sh}; not meant to be run by hand.
  */
 public final class CheckLoadServers {
@@ -30,16 +43,30 @@ public final class CheckLoadServers {
         ChronicleFiles.disableAnalytics();
         Path dir = Path.of(args[0]);
         int keys = Integer.parseInt(args[1]);
+        String shape = args.length > 2 ? args[2] : "plain";
+        if (!shape.equals("plain") && !shape.equals("chat")) {
+            throw new IllegalArgumentException("request must be plain or chat, was " + shape);
+        }
+        boolean chat = shape.equals("chat");
         ChronicleKeyReplica replica = ChronicleKeyReplica.open(dir.resolve("replica"), keys + keys / 2 + 1024);
         KeyPopulation population = KeyPopulation.load(replica, keys);
         // As the sidecar serves it: the hot-entry cache in front of the Chronicle replica.
         KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
-        CheckService check = new CheckService(served, Clock.systemUTC(), CheckSettings.defaults(), () -> true);
+        Budgets budgets = chat ? new Budgets(new HeapCounterStore(keys + 1024L),
+                PriceTableJson.parse(CheckWithQuotaBenchmark.PRICES), new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000))
+                : null;
+        CheckService check = new CheckService(new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(),
+                DecisionListener.NONE, new LastUsedTracker(), budgets), () -> true);
         Server keymeter = AuthzServerBuilder.forAddress("127.0.0.1", 0, check).build().start();
         Server noop = AuthzServerBuilder.forAddress("127.0.0.1", 0, new NoOpAuthorizationServer()).build().start();
-        CheckRequest request = CheckDecisionBenchmark.request(population.tokens[keys / 2]);
-        if (check.authorizer().check(request).getStatus().getCode() != 0) {
+        CheckRequest request = CheckWithQuotaBenchmark.request(population.tokens[keys / 2],
+                chat ? CheckWithQuotaBenchmark.CHAT : null);
+        CheckResponse decided = check.authorizer().check(request);
+        if (decided.getStatus().getCode() != 0) {
             throw new IllegalStateException("the load request would be denied; h2load would measure denials");
+        }
+        if (chat && !decided.getDynamicMetadata().containsFields("model")) {
+            throw new IllegalStateException("the chat request's reply names no model: budgets did not read the body");
         }
         Path body = dir.resolve("check-request.bin");
         writeGrpcFrame(body, request);

@@ -60,10 +60,10 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
 
     private static final int KEYS = 1000;
     private static final int SEQUENCE = 1 << 16;
-    private static final String PRICES = """
+    static final String PRICES = """
             {"models": {"gpt-4o": {"input_usd_per_million": 2.5, "output_usd_per_million": 10}}}
             """;
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+    static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Say hello in one word.\"}],\"temperature\":0.2}";
     /** Never reached: 4.29 G requests a minute, 10^12 tokens and 1 M USD a month. */
     private static final Limits LIMITS = Limits.newBuilder()
@@ -132,7 +132,6 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
     }
 
     /** {@link #KEYS} project keys, restricted as in {@link KeyPopulation}; the even ones with {@link #LIMITS}. */
-    /** Even keys get the (never reached) limits, odd keys none. */
     private static String[] load(KeyReplica replica) {
         return KeyPopulation.load(replica, KEYS, (record, i) -> {
             if (i % 2 == 0) {
@@ -141,7 +140,8 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
         }).tokens;
     }
 
-    private static CheckRequest request(String token, String body) {
+    /** The benchmark's request for {@code token}, with {@code body} (null: none) as Envoy forwards it. */
+    static CheckRequest request(String token, String body) {
         CheckRequest plain = CheckDecisionBenchmark.request(token);
         if (body == null) {
             return plain;
