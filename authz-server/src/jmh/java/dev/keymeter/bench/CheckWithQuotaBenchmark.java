@@ -1,6 +1,7 @@
 package dev.keymeter.bench;
 
 import dev.keymeter.check.Authorizer;
+import dev.keymeter.check.CheckReply;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.check.DecisionListener;
 import dev.keymeter.check.LastUsedTracker;
@@ -46,6 +47,10 @@ import org.openjdk.jmh.annotations.Threads;
  * {@code max_tokens} (read for the model; no estimate, so no reservation is opened — an estimate
  * would open a reservation per request that only settlement removes, which a benchmark loop cannot
  * provide).
+ *
+ * <p>Each call is {@link Authorizer#decide}, as the gRPC service makes it: the reply as it is sent (a
+ * key's kept reply and its model variants carry their wire bytes; other replies are encoded by the
+ * transport, which this benchmark does not include).
  *
  * <p>Run:
  * <pre>
@@ -163,17 +168,17 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
     }
 
     @Benchmark
-    public CheckResponse withLimits(Cursor cursor) {
+    public CheckReply withLimits(Cursor cursor) {
         CheckRequest request = limited[cursor.next];
         cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
-        return authorizer.check(request);
+        return authorizer.decide(request);
     }
 
     @Benchmark
-    public CheckResponse withoutLimits(Cursor cursor) {
+    public CheckReply withoutLimits(Cursor cursor) {
         CheckRequest request = unlimited[cursor.next];
         cursor.next = (cursor.next + 1) & (SEQUENCE - 1);
-        return authorizer.check(request);
+        return authorizer.decide(request);
     }
 
     @TearDown(Level.Trial)

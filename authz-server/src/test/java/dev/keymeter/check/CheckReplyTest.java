@@ -112,28 +112,41 @@ class CheckReplyTest {
     }
 
     @Test
-    void keptAllow_keepsItsModelVariants_mostRecentFirst_atMostFour() {
-        CheckReply kept = CheckReply.encodedOnce(CheckResponse.newBuilder()
-                .setDynamicMetadata(DynamicMetadata.allowed("key_1", "proj_1")).build());
+    void keptAllow_keepsItsModelVariants_asSuffixesThatParseToTheModelsResponse() throws IOException {
+        CheckResponse allowed = CheckResponse.newBuilder()
+                .setOkResponse(io.envoyproxy.envoy.service.auth.v3.OkHttpResponse.newBuilder()
+                        .addHeaders(Headers.overwrite(Headers.KEY_ID, "key_1")))
+                .setDynamicMetadata(DynamicMetadata.allowed("key_1", "proj_1")).build();
+        CheckReply kept = CheckReply.encodedOnce(allowed);
         CheckReply chat = kept.withModel("gpt-4o");
         assertSame(chat, kept.withModel("gpt-4o"));
-        assertArrayEquals(chat.response().toByteArray(), chat.encoded());
-        assertEquals("gpt-4o", Answers.metadata(chat.response(), "model"));
-        assertEquals("key_1", Answers.metadata(chat.response(), "key_id"));
+        CheckResponse expected = QuotaResponses.withModel(allowed, "gpt-4o");
+        assertEquals(expected, chat.response());
+        assertEquals(expected, CheckResponse.parseFrom(wire(chat)), "kept bytes + suffix parse as the model's response");
+        assertSame(kept.encoded(), chat.encoded(), "the kept bytes are shared, not copied");
+        assertTrue(chat.suffix().length <= 16 + "gpt-4o".length(), "suffix of " + chat.suffix().length + " bytes");
+        assertEquals("key_1", Answers.metadata(CheckResponse.parseFrom(wire(chat)), "key_id"));
         assertNull(Answers.metadata(kept.response(), "model"), "the kept reply itself is unchanged");
 
         for (String model : List.of("m1", "m2", "m3", "m4")) {
             kept.withModel(model);
         }
         assertArrayEquals(new String[] {"m4", "m3", "m2", "m1"}, kept.variantModels());
-        assertNotSame(chat, kept.withModel("gpt-4o"), "dropped as the oldest, so built again");
+        assertNotSame(chat, kept.withModel("gpt-4o"), "dropped as the oldest, so made again");
         assertArrayEquals(new String[] {"gpt-4o", "m4", "m3", "m2"}, kept.variantModels());
 
-        CheckReply once = CheckReply.of(kept.response());
+        CheckReply once = CheckReply.of(allowed);
         CheckReply onceWithModel = once.withModel("gpt-4o");
         assertNull(onceWithModel.encoded(), "a reply sent once keeps no variants");
         assertNotSame(onceWithModel, once.withModel("gpt-4o"));
-        assertEquals(chat.response(), onceWithModel.response());
+        assertEquals(expected, onceWithModel.response());
+    }
+
+    /** What the marshaller sends for {@code reply}, drained. */
+    private byte[] wire(CheckReply reply) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ((Drainable) marshaller.stream(reply)).drainTo(out);
+        return out.toByteArray();
     }
 
     @Test
@@ -151,9 +164,11 @@ class CheckReplyTest {
             CheckReply kept = h.authorizer.decide(chat);
             assertSame(kept, h.authorizer.decide(chat));
             assertNotNull(kept.encoded());
-            CheckResponse second = h.check(chat);
+            CheckResponse second = h.check(chat); // kept bytes + the model's suffix, parsed by the client
             assertEquals(first, second);
+            assertEquals(h.authorizer.check(chat), second);
             assertEquals("gpt-4o", Answers.metadata(second, "model"));
+            assertEquals("key_1", Answers.metadata(second, "key_id"));
             assertNull(Answers.metadata(h.check(plain), "model"), "a request without a body names no model");
         }
     }
@@ -165,30 +180,48 @@ class CheckReplyTest {
                         .addHeaders(Headers.overwrite(Headers.KEY_ID, "key_1"))
                         .addHeadersToRemove("authorization"))
                 .build();
-        byte[] bytes = response.toByteArray();
-        CheckReply reply = CheckReply.encodedOnce(response);
+        CheckReply kept = CheckReply.encodedOnce(response);
+        CheckReply variant = kept.withModel("gpt-4o");
+        for (CheckReply reply : List.of(kept, variant)) {
+            byte[] bytes = concat(reply.encoded(), reply.suffix());
 
-        InputStream drained = marshaller.stream(reply);
-        assertTrue(drained instanceof KnownLength && drained instanceof Drainable);
-        assertEquals(bytes.length, drained.available());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(bytes.length, ((Drainable) drained).drainTo(out));
-        assertArrayEquals(bytes, out.toByteArray());
-        assertEquals(0, drained.available());
-        assertEquals(-1, drained.read());
+            InputStream drained = marshaller.stream(reply);
+            assertTrue(drained instanceof KnownLength && drained instanceof Drainable);
+            assertEquals(bytes.length, drained.available());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(bytes.length, ((Drainable) drained).drainTo(out));
+            assertArrayEquals(bytes, out.toByteArray());
+            assertEquals(0, drained.available());
+            assertEquals(-1, drained.read());
 
-        InputStream read = marshaller.stream(reply);
-        ByteArrayOutputStream pieces = new ByteArrayOutputStream();
-        byte[] buffer = new byte[7];
-        assertEquals(bytes[0] & 0xff, read.read());
-        pieces.write(bytes[0]);
-        for (int n; (n = read.read(buffer, 0, buffer.length)) != -1; ) {
-            pieces.write(buffer, 0, n);
+            InputStream read = marshaller.stream(reply); // one byte, then pieces of 7 across the seam
+            ByteArrayOutputStream pieces = new ByteArrayOutputStream();
+            byte[] buffer = new byte[7];
+            assertEquals(bytes[0] & 0xff, read.read());
+            pieces.write(bytes[0]);
+            for (int n; (n = read.read(buffer, 0, buffer.length)) != -1; ) {
+                pieces.write(buffer, 0, n);
+            }
+            assertArrayEquals(bytes, pieces.toByteArray());
+            assertEquals(0, read.read(buffer, 0, 0));
+
+            assertEquals(reply.response(), marshaller.parse(marshaller.stream(reply)).response());
         }
-        assertArrayEquals(bytes, pieces.toByteArray());
-        assertEquals(0, read.read(buffer, 0, 0));
 
-        assertEquals(response, marshaller.parse(marshaller.stream(reply)).response());
+        InputStream partly = marshaller.stream(variant); // drained from inside the suffix
+        int into = variant.encoded().length + 3;
+        for (int i = 0; i < into; i++) {
+            partly.read();
+        }
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        assertEquals(variant.suffix().length - 3, ((Drainable) partly).drainTo(rest));
+        assertArrayEquals(java.util.Arrays.copyOfRange(variant.suffix(), 3, variant.suffix().length), rest.toByteArray());
         assertEquals(response, marshaller.parse(marshaller.stream(CheckReply.of(response))).response());
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }
