@@ -1,8 +1,8 @@
 package dev.keymeter.bench;
 
+import dev.keymeter.check.CheckReply;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.io.IOException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -69,7 +69,7 @@ public class CheckDecisionBenchmark extends DecisionBenchmarkRun {
     }
 
     @Benchmark
-    public CheckResponse decide(Cursor cursor) {
+    public CheckReply decide(Cursor cursor) {
         return setup.decide(cursor.next++);
     }
 

@@ -1,6 +1,7 @@
 package dev.keymeter.bench;
 
 import dev.keymeter.check.Authorizer;
+import dev.keymeter.check.CheckReply;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
@@ -42,9 +43,12 @@ final class DecisionSetup {
         }
     }
 
-    /** Decides request {@code index} of the sequence (taken modulo its length). */
-    CheckResponse decide(int index) {
-        return authorizer.check(requests[index & (requests.length - 1)]);
+    /**
+     * Decides request {@code index} of the sequence (taken modulo its length), as the gRPC service does:
+     * the reply as it is sent ({@link Authorizer#decide}; a hot key's reply carries its wire bytes).
+     */
+    CheckReply decide(int index) {
+        return authorizer.decide(requests[index & (requests.length - 1)]);
     }
 
     void close() throws IOException {

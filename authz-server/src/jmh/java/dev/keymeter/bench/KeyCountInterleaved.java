@@ -1,6 +1,6 @@
 package dev.keymeter.bench;
 
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import dev.keymeter.check.CheckReply;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -27,7 +27,7 @@ public final class KeyCountInterleaved {
     private static final long WARM_UP_NANOS = 8_000_000_000L;
 
     /** Keeps the last response of each block reachable, so no decision is optimised away. */
-    static volatile CheckResponse last;
+    static volatile CheckReply last;
 
     private KeyCountInterleaved() {
     }
@@ -83,7 +83,7 @@ public final class KeyCountInterleaved {
 
     /** Runs one block of decisions, timing each into {@code times}; returns the block's median (ns). */
     private static long block(DecisionSetup setup, int[] next, int which, long[] times) {
-        CheckResponse response = null;
+        CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
             long start = System.nanoTime();
             response = setup.decide(next[which]++);

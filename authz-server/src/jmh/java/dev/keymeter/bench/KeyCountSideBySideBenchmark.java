@@ -1,6 +1,6 @@
 package dev.keymeter.bench;
 
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import dev.keymeter.check.CheckReply;
 import java.io.IOException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Group;
@@ -48,14 +48,14 @@ public class KeyCountSideBySideBenchmark extends DecisionBenchmarkRun {
     @Benchmark
     @Group("side")
     @GroupThreads(1)
-    public CheckResponse thousandKeys(Cursor cursor) {
+    public CheckReply thousandKeys(Cursor cursor) {
         return thousand.decide(cursor.next++);
     }
 
     @Benchmark
     @Group("side")
     @GroupThreads(1)
-    public CheckResponse millionKeys(Cursor cursor) {
+    public CheckReply millionKeys(Cursor cursor) {
         return million.decide(cursor.next++);
     }
 
