@@ -55,8 +55,9 @@ public final class CachingKeyReplica implements KeyReplica {
     /**
      * 65,536 slots: enough for the hot set of a Zipf-shaped million keys. Heap (measured with 60,000
      * keys, retained after a full GC): ~260 bytes per cached key (the slot, and the key id and project
-     * strings it shares with no one), and ~840 more once Check has remembered its response — about
-     * 72 MB with every slot in use.
+     * strings it shares with no one), and ~1.2 KB more once Check has remembered its response and
+     * its wire bytes — about 97 MB with every slot in use (plus ~150 B per model variant of the
+     * response, at most four per key).
      */
     public static final int DEFAULT_SLOTS = 1 << 16;
     /** Ways per set: eight int tags are 32 bytes, at most two cache lines to read per lookup. */
