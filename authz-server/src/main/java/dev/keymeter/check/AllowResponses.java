@@ -35,10 +35,10 @@ final class AllowResponses {
 
     /**
      * The response for {@code key}: the one remembered in its memo ({@link HotKey}) when that was built
-     * under the same settings for the same token headers, else a new one (then remembered, encoded
-     * once: every later request with the key sends those bytes). A request
-     * that sent {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is
-     * the client's doing).
+     * under the same settings for the same token headers, else a new one, then remembered and encoded
+     * once (every later request with the key sends those bytes). A request that sent
+     * {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is the
+     * client's doing).
      */
     static CheckReply allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {
         if (!request.identityHeaders().isEmpty()) {

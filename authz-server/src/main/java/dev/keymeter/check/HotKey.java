@@ -5,9 +5,10 @@ import dev.keymeter.replica.ReplicaEntry;
 
 /**
  * What Check keeps in a hot key's {@link EntryMemo}, so that the next request with that key, on any
- * thread, touches as little memory as possible: the allowed response built for it (no ~1 KB of
- * protobuf to build again), with its wire bytes (nothing to encode again) and the last-used time {@link LastUsedTracker} holds for it (no map lookup
- * while that time is less than one resolution old). With a million keys a request's cost is mostly
+ * thread, touches as little memory as possible: the allowed response built for it, with its wire
+ * bytes (no ~1 KB of protobuf to build and encode again), and the last-used time
+ * {@link LastUsedTracker} holds for it (no map lookup while that time is less than one resolution
+ * old). With a million keys a request's cost is mostly
  * cache misses, and the memo lives in the same object as the cached entry, so neither costs one.
  *
  * <p>The memo is retired with the cached entry it belongs to, on any change to the replica, so the
@@ -50,12 +51,12 @@ final class HotKey {
         return key.memo == null || context == null ? null : (CheckReply) key.memo.valueFor(context);
     }
 
-    /** Remembers {@code response} as the key's allowed response, if its memo has none yet. */
+    /** Remembers {@code reply} as the key's allowed response, if its memo has none yet. */
     static void rememberAllowed(ReplicaEntry key, CompiledSettings settings, int tokenHeadersSent,
-            CheckReply response) {
+            CheckReply reply) {
         Object context = settings.memoContext(tokenHeadersSent);
         if (key.memo != null && context != null) {
-            key.memo.claim(context, response);
+            key.memo.claim(context, reply);
         }
     }
 }
