@@ -52,9 +52,9 @@ public final class CheckLoadServers {
         KeyPopulation population = KeyPopulation.load(replica, keys);
         // As the sidecar serves it: the hot-entry cache in front of the Chronicle replica.
         KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
-        Budgets budgets = chat ? new Budgets(new HeapCounterStore(keys + 1024L),
-                PriceTableJson.parse(CheckWithQuotaBenchmark.PRICES), new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000))
-                : null;
+        Budgets budgets = !chat ? null : new Budgets(new HeapCounterStore(keys + 1024L),
+                PriceTableJson.parse(CheckWithQuotaBenchmark.PRICES),
+                new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000));
         CheckService check = new CheckService(new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(),
                 DecisionListener.NONE, new LastUsedTracker(), budgets), () -> true);
         Server keymeter = AuthzServerBuilder.forAddress("127.0.0.1", 0, check).build().start();

@@ -18,11 +18,11 @@ import java.util.Objects;
  * without limits that calls a chat model on every request gets the same bytes each time. A variant is
  * the kept reply's bytes followed by a <em>suffix</em>: the encoding of a response that holds only
  * {@code dynamic_metadata.model}. Protobuf parsers merge a message field that occurs twice (and a map
- * entry's later key wins), so every parser, Envoy's included, reads the two parts as the kept
- * response with the model added — the message {@link QuotaResponses#withModel} builds, as
- * {@code CheckReplyTest} checks by parsing the two parts, through a real gRPC client too. A variant therefore costs its ~30-byte suffix, not a
- * second copy of the response. Its message is built only when {@link #response} is asked for, which
- * the serving path never does.
+ * entry's later key wins), so every parser, Envoy's included, reads the two parts as the kept response
+ * with the model added: the message {@link QuotaResponses#withModel} builds, as
+ * {@code CheckReplyTest} checks by parsing the two parts, through a real gRPC client too. A variant
+ * therefore costs its ~30-byte suffix, not a second copy of the response. Its message is built only
+ * when {@link #response} is asked for, which the serving path never does.
  *
  * <p>The messages and the bytes never change. <b>Memory ordering</b> of the variants: {@link #variants}
  * is an array never written after it is published, and published by a volatile write; a reader's

@@ -76,17 +76,17 @@ public final class CheckService implements BindableService {
             responses.onError(Status.UNAVAILABLE.withDescription("key replica not loaded yet").asRuntimeException());
             return;
         }
-        CheckReply response;
+        CheckReply reply;
         long started = System.nanoTime();
         try {
-            response = authorizer.decide(request);
+            reply = authorizer.decide(request);
             authorizer.listener().decided(System.nanoTime() - started);
         } catch (RuntimeException e) {
             authorizer.listener().failed(e);
             responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
             return;
         }
-        responses.onNext(response);
+        responses.onNext(reply);
         responses.onCompleted();
     }
 

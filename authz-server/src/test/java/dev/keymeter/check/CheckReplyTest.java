@@ -122,7 +122,8 @@ class CheckReplyTest {
         assertSame(chat, kept.withModel("gpt-4o"));
         CheckResponse expected = QuotaResponses.withModel(allowed, "gpt-4o");
         assertEquals(expected, chat.response());
-        assertEquals(expected, CheckResponse.parseFrom(wire(chat)), "kept bytes + suffix parse as the model's response");
+        assertEquals(expected, CheckResponse.parseFrom(wire(chat)),
+                "kept bytes + suffix parse as the model's response");
         assertSame(kept.encoded(), chat.encoded(), "the kept bytes are shared, not copied");
         assertTrue(chat.suffix().length <= 16 + "gpt-4o".length(), "suffix of " + chat.suffix().length + " bytes");
         assertEquals("key_1", Answers.metadata(CheckResponse.parseFrom(wire(chat)), "key_id"));
@@ -215,7 +216,8 @@ class CheckReplyTest {
         }
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         assertEquals(variant.suffix().length - 3, ((Drainable) partly).drainTo(rest));
-        assertArrayEquals(java.util.Arrays.copyOfRange(variant.suffix(), 3, variant.suffix().length), rest.toByteArray());
+        byte[] suffix = variant.suffix();
+        assertArrayEquals(java.util.Arrays.copyOfRange(suffix, 3, suffix.length), rest.toByteArray());
         assertEquals(response, marshaller.parse(marshaller.stream(CheckReply.of(response))).response());
     }
 
