@@ -38,14 +38,14 @@ final class AllowResponses {
      * under the same settings for the same token headers, else a new one, then remembered and encoded
      * once (every later request with the key sends those bytes). A request that sent
      * {@code x-keymeter-*} headers gets a response of its own (rare, and its removal list is the
-     * client's doing).
+     * client's doing). {@code hinted} is what {@link HotKey#hinted} returned after the lookup.
      */
-    static CheckReply allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings) {
+    static CheckReply allow(ReplicaEntry key, RequestHeaders request, CompiledSettings settings, CheckReply hinted) {
         if (!request.identityHeaders().isEmpty()) {
             return CheckReply.of(build(key, request, settings));
         }
         int sent = request.tokenHeadersSent();
-        CheckReply reply = HotKey.allowed(key, settings, sent);
+        CheckReply reply = HotKey.allowed(key, settings, sent, hinted);
         if (reply == null) {
             reply = CheckReply.encodedOnce(build(key, request, settings));
             HotKey.rememberAllowed(key, settings, sent, reply);

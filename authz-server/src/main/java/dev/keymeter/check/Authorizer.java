@@ -123,6 +123,7 @@ public final class Authorizer {
         if (!replica.lookup(scratch.token.sha256(), key)) {
             return anonymous(current, DenialReason.UNKNOWN_KEY);
         }
+        CheckReply hinted = HotKey.hinted(key); // starts loading a hot key's reply now (HotKey#hinted)
         long now = clock.millis();
         if (!key.authenticatesAt(now)) {
             return denied(current, whyNot(key, now), key.keyId);
@@ -136,7 +137,7 @@ public final class Authorizer {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
         }
-        CheckReply allowed = AllowResponses.allow(key, headers, current);
+        CheckReply allowed = AllowResponses.allow(key, headers, current, hinted);
         return budgets == null ? allow(key, need, allowed)
                 : metered(key, need, attributes.getRequest().getHttp(), allowed, now, scratch.rateHeaders);
     }

@@ -22,11 +22,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * holds a {@link Slot} or null. A slot is one object with everything a hit reads: the digest (four
  * longs), the generation it was filled in, the entry copy (the slot extends {@link ReplicaEntry}) and
  * the memo's fields. With a million keys most of a hit's cost is cache misses, and each object a hit
- * does not have to follow is one dependent miss fewer. Only found entries are cached: unknown tokens
- * never displace known keys. A miss fills an empty or stale way, else a random one (no bookkeeping on
- * hits, so hits never write). Simulated for the Zipf-shaped access of {@code CheckDecisionBenchmark}
- * over a million keys, 26,500 distinct keys in 65,536 requests: 65,536 slots miss 14% of lookups with
- * one way per set, 0.2% with eight; each miss costs a Chronicle read and a new response.
+ * does not have to follow is one dependent miss fewer. Only found entries are cached: unknown
+ * tokens never displace known keys. A miss fills an empty or stale way, else a random one (no
+ * bookkeeping on hits, so hits never write). Simulated for the Zipf-shaped access of
+ * {@code CheckDecisionBenchmark} over a million keys, 26,500 distinct keys in 65,536 requests: 65,536
+ * slots miss 14% of lookups with one way per set, 0.2% with eight; each miss costs a Chronicle read
+ * and a new response.
+ *
+ * <p><b>The memo's value beside its slot.</b> {@code slots} holds two references per way: the slot,
+ * and next to it (same cache line) the value claimed in the slot's memo. A hit hands that second
+ * reference out as {@link ReplicaEntry#memoHint}. Check's value is the hot key's reply, a separate
+ * object that every allowed request then reads; read through the slot, it would be a third dependent
+ * miss (tags and slot reference, then the slot, then the reply). Read beside the slot reference, its
+ * load starts as soon as that line arrives, together with the slot's. It is only a hint: the value to
+ * use is the memo's, and a reader uses the hint only when it is the same object
+ * ({@code HotKey.allowed}).
  *
  * <p><b>Invalidation.</b> Every write (upsert, delete, snapshot begin/end) goes through this class,
  * which first lets the replica apply it and then increments {@link #generation}. A slot is valid only
@@ -47,7 +57,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * order, or one without the other (int and reference stores never tear, JLS 17.7). That is harmless:
  * a tag only chooses which slot to examine, and a slot is served only after its full digest and
  * generation matched, so a tag out of step with its slot can cause a miss, never a wrong answer. Two
- * readers racing to fill a set both store valid slots; either may win, and either is correct.
+ * readers racing to fill a set both store valid slots; either may win, and either is correct. The
+ * hint follows the same rules: a filler clears it before it publishes its slot, and a claim stores its
+ * value there with a release store after the memo's own volatile write, and only while its slot is
+ * still in the way. A claim racing with a refill can still leave a value beside a slot it does not
+ * belong to. Readers compare the hint with the memo's value by identity and otherwise ignore it, so
+ * a stale hint costs one wasted load, never a wrong answer.
  * Tested by {@code CachingKeyReplicaTest} (a writer revoking while readers look up).
  */
 public final class CachingKeyReplica implements KeyReplica {
@@ -57,18 +72,19 @@ public final class CachingKeyReplica implements KeyReplica {
      * keys, retained after a full GC): ~260 bytes per cached key (the slot, and the key id and project
      * strings it shares with no one), and ~1.2 KB more once Check has remembered its response and
      * its wire bytes — about 97 MB with every slot in use (plus ~150 B per model variant of the
-     * response, at most four per key).
+     * response, at most four per key). The index itself is 768 KB: a tag and two references per slot.
      */
     public static final int DEFAULT_SLOTS = 1 << 16;
     /** Ways per set: eight int tags are 32 bytes, at most two cache lines to read per lookup. */
     static final int WAYS = 8;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Slot[].class);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final int DIGEST_BYTES = 32;
 
     private final KeyReplica replica;
     private final int[] tags;
-    private final Slot[] slots;
+    /** Way {@code w}'s slot at {@code 2w}, and the value claimed in its memo (a hint) at {@code 2w + 1}. */
+    private final Object[] slots;
     private final int setMask;
     private final AtomicLong generation = new AtomicLong();
 
@@ -93,11 +109,16 @@ public final class CachingKeyReplica implements KeyReplica {
         final long d2;
         final long d3;
         final long generation;
+        /** The cache's {@code slots} array and this slot's index in it, for the hint beside it. */
+        private final Object[] home;
+        private final int at;
         private volatile Object context;
         private volatile Object value;
         private volatile long noted;
 
-        Slot(byte[] sha256, long generation, ReplicaEntry from) {
+        Slot(byte[] sha256, long generation, ReplicaEntry from, Object[] home, int at) {
+            this.home = home;
+            this.at = at;
             this.d0 = word(sha256, 0);
             this.d1 = word(sha256, 1);
             this.d2 = word(sha256, 2);
@@ -105,6 +126,7 @@ public final class CachingKeyReplica implements KeyReplica {
             this.generation = generation;
             copyFrom(from);
             memo = null; // the slot is the memo of the copies it hands out, not a holder with one of its own
+            memoHint = null;
         }
 
         boolean holds(long w0, byte[] sha256, long current) {
@@ -123,6 +145,9 @@ public final class CachingKeyReplica implements KeyReplica {
                 return false;
             }
             this.value = value;
+            if (SLOTS.getAcquire(home, at) == this) {
+                SLOTS.setRelease(home, at + 1, value); // the hint: see the class comment
+            }
             return true;
         }
 
@@ -144,7 +169,7 @@ public final class CachingKeyReplica implements KeyReplica {
             throw new IllegalArgumentException("slots must be a power of two of at least " + WAYS + ", was " + slots);
         }
         this.tags = new int[slots];
-        this.slots = new Slot[slots];
+        this.slots = new Object[2 * slots];
         this.setMask = slots / WAYS - 1;
     }
 
@@ -160,10 +185,12 @@ public final class CachingKeyReplica implements KeyReplica {
         int tag = (int) (w0 >>> 32);
         for (int i = base; i < base + WAYS; i++) {
             if (tags[i] == tag) {
-                Slot slot = (Slot) SLOTS.getAcquire(slots, i);
+                Slot slot = (Slot) SLOTS.getAcquire(slots, 2 * i);
+                Object hint = SLOTS.getAcquire(slots, 2 * i + 1); // same line as the slot reference
                 if (slot != null && slot.holds(w0, sha256, current)) {
                     into.copyFrom(slot);
                     into.memo = slot;
+                    into.memoHint = hint;
                     return true;
                 }
             }
@@ -171,18 +198,20 @@ public final class CachingKeyReplica implements KeyReplica {
         if (!replica.lookup(sha256, into)) {
             return false;
         }
-        Slot filled = new Slot(sha256, current, into);
         int way = base + victim(base, current);
-        SLOTS.setRelease(slots, way, filled);
+        Slot filled = new Slot(sha256, current, into, slots, 2 * way);
+        SLOTS.setRelease(slots, 2 * way + 1, null); // no hint from the slot this one replaces
+        SLOTS.setRelease(slots, 2 * way, filled);
         tags[way] = tag;
         into.memo = filled;
+        into.memoHint = null;
         return true;
     }
 
     /** An empty or stale way of the set at {@code base}, else a random one (no bookkeeping on hits). */
     private int victim(int base, long current) {
         for (int w = 0; w < WAYS; w++) {
-            Slot slot = (Slot) SLOTS.getAcquire(slots, base + w);
+            Slot slot = (Slot) SLOTS.getAcquire(slots, 2 * (base + w));
             if (slot == null || slot.generation != current) {
                 return w;
             }

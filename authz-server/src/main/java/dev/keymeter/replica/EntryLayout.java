@@ -112,6 +112,7 @@ final class EntryLayout {
      */
     static boolean decode(byte[] record, ReplicaEntry into) {
         into.memo = null; // read from the store, not from a cached copy: nothing shared to remember in
+        into.memoHint = null;
         if (!valid(record)) {
             return false;
         }

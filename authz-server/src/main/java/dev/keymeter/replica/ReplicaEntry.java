@@ -58,6 +58,14 @@ public class ReplicaEntry {
      * the same cached copy; null when the entry came straight from the store. See {@link EntryMemo}.
      */
     public EntryMemo memo;
+    /**
+     * A hint, not a value: what the cache held beside this entry's slot for its memo's value at the
+     * lookup. That is normally the value itself, or null; after a rare race it is a value that belongs
+     * to an earlier copy. Reading it right after the lookup starts loading that object while the memo is
+     * still on its way from memory ({@link CachingKeyReplica}). Use it only where it is the very object
+     * {@code memo.valueFor} returns. Null when the entry came straight from the store.
+     */
+    public Object memoHint;
 
     /** Copies every field of {@code from} into this holder. */
     public void copyFrom(ReplicaEntry from) {
@@ -79,6 +87,7 @@ public class ReplicaEntry {
         revision = from.revision;
         usageEpoch = from.usageEpoch;
         memo = from.memo;
+        memoHint = from.memoHint;
     }
 
     /** True when Check must consult the counters: a non-legacy key with at least one limit. */

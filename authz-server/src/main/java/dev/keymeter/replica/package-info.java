@@ -18,7 +18,8 @@
  *
  * <p>{@link dev.keymeter.replica.CachingKeyReplica} keeps a bounded on-heap copy of hot entries in
  * front of it (set-associative; invalidated by a generation counter on every write), each with an
- * {@link dev.keymeter.replica.EntryMemo} where a reader keeps what it derived from the entry. {@link
+ * {@link dev.keymeter.replica.EntryMemo} where a reader keeps what it derived from the entry, and a
+ * reference to that value beside the entry's in the cache's index, so both load at once. {@link
  * dev.keymeter.replica.ReplicationClient} follows the control plane's Watch stream, with backoff,
  * and applies every event on its one thread ({@code WatchEventApplier}).
  */

@@ -2,7 +2,9 @@ package dev.keymeter.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
+import dev.keymeter.replica.KeyReplica;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
@@ -33,12 +35,29 @@ class CheckConcurrencyTest {
 
     @Test
     void check_manyThreadsManyKeys_everyAnswerNamesItsOwnKey() throws Exception {
-        int keys = 16;
+        try (var replica = ChronicleKeyReplica.open(dir, 1_024)) {
+            assertEveryAnswerNamesItsOwnKey(replica, 16);
+        }
+    }
+
+    /**
+     * The same through the hot-entry cache with one set of eight ways and five times as many keys:
+     * slots are refilled all the time, while other threads claim and read the replies remembered in
+     * them and the hints beside them ({@code ReplicaEntry.memoHint}).
+     */
+    @Test
+    void check_throughATinyHotCache_refilledWhileClaiming_everyAnswerNamesItsOwnKey() throws Exception {
+        try (var replica = new CachingKeyReplica(ChronicleKeyReplica.open(dir, 1_024), 8)) {
+            assertEveryAnswerNamesItsOwnKey(replica, 40);
+        }
+    }
+
+    private static void assertEveryAnswerNamesItsOwnKey(KeyReplica replica, int keys) throws Exception {
         int threads = 6;
         int perThread = 1_500;
         ExecutorService serverThreads = Executors.newFixedThreadPool(4);
         ExecutorService clients = Executors.newFixedThreadPool(threads);
-        try (var replica = ChronicleKeyReplica.open(dir, 1_024)) {
+        try {
             replica.beginSnapshot(1);
             List<String> tokens = new ArrayList<>();
             for (int k = 0; k < keys; k++) {

@@ -25,6 +25,7 @@ class HotKeyTest {
     @TempDir
     Path dir;
     private CheckHarness harness;
+    private String lastToken;
 
     @AfterEach
     void close() throws InterruptedException {
@@ -37,6 +38,7 @@ class HotKeyTest {
     private ReplicaEntry cachedKey(String keyId) {
         harness = new CheckHarness(dir);
         String token = TestKeys.userToken();
+        lastToken = token;
         harness.add(TestKeys.projectKey(keyId, token));
         ReplicaEntry key = new ReplicaEntry();
         assertTrue(harness.replica.lookup(TokenFormat.sha256(token), key));
@@ -77,17 +79,46 @@ class HotKeyTest {
         ReplicaEntry key = cachedKey("key_a");
         CompiledSettings settings = new CompiledSettings(CheckSettings.defaults());
         CheckReply response = CheckReply.encodedOnce(CheckResponse.newBuilder().build());
-        assertNull(HotKey.allowed(key, settings, 1));
+        assertNull(HotKey.allowed(key, settings, 1, null));
         HotKey.rememberAllowed(key, settings, 1, response);
-        assertSame(response, HotKey.allowed(key, settings, 1));
-        assertNull(HotKey.allowed(key, settings, 2)); // another token header sent: another removal list
-        assertNull(HotKey.allowed(key, new CompiledSettings(CheckSettings.defaults()), 1)); // reloaded settings
+        assertSame(response, HotKey.allowed(key, settings, 1, null));
+        assertNull(HotKey.allowed(key, settings, 2, null)); // another token header sent: another removal list
+        assertNull(HotKey.allowed(key, new CompiledSettings(CheckSettings.defaults()), 1, null)); // reloaded settings
 
         HotKey.rememberAllowed(key, settings, 2, CheckReply.of(CheckResponse.newBuilder().build())); // the first context keeps the memo
-        assertSame(response, HotKey.allowed(key, settings, 1));
-        assertNull(HotKey.allowed(key, settings, 2));
+        assertSame(response, HotKey.allowed(key, settings, 1, null));
+        assertNull(HotKey.allowed(key, settings, 2, null));
 
         key.memo = null;
-        assertNull(HotKey.allowed(key, settings, 1));
+        assertNull(HotKey.allowed(key, settings, 1, null));
+    }
+
+    /**
+     * The next lookup of a key whose response was remembered hints that response; the hint is used only
+     * when it is the remembered response for this request's context, never in its place.
+     */
+    @Test
+    void hinted_isTheRememberedResponse_andIsNeverServedInsteadOfIt() {
+        ReplicaEntry key = cachedKey("key_a");
+        assertNull(HotKey.hinted(key)); // nothing remembered yet
+        CompiledSettings settings = new CompiledSettings(CheckSettings.defaults());
+        CheckReply response = CheckReply.encodedOnce(CheckResponse.newBuilder().build());
+        HotKey.rememberAllowed(key, settings, 1, response);
+
+        ReplicaEntry again = new ReplicaEntry();
+        assertTrue(harness.replica.lookup(TokenFormat.sha256(lastToken), again));
+        assertSame(response, HotKey.hinted(again));
+        assertSame(response, HotKey.allowed(again, settings, 1, HotKey.hinted(again)));
+        assertNull(HotKey.allowed(again, settings, 2, HotKey.hinted(again))); // another context: not the hint either
+
+        CheckReply foreign = CheckReply.encodedOnce(CheckResponse.newBuilder()
+                .setStatus(com.google.rpc.Status.newBuilder().setCode(7)).build());
+        again.memoHint = foreign; // a stale hint, as a claim racing with a refill can leave
+        assertSame(foreign, HotKey.hinted(again));
+        assertSame(response, HotKey.allowed(again, settings, 1, foreign));
+        assertNull(HotKey.allowed(again, settings, 2, foreign));
+
+        again.memoHint = "not a reply";
+        assertNull(HotKey.hinted(again));
     }
 }

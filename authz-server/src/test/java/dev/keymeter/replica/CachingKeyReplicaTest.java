@@ -132,6 +132,62 @@ class CachingKeyReplicaTest {
         assertNull(direct.memo, "an entry read from the store itself carries no memo");
     }
 
+    /**
+     * A hit hints the value claimed in its memo (read beside the slot), from the first lookup after the
+     * claim until a write retires the copy; a fill, a fresh copy and the store itself hint nothing.
+     */
+    @Test
+    void lookup_hintsTheValueClaimedInItsMemo_untilTheCopyIsRetired() {
+        ReplicaEntry filled = new ReplicaEntry();
+        filled.memoHint = "left over from an earlier request";
+        assertTrue(replica.lookup(digest, filled));
+        assertNull(filled.memoHint, "a fill hints nothing");
+        ReplicaEntry hit = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, hit));
+        assertNull(hit.memoHint, "nothing claimed yet");
+
+        Object context = new Object();
+        String value = "derived";
+        assertTrue(hit.memo.claim(context, value));
+        ReplicaEntry after = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, after));
+        assertSame(value, after.memoHint);
+        assertSame(value, after.memo.valueFor(context));
+
+        replica.upsert(key(keyId(2), 2, digest("kms_other-token")).build());
+        ReplicaEntry refilled = new ReplicaEntry();
+        assertTrue(replica.lookup(digest, refilled));
+        assertTrue(replica.lookup(digest, refilled));
+        assertNull(refilled.memoHint, "a write retires the copy and its hint");
+
+        ReplicaEntry direct = new ReplicaEntry();
+        direct.memoHint = value;
+        assertTrue(chronicle.lookup(digest, direct));
+        assertNull(direct.memoHint, "an entry read from the store itself carries no hint");
+    }
+
+    /**
+     * A claim made through a copy that a write has retired, after another key's copy took its way, must
+     * not leave its value beside that key's slot (one set of eight ways, so the two share a set; a
+     * retired way is the first to be refilled).
+     */
+    @Test
+    void claim_throughARetiredCopy_leavesNoHintBesideTheSlotThatReplacedIt() {
+        CachingKeyReplica oneSet = new CachingKeyReplica(chronicle, 8);
+        byte[] other = digest("kms_other-token");
+        oneSet.upsert(key(keyId(2), 2, other).build());
+        ReplicaEntry mine = new ReplicaEntry();
+        assertTrue(oneSet.lookup(digest, mine));
+        oneSet.dropCachedCopies(); // retires every copy; the next fill takes the first way again
+        ReplicaEntry theirs = new ReplicaEntry();
+        assertTrue(oneSet.lookup(other, theirs));
+        assertEquals(keyId(2), theirs.keyId);
+
+        assertTrue(mine.memo.claim(new Object(), "derived for key 1"), "the retired copy's own memo takes it");
+        assertTrue(oneSet.lookup(other, theirs));
+        assertNull(theirs.memoHint, "key 2's slot hints nothing of key 1's");
+    }
+
     @Test
     void constructor_slotsNotAPowerOfTwoOrFewerThanOneSet_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
