@@ -63,7 +63,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * still in the way. A claim racing with a refill can still leave a value beside a slot it does not
  * belong to. Readers compare the hint with the memo's value by identity and otherwise ignore it, so
  * a stale hint costs one wasted load, never a wrong answer.
- * Tested by {@code CachingKeyReplicaTest} (a writer revoking while readers look up).
+ * Tested by {@code CachingKeyReplicaTest} (a writer revoking while readers look up; the hint after a
+ * claim, after a write, and after a claim through a retired copy) and {@code CheckConcurrencyTest}
+ * (threads deciding through one set of eight ways refilled all the time).
  */
 public final class CachingKeyReplica implements KeyReplica {
 
