@@ -53,6 +53,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 run() {
   local name=$1 port=$2 c=$3 m=$4 secs=$5 log="$work/$1.log"
   local before after out
+  rm -f "$log" # h2load appends to its log file: without this, each run's percentiles include every earlier run's requests
   before=$(cpu_ticks)
   out=$(h2load -c "$c" -m "$m" -D "$secs" -d "$body" \
         -H 'content-type: application/grpc' -H 'te: trailers' --log-file="$log" \
