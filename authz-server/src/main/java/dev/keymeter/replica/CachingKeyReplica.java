@@ -126,9 +126,7 @@ public final class CachingKeyReplica implements KeyReplica {
             this.d2 = word(sha256, 2);
             this.d3 = word(sha256, 3);
             this.generation = generation;
-            copyFrom(from);
-            memo = null; // the slot is the memo of the copies it hands out, not a holder with one of its own
-            memoHint = null;
+            copyFrom(from); // memo and hint stay null: the slot is the memo of the copies it hands out
         }
 
         boolean holds(long w0, byte[] sha256, long current) {

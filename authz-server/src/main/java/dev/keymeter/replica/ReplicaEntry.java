@@ -67,7 +67,10 @@ public class ReplicaEntry {
      */
     public Object memoHint;
 
-    /** Copies every field of {@code from} into this holder. */
+    /**
+     * Copies the key's fields of {@code from} into this holder: all but {@link #memo} and
+     * {@link #memoHint}, which belong to the lookup that fills the holder (it sets them itself).
+     */
     public void copyFrom(ReplicaEntry from) {
         keyId = from.keyId;
         kind = from.kind;
@@ -86,8 +89,6 @@ public class ReplicaEntry {
         secretExpiresAtMillis = from.secretExpiresAtMillis;
         revision = from.revision;
         usageEpoch = from.usageEpoch;
-        memo = from.memo;
-        memoHint = from.memoHint;
     }
 
     /** True when Check must consult the counters: a non-legacy key with at least one limit. */

@@ -25,7 +25,6 @@ class HotKeyTest {
     @TempDir
     Path dir;
     private CheckHarness harness;
-    private String lastToken;
 
     @AfterEach
     void close() throws InterruptedException {
@@ -36,9 +35,11 @@ class HotKeyTest {
 
     /** A key as a hot request sees it: looked up through the cache, so it carries its copy's memo. */
     private ReplicaEntry cachedKey(String keyId) {
+        return cachedKey(keyId, TestKeys.userToken());
+    }
+
+    private ReplicaEntry cachedKey(String keyId, String token) {
         harness = new CheckHarness(dir);
-        String token = TestKeys.userToken();
-        lastToken = token;
         harness.add(TestKeys.projectKey(keyId, token));
         ReplicaEntry key = new ReplicaEntry();
         assertTrue(harness.replica.lookup(TokenFormat.sha256(token), key));
@@ -99,14 +100,15 @@ class HotKeyTest {
      */
     @Test
     void hinted_isTheRememberedResponse_andIsNeverServedInsteadOfIt() {
-        ReplicaEntry key = cachedKey("key_a");
+        String token = TestKeys.userToken();
+        ReplicaEntry key = cachedKey("key_a", token);
         assertNull(HotKey.hinted(key)); // nothing remembered yet
         CompiledSettings settings = new CompiledSettings(CheckSettings.defaults());
         CheckReply response = CheckReply.encodedOnce(CheckResponse.newBuilder().build());
         HotKey.rememberAllowed(key, settings, 1, response);
 
         ReplicaEntry again = new ReplicaEntry();
-        assertTrue(harness.replica.lookup(TokenFormat.sha256(lastToken), again));
+        assertTrue(harness.replica.lookup(TokenFormat.sha256(token), again));
         assertSame(response, HotKey.hinted(again));
         assertSame(response, HotKey.allowed(again, settings, 1, HotKey.hinted(again)));
         assertNull(HotKey.allowed(again, settings, 2, HotKey.hinted(again))); // another context: not the hint either
