@@ -1,6 +1,7 @@
 package dev.keymeter.bench;
 
 import dev.keymeter.check.CheckReply;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -17,8 +18,15 @@ import java.util.Arrays;
  * the same key count ({@code 1000 1000}) it printed ratios of 0.98–1.00, so the alternation itself
  * favours neither side. Same requests and replica as the JMH benchmark ({@link DecisionSetup}).
  *
- * <p>Run: {@code authz-server/bench/key-count-interleaved.sh [SECONDS] [ACCESS] [SMALL] [LARGE]}
- * (defaults 30 s, zipf, 1000, 1000000).
+ * <p>{@code REQUESTS} chooses what each decision reads: {@code built}, the requests built before the
+ * run, as {@code CheckDecisionBenchmark} decides them (their objects are cold in the CPU's caches on
+ * either side), or {@code parsed}, each request parsed from its wire bytes just before its decision,
+ * outside the timing, as gRPC hands a request to Check (its objects are fresh in the caches). The key
+ * lookups are the same; only the request's memory differs, and with it the thousand-key side's share
+ * of cache misses, hence the ratio.
+ *
+ * <p>Run: {@code authz-server/bench/key-count-interleaved.sh [SECONDS] [ACCESS] [SMALL] [LARGE] [REQUESTS]}
+ * (defaults 30 s, zipf, 1000, 1000000, built).
  */
 public final class KeyCountInterleaved {
 
@@ -37,9 +45,14 @@ public final class KeyCountInterleaved {
         String access = args.length > 1 ? args[1] : "zipf";
         int smallKeys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int largeKeys = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
+        String requests = args.length > 4 ? args[4] : "built";
         if (seconds < 1) {
             throw new IllegalArgumentException("SECONDS must be at least 1, was " + seconds);
         }
+        if (!requests.equals("built") && !requests.equals("parsed")) {
+            throw new IllegalArgumentException("REQUESTS must be built or parsed, was " + requests);
+        }
+        boolean parse = requests.equals("parsed");
         System.out.printf("building %,d keys (%s access)%n", smallKeys, access);
         DecisionSetup small = new DecisionSetup(smallKeys, access, SEQUENCE);
         System.out.printf("building %,d keys (%s access)%n", largeKeys, access);
@@ -50,8 +63,8 @@ public final class KeyCountInterleaved {
             long[] times = new long[BLOCK];
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                block(small, next, 0, times);
-                block(large, next, 1, times);
+                block(small, next, 0, times, parse);
+                block(large, next, 1, times, parse);
             }
             int capacity = seconds * 200; // more blocks than a fast machine runs in that time
             long[] smallMedians = new long[capacity];
@@ -60,8 +73,8 @@ public final class KeyCountInterleaved {
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end && blocks < capacity) {
-                smallMedians[blocks] = block(small, next, 0, times);
-                largeMedians[blocks] = block(large, next, 1, times);
+                smallMedians[blocks] = block(small, next, 0, times, parse);
+                largeMedians[blocks] = block(large, next, 1, times, parse);
                 ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
                 blocks++;
             }
@@ -71,8 +84,8 @@ public final class KeyCountInterleaved {
             Arrays.sort(s);
             Arrays.sort(l);
             Arrays.sort(r);
-            System.out.printf("%s: %d block pairs of %,d decisions; median of block medians: %,d keys %d ns, %,d keys %d ns%n",
-                    access, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
+            System.out.printf("%s, %s requests: %d block pairs of %,d decisions; median of block medians: %,d keys %d ns, %,d keys %d ns%n",
+                    access, requests, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
             System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
                     largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
         } finally {
@@ -81,13 +94,23 @@ public final class KeyCountInterleaved {
         }
     }
 
-    /** Runs one block of decisions, timing each into {@code times}; returns the block's median (ns). */
-    private static long block(DecisionSetup setup, int[] next, int which, long[] times) {
+    /**
+     * Runs one block of decisions, timing each into {@code times} (with {@code parse}, each request is
+     * parsed before its timing starts); returns the block's median (ns).
+     */
+    private static long block(DecisionSetup setup, int[] next, int which, long[] times, boolean parse) {
         CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
-            long start = System.nanoTime();
-            response = setup.decide(next[which]++);
-            times[i] = System.nanoTime() - start;
+            if (parse) {
+                CheckRequest request = setup.parsed(next[which]++);
+                long start = System.nanoTime();
+                response = setup.decide(request);
+                times[i] = System.nanoTime() - start;
+            } else {
+                long start = System.nanoTime();
+                response = setup.decide(next[which]++);
+                times[i] = System.nanoTime() - start;
+            }
         }
         last = response;
         Arrays.sort(times);
