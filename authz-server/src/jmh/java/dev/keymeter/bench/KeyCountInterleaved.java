@@ -41,16 +41,22 @@ public final class KeyCountInterleaved {
     }
 
     public static void main(String[] args) throws IOException {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        String access = args.length > 1 ? args[1] : "zipf";
-        int smallKeys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
-        int largeKeys = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
-        String requests = args.length > 4 ? args[4] : "built";
-        if (seconds < 1) {
-            throw new IllegalArgumentException("SECONDS must be at least 1, was " + seconds);
-        }
-        if (!requests.equals("built") && !requests.equals("parsed")) {
-            throw new IllegalArgumentException("REQUESTS must be built or parsed, was " + requests);
+        int seconds;
+        String access;
+        int smallKeys;
+        int largeKeys;
+        String requests;
+        try {
+            seconds = atLeastOne(args, 0, "SECONDS", 30);
+            access = oneOf(args, 1, "ACCESS", "zipf", "uniform");
+            smallKeys = atLeastOne(args, 2, "SMALL", 1_000);
+            largeKeys = atLeastOne(args, 3, "LARGE", 1_000_000);
+            requests = oneOf(args, 4, "REQUESTS", "built", "parsed");
+        } catch (IllegalArgumentException e) {
+            System.err.println("key-count-interleaved: " + e.getMessage());
+            System.err.println("usage: key-count-interleaved.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [built|parsed]");
+            System.exit(2);
+            return;
         }
         boolean parse = requests.equals("parsed");
         System.out.printf("building %,d keys (%s access)%n", smallKeys, access);
@@ -92,6 +98,35 @@ public final class KeyCountInterleaved {
             small.close();
             large.close();
         }
+    }
+
+    /** Argument {@code i} as a whole number of at least 1, or {@code otherwise} when it is absent. */
+    private static int atLeastOne(String[] args, int i, String name, int otherwise) {
+        if (args.length <= i) {
+            return otherwise;
+        }
+        try {
+            int value = Integer.parseInt(args[i]);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the name of the argument
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least 1, was '" + args[i] + "'");
+    }
+
+    /** Argument {@code i}, one of {@code choices}, or the first of them when it is absent. */
+    private static String oneOf(String[] args, int i, String name, String... choices) {
+        if (args.length <= i) {
+            return choices[0];
+        }
+        for (String choice : choices) {
+            if (choice.equals(args[i])) {
+                return choice;
+            }
+        }
+        throw new IllegalArgumentException(name + " must be " + String.join(" or ", choices) + ", was '" + args[i] + "'");
     }
 
     /**
