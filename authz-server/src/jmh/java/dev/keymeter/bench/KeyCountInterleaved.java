@@ -69,18 +69,20 @@ public final class KeyCountInterleaved {
             long[] times = new long[BLOCK];
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                block(small, next, 0, times, parse);
-                block(large, next, 1, times, parse);
+                block(small, next, 0, times, parse, null);
+                block(large, next, 1, times, parse, null);
             }
             int capacity = seconds * 200; // more blocks than a fast machine runs in that time
             long[] smallMedians = new long[capacity];
             long[] largeMedians = new long[capacity];
             double[] ratios = new double[capacity];
+            Histogram smallAll = new Histogram();
+            Histogram largeAll = new Histogram();
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end && blocks < capacity) {
-                smallMedians[blocks] = block(small, next, 0, times, parse);
-                largeMedians[blocks] = block(large, next, 1, times, parse);
+                smallMedians[blocks] = block(small, next, 0, times, parse, smallAll);
+                largeMedians[blocks] = block(large, next, 1, times, parse, largeAll);
                 ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
                 blocks++;
             }
@@ -94,6 +96,11 @@ public final class KeyCountInterleaved {
                     access, requests, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
             System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
                     largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
+            StringBuilder line = new StringBuilder();
+            for (int p : new int[] {10, 30, 40, 50, 70, 90}) {
+                line.append(String.format("  p%d %d/%d", p, smallAll.percentile(p), largeAll.percentile(p)));
+            }
+            System.out.printf("all decisions, %,d/%,d keys (ns):%s%n", smallKeys, largeKeys, line);
         } finally {
             small.close();
             large.close();
@@ -131,9 +138,11 @@ public final class KeyCountInterleaved {
 
     /**
      * Runs one block of decisions, timing each into {@code times} (with {@code parse}, each request is
-     * parsed before its timing starts); returns the block's median (ns).
+     * parsed before its timing starts) and into {@code all} unless it is null; returns the block's
+     * median (ns).
      */
-    private static long block(DecisionSetup setup, int[] next, int which, long[] times, boolean parse) {
+    private static long block(DecisionSetup setup, int[] next, int which, long[] times, boolean parse,
+            Histogram all) {
         CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
             if (parse) {
@@ -149,6 +158,39 @@ public final class KeyCountInterleaved {
         }
         last = response;
         Arrays.sort(times);
+        if (all != null) {
+            all.add(times);
+        }
         return times[BLOCK / 2];
+    }
+
+    /**
+     * Every measured decision's time in 10 ns buckets (the last one holds everything from 40 µs up), for
+     * percentiles over the whole run: the block medians alone hide how the times are spread.
+     */
+    private static final class Histogram {
+        private static final int BUCKET_NANOS = 10;
+        private final long[] counts = new long[4_000];
+        private long total;
+
+        void add(long[] times) {
+            for (long t : times) {
+                counts[(int) Math.min(counts.length - 1, t / BUCKET_NANOS)]++;
+            }
+            total += times.length;
+        }
+
+        /** The lower edge of the bucket holding the {@code p}th percentile (ns). */
+        long percentile(int p) {
+            long rank = total * p / 100;
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
+                if (seen > rank) {
+                    return (long) i * BUCKET_NANOS;
+                }
+            }
+            return (long) (counts.length - 1) * BUCKET_NANOS;
+        }
     }
 }
