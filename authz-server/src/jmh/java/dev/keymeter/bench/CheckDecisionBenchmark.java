@@ -16,7 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The whole Check decision (token parse → digest → replica lookup → route → permission → response)
  * on a persisted Chronicle replica of 1,000 and 1,000,000 keys, with uniform and Zipf(s = 1) access.
  * The request objects are built before measuring, so the figure is keymeter's work, not protobuf
- * parsing (h2load measures that part end to end).
+ * parsing (h2load measures that part end to end). Built requests are cold in the CPU's caches, unlike
+ * the one gRPC has just parsed; {@link KeyCountInterleaved} with {@code parsed} decides those
+ * ({@link DecisionSetup}).
  *
  * <p>Run:
  * <pre>
