@@ -5,7 +5,6 @@ import dev.keymeter.check.CheckReply;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.io.IOException;
@@ -21,9 +20,8 @@ import java.util.Comparator;
  *
  * <p>Built requests sit in memory for the whole run, so a decision finds its request's objects cold
  * (65,536 requests do not fit in the CPU's caches), on either key count. The sidecar's decision runs
- * right after gRPC parsed the request, with its objects just allocated and still cached. The
- * requests' wire bytes are kept too, for a benchmark that parses each request untimed before its
- * decision, as gRPC does ({@link #parsed}).
+ * right after gRPC parsed the request, with its objects just allocated and still cached;
+ * {@link KeyCountInterleaved} can parse each request again before its decision ({@link #request}).
  */
 final class DecisionSetup {
 
@@ -31,7 +29,6 @@ final class DecisionSetup {
     private final ChronicleKeyReplica replica;
     private final Authorizer authorizer;
     private final CheckRequest[] requests;
-    private final byte[][] wire;
 
     /** {@code length} requests (a power of two) over {@code keys} keys, by {@code access} (uniform or zipf). */
     DecisionSetup(int keys, String access, int length) throws IOException {
@@ -42,10 +39,8 @@ final class DecisionSetup {
                 Clock.systemUTC(), CheckSettings.defaults());
         int[] sequence = population.accessSequence(access, length, 42);
         requests = new CheckRequest[length];
-        wire = new byte[length][];
         for (int i = 0; i < length; i++) {
             requests[i] = CheckDecisionBenchmark.request(population.tokens[sequence[i]]);
-            wire[i] = requests[i].toByteArray();
         }
         CheckResponse probe = authorizer.check(requests[0]);
         if (probe.getStatus().getCode() != 0) {
@@ -61,18 +56,14 @@ final class DecisionSetup {
         return authorizer.decide(requests[index & (requests.length - 1)]);
     }
 
-    /** Decides {@code request} (one from {@link #parsed}). */
-    CheckReply decide(CheckRequest request) {
-        return authorizer.decide(request);
+    /** Request {@code index} of the sequence (taken modulo its length). */
+    CheckRequest request(int index) {
+        return requests[index & (requests.length - 1)];
     }
 
-    /** Request {@code index} of the sequence, parsed from its wire bytes now, as gRPC hands it over. */
-    CheckRequest parsed(int index) {
-        try {
-            return CheckRequest.parseFrom(wire[index & (wire.length - 1)]);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a benchmark request failed to parse again", e);
-        }
+    /** Decides {@code request}, e.g. a parsed copy of one of {@link #request}. */
+    CheckReply decide(CheckRequest request) {
+        return authorizer.decide(request);
     }
 
     void close() throws IOException {

@@ -1,6 +1,7 @@
 package dev.keymeter.bench;
 
 import dev.keymeter.check.CheckReply;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import java.io.IOException;
 import java.util.Arrays;
@@ -58,19 +59,20 @@ public final class KeyCountInterleaved {
             System.exit(2);
             return;
         }
-        boolean parse = requests.equals("parsed");
         System.out.printf("building %,d keys (%s access)%n", smallKeys, access);
         DecisionSetup small = new DecisionSetup(smallKeys, access, SEQUENCE);
         System.out.printf("building %,d keys (%s access)%n", largeKeys, access);
         DecisionSetup large = new DecisionSetup(largeKeys, access, SEQUENCE);
         try {
+            WireCopies smallWire = requests.equals("parsed") ? new WireCopies(small) : null;
+            WireCopies largeWire = requests.equals("parsed") ? new WireCopies(large) : null;
             System.out.printf("warming up %d s, then measuring %d s%n", WARM_UP_NANOS / 1_000_000_000L, seconds);
             int[] next = new int[2];
             long[] times = new long[BLOCK];
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                block(small, next, 0, times, parse, null);
-                block(large, next, 1, times, parse, null);
+                block(small, next, 0, times, smallWire, null);
+                block(large, next, 1, times, largeWire, null);
             }
             int capacity = seconds * 200; // more blocks than a fast machine runs in that time
             long[] smallMedians = new long[capacity];
@@ -81,8 +83,8 @@ public final class KeyCountInterleaved {
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end && blocks < capacity) {
-                smallMedians[blocks] = block(small, next, 0, times, parse, smallAll);
-                largeMedians[blocks] = block(large, next, 1, times, parse, largeAll);
+                smallMedians[blocks] = block(small, next, 0, times, smallWire, smallAll);
+                largeMedians[blocks] = block(large, next, 1, times, largeWire, largeAll);
                 ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
                 blocks++;
             }
@@ -137,16 +139,16 @@ public final class KeyCountInterleaved {
     }
 
     /**
-     * Runs one block of decisions, timing each into {@code times} (with {@code parse}, each request is
-     * parsed before its timing starts) and into {@code all} unless it is null; returns the block's
-     * median (ns).
+     * Runs one block of decisions, timing each into {@code times} and into {@code all} unless it is
+     * null; with {@code wire}, each request is parsed from its wire bytes before its timing starts.
+     * Returns the block's median (ns).
      */
-    private static long block(DecisionSetup setup, int[] next, int which, long[] times, boolean parse,
+    private static long block(DecisionSetup setup, int[] next, int which, long[] times, WireCopies wire,
             Histogram all) {
         CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
-            if (parse) {
-                CheckRequest request = setup.parsed(next[which]++);
+            if (wire != null) {
+                CheckRequest request = wire.parse(next[which]++);
                 long start = System.nanoTime();
                 response = setup.decide(request);
                 times[i] = System.nanoTime() - start;
@@ -162,6 +164,26 @@ public final class KeyCountInterleaved {
             all.add(times);
         }
         return times[BLOCK / 2];
+    }
+
+    /** The wire bytes of a setup's requests, to parse each one again as gRPC hands it to Check. */
+    private static final class WireCopies {
+        private final byte[][] bytes = new byte[SEQUENCE][];
+
+        WireCopies(DecisionSetup setup) {
+            for (int i = 0; i < SEQUENCE; i++) {
+                bytes[i] = setup.request(i).toByteArray();
+            }
+        }
+
+        /** Request {@code index} of the sequence, parsed now. */
+        CheckRequest parse(int index) {
+            try {
+                return CheckRequest.parseFrom(bytes[index & (SEQUENCE - 1)]);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("a benchmark request failed to parse again", e);
+            }
+        }
     }
 
     /**
