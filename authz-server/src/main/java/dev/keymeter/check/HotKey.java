@@ -7,8 +7,8 @@ import dev.keymeter.replica.ReplicaEntry;
  * What Check keeps in a hot key's {@link EntryMemo}, so that the next request with that key, on any
  * thread, touches as little memory as possible: the allowed response built for it, with its wire
  * bytes (no ~1 KB of protobuf to build and encode again), and the last-used time
- * {@link LastUsedTracker} holds for it (no map lookup while that time is less than one resolution
- * old). With a million keys a request's cost is mostly cache misses, and the memo lives in the same
+ * {@link LastUsedTracker} holds for it (the tracker is not called while that time is less than one
+ * resolution old; when it is, it logs the use for a background merge). With a million keys a request's cost is mostly cache misses, and the memo lives in the same
  * object as the cached entry, so neither costs one.
  *
  * <p>The memo is retired with the cached entry it belongs to, on any change to the replica, so the
@@ -19,10 +19,11 @@ import dev.keymeter.replica.ReplicaEntry;
  * header) builds its own response, correct and slower. New settings drop every cached copy
  * ({@link Authorizer#update}), so they do not leave hot keys on that slower path.
  *
- * <p>The memo's time is the time the tracker holds for the key, or 0: written by any thread that handed
+ * <p>The memo's time is the time the tracker returned for the key's last use handed to it (one it
+ * holds, or has logged and will hold after its next merge), or 0: written by any thread that handed
  * the key's use to the tracker, read by every request. Racing writers may store their times in either
  * order; a lower value than the latest only makes a later request call the tracker once more, which is
- * always correct. It is never higher than a time the tracker stores ({@link #recordUse}).
+ * always correct. It is never higher than a time the tracker will report ({@link #recordUse}).
  */
 final class HotKey {
 

@@ -4,48 +4,67 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * When each key was last used, gathered on the hot path without locks and handed in batches to a
  * background reporter through {@link #drain()}.
  *
- * <p><b>State.</b> One {@link Cell} per key used since the previous drain (or the one before): a
+ * <p><b>Two steps.</b> {@link #record} appends the use to the calling thread's {@link UseLog}: no
+ * lookup, no shared write. {@link #mergeLogs} (the sidecar runs it every 50 ms on its background
+ * thread) and {@link #drain} move the logged uses into the shared table below. With a million keys,
+ * most uses are of a key not used within the last resolution, and noting one in the table is a hash
+ * lookup whose cache misses would otherwise be paid by the Check that made the use. A thread whose
+ * log is full (no merge for a while) notes its use in the table itself, as below: slower, never lost.
+ *
+ * <p><b>The table.</b> One {@link Cell} per key used since the previous drain (or the one before): a
  * volatile {@code lastUsed} (epoch millis, or {@link #RETIRED}) and {@code reported}, the value the
  * last drain handed out. Memory is bounded by the keys used within two drain periods, not by the key
  * count: a drain retires the cells of idle keys.
  *
- * <p><b>record</b> (any thread, lock-free): a volatile read, and a CAS only when the stored time is at
- * least {@code resolutionMillis} older than {@code now}, so a busy key costs one read per request,
- * not a contended write. The CAS raises {@code lastUsed} from the value read; when it fails another
+ * <p><b>Writing a cell</b> (the merge, or a thread whose log is full; lock-free): a volatile read, and
+ * a CAS only when the stored time is older than the new one by at least a step (1 ms for a merge,
+ * {@code resolutionMillis} for a thread writing itself, so a busy key costs it one read, not a
+ * contended write). The CAS raises {@code lastUsed} from the value read; when it fails another
  * thread changed the cell, and re-reading is safe: the loop stops as soon as the stored time is recent
- * enough, so {@code lastUsed} only ever grows (a thread whose clock reading is older never lowers it).
+ * enough, so {@code lastUsed} only ever grows (an older time never lowers it).
  *
- * <p><b>drain</b> (one thread at a time; {@code synchronized}, never taken by {@code record}): for each
- * cell, a volatile read of {@code lastUsed}; a value newer than {@code reported} is handed out.
- * A cell with nothing new is retired by CASing {@code lastUsed} from the value just read to
- * {@link #RETIRED} and then removed with {@code remove(key, cell)}. The CAS makes retirement and
- * {@code record}'s CAS mutually exclusive: either the record lands first (the retire CAS fails, the
- * cell stays, the next drain reports it) or the retirement does (the record's CAS fails, it re-reads
- * {@link #RETIRED}, helps remove the cell, and retries on a fresh one). So no recorded time is lost,
- * and the conditional remove never removes a successor cell.
+ * <p><b>drain</b> (one thread at a time; {@code synchronized}, never taken by {@code record}): merges
+ * the logs, then for each cell, a volatile read of {@code lastUsed}; a value newer than
+ * {@code reported} is handed out. A cell with nothing new is retired by CASing {@code lastUsed} from
+ * the value just read to {@link #RETIRED} and then removed with {@code remove(key, cell)}. The CAS
+ * makes retirement and a writer's CAS mutually exclusive: either the write lands first (the retire
+ * CAS fails, the cell stays, the next drain reports it) or the retirement does (the writer's CAS
+ * fails, it re-reads {@link #RETIRED}, helps remove the cell, and retries on a fresh one). So no
+ * recorded time is lost, and the conditional remove never removes a successor cell.
  *
  * <p>A caller may skip {@code record} for a key while {@code now} is less than one resolution past the
  * time the key's last {@code record} returned (Check does, for hot keys: see {@code HotKey}). That
- * time is stored and will be reported (if a drain retired the cell since, it had been reported
- * before), so the reported time stays less than one resolution older than the true last use.
+ * time is stored, or logged and stored at the next merge, and will be reported (if a drain retired
+ * the cell since, it had been reported before), so the reported time stays less than one resolution
+ * older than the true last use.
  *
  * <p>Times are reported at most {@code resolutionMillis} earlier than the true last use. Tested by
  * {@code LastUsedTrackerTest#recordAndDrain_manyThreads_reportEveryKeysLatestTime} (start gate, then
- * the exact invariant: the latest drained time of each key equals its latest recorded time).
+ * the exact invariant: the latest drained time of each key equals its latest recorded time), with
+ * logs and with logs too small to hold anything.
  */
 public final class LastUsedTracker {
 
     public static final long DEFAULT_RESOLUTION_MILLIS = 1_000;
+    /**
+     * Uses one Check thread can log between two merges: 4,096 entries (48 KB), enough for 80,000 uses a
+     * second between merges 50 ms apart, more than one thread decides.
+     */
+    public static final int DEFAULT_LOG_CAPACITY = 4_096;
     private static final long RETIRED = Long.MIN_VALUE;
 
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    private final List<UseLog> logs = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<UseLog> ownLog;
     private final long resolutionMillis;
 
     public LastUsedTracker() {
@@ -54,18 +73,63 @@ public final class LastUsedTracker {
 
     /** @param resolutionMillis how much older than now a stored time must be before it is rewritten, ≥ 1 */
     public LastUsedTracker(long resolutionMillis) {
-        if (resolutionMillis < 1) {
-            throw new IllegalArgumentException("resolutionMillis must be at least 1, was " + resolutionMillis);
-        }
-        this.resolutionMillis = resolutionMillis;
+        this(resolutionMillis, DEFAULT_LOG_CAPACITY);
     }
 
     /**
-     * Notes that {@code keyId} was used at {@code nowMillis}. Lock-free; allocates only for a key's
-     * first use. Returns the time now stored for the key: {@code nowMillis}, or a time less than one
-     * resolution older that was already there (and so will be reported).
+     * @param logCapacity uses each thread's log holds: a power of two, or 0 for no logs (every
+     *     {@link #record} writes the table itself)
+     */
+    LastUsedTracker(long resolutionMillis, int logCapacity) {
+        if (resolutionMillis < 1) {
+            throw new IllegalArgumentException("resolutionMillis must be at least 1, was " + resolutionMillis);
+        }
+        if (logCapacity < 0 || (logCapacity > 0 && Integer.bitCount(logCapacity) != 1)) {
+            throw new IllegalArgumentException("logCapacity must be 0 or a power of two, was " + logCapacity);
+        }
+        this.resolutionMillis = resolutionMillis;
+        this.ownLog = logCapacity == 0 ? null : ThreadLocal.withInitial(() -> {
+            UseLog log = new UseLog(Thread.currentThread(), logCapacity);
+            logs.add(log);
+            return log;
+        });
+    }
+
+    /**
+     * Notes that {@code keyId} was used at {@code nowMillis}. Lock-free; allocates only for a thread's
+     * first use, or a key's first use when the thread's log is full. Returns the time the key will be
+     * reported with at least: {@code nowMillis} when the use was logged (the merge stores it);
+     * otherwise the time now stored in the table, {@code nowMillis} or a time less than one resolution
+     * older that was already there.
      */
     public long record(String keyId, long nowMillis) {
+        if (ownLog != null && ownLog.get().offer(keyId, nowMillis)) {
+            return nowMillis;
+        }
+        return store(keyId, nowMillis, resolutionMillis);
+    }
+
+    /**
+     * Moves every logged use into the table; returns how many. Cheap when nothing was logged. Logs of
+     * threads that have ended are emptied and dropped.
+     */
+    public synchronized int mergeLogs() {
+        int merged = 0;
+        for (UseLog log : logs) {
+            boolean gone = log.ownerGone(); // before the drain: see UseLog#ownerGone
+            merged += log.drainTo((keyId, time) -> store(keyId, time, 1));
+            if (gone) {
+                logs.remove(log);
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * Raises the stored time of {@code keyId} to {@code nowMillis} when that is at least {@code step}
+     * newer (see the class comment); returns the time stored afterwards.
+     */
+    private long store(String keyId, long nowMillis, long step) {
         for (;;) {
             Cell cell = cells.get(keyId);
             if (cell == null) {
@@ -80,7 +144,7 @@ public final class LastUsedTracker {
                 cells.remove(keyId, cell);
                 continue;
             }
-            if (nowMillis - seen < resolutionMillis) {
+            if (nowMillis - seen < step) {
                 return seen;
             }
             if (cell.advance(seen, nowMillis)) {
@@ -96,6 +160,7 @@ public final class LastUsedTracker {
 
     /** The keys used since the previous drain, each with its latest use. */
     public synchronized Map<String, Instant> drain() {
+        mergeLogs();
         Map<String, Instant> used = new HashMap<>();
         cells.forEach((keyId, cell) -> {
             long seen = cell.lastUsed;
@@ -110,6 +175,11 @@ public final class LastUsedTracker {
             }
         });
         return used;
+    }
+
+    /** Threads with a log (tests). */
+    int threadLogs() {
+        return logs.size();
     }
 
     /** Cells held: keys used within the last two drain periods. */

@@ -151,6 +151,8 @@ public final class Sidecar implements AutoCloseable {
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter,
                     new Telemetry(metrics, replicationMetrics, jvm), counters, ledger, usageReporter, budgets);
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
+            // Check threads log key uses; the lookups that note them happen here, off the hot path.
+            scheduler.scheduleWithFixedDelay(authorizer.lastUsed()::mergeLogs, 50, 50, TimeUnit.MILLISECONDS);
             long every = config.lastUsedInterval().toMillis();
             scheduler.scheduleWithFixedDelay(reporter::report, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(usageReporter::report, every, every, TimeUnit.MILLISECONDS);

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LastUsedTrackerTest {
 
@@ -30,11 +32,54 @@ class LastUsedTrackerTest {
     }
 
     @Test
-    void record_returnsTheTimeItStored() {
-        LastUsedTracker tracker = new LastUsedTracker(1_000);
+    void record_withoutALog_returnsTheTimeItStored() {
+        LastUsedTracker tracker = new LastUsedTracker(1_000, 0);
         assertEquals(10_000, tracker.record("key_a", 10_000));
         assertEquals(10_000, tracker.record("key_a", 10_999)); // within the resolution: the older time stays
         assertEquals(11_000, tracker.record("key_a", 11_000));
+    }
+
+    @Test
+    void record_logged_returnsItsTime_whichTheMergeStores() {
+        LastUsedTracker tracker = new LastUsedTracker(1_000);
+        assertEquals(10_000, tracker.record("key_a", 10_000));
+        assertEquals(10_999, tracker.record("key_a", 10_999)); // logged as it is: the merge keeps the latest
+        assertEquals(0, tracker.trackedKeys()); // nothing in the table before a merge
+        assertEquals(2, tracker.mergeLogs());
+        assertEquals(1, tracker.trackedKeys());
+        assertEquals(0, tracker.mergeLogs());
+        assertEquals(Map.of("key_a", Instant.ofEpochMilli(10_999)), tracker.drain());
+    }
+
+    @Test
+    void record_fullLog_writesTheTableItself_andLosesNothing() {
+        LastUsedTracker tracker = new LastUsedTracker(1_000, 2);
+        tracker.record("key_a", 1_000);
+        tracker.record("key_b", 2_000);
+        assertEquals(3_000, tracker.record("key_c", 3_000)); // no room in the log: into the table
+        assertEquals(1, tracker.trackedKeys());
+        assertEquals(3_000, tracker.record("key_c", 3_500)); // the table's time, within the resolution
+        assertEquals(Map.of("key_a", Instant.ofEpochMilli(1_000), "key_b", Instant.ofEpochMilli(2_000),
+                "key_c", Instant.ofEpochMilli(3_000)), tracker.drain());
+        tracker.record("key_a", 4_000); // the drain emptied the log: logged again
+        assertEquals(Map.of("key_a", Instant.ofEpochMilli(4_000)), tracker.drain());
+    }
+
+    @Test
+    void mergeLogs_threadThatEnded_itsUsesAreMergedAndItsLogDropped() throws Exception {
+        LastUsedTracker tracker = new LastUsedTracker(1);
+        tracker.record("key_main", 500);
+        Thread worker = new Thread(() -> {
+            tracker.record("key_a", 1_000);
+            tracker.record("key_b", 2_000);
+        });
+        worker.start();
+        worker.join();
+        assertEquals(2, tracker.threadLogs());
+        assertEquals(3, tracker.mergeLogs());
+        assertEquals(1, tracker.threadLogs()); // this thread's log stays, the ended one's is gone
+        assertEquals(Map.of("key_main", Instant.ofEpochMilli(500), "key_a", Instant.ofEpochMilli(1_000),
+                "key_b", Instant.ofEpochMilli(2_000)), tracker.drain());
     }
 
     @Test
@@ -59,14 +104,17 @@ class LastUsedTrackerTest {
 
     /**
      * The claim of {@link LastUsedTracker}'s header: with records racing drains (and the retirement of
-     * idle cells), the latest time drained for each key is exactly the latest time recorded for it.
+     * idle cells), the latest time drained for each key is exactly the latest time recorded for it;
+     * whether uses go through the threads' logs, through the table when a log is full (small logs
+     * fill all the time), or straight to the table (no logs).
      */
-    @Test
-    void recordAndDrain_manyThreads_reportEveryKeysLatestTime() throws Exception {
+    @ParameterizedTest(name = "log capacity {0}")
+    @ValueSource(ints = {LastUsedTracker.DEFAULT_LOG_CAPACITY, 64, 1, 0})
+    void recordAndDrain_manyThreads_reportEveryKeysLatestTime(int logCapacity) throws Exception {
         int threads = 4;
         int keys = 8;
         int perThread = 200_000;
-        LastUsedTracker tracker = new LastUsedTracker(1);
+        LastUsedTracker tracker = new LastUsedTracker(1, logCapacity);
         AtomicLongArray latestRecorded = new AtomicLongArray(keys);
         Map<String, Instant> latestDrained = new HashMap<>();
         CountDownLatch start = new CountDownLatch(1);
