@@ -1,20 +1,19 @@
 package dev.keymeter.check;
 
+import dev.keymeter.threadlog.ThreadLogs;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * When each key was last used, gathered on the hot path without locks and handed in batches to a
  * background reporter through {@link #drain()}.
  *
- * <p><b>Two steps.</b> {@link #record} appends the use to the calling thread's {@link UseLog}: no
- * lookup, no shared write. {@link #mergeLogs} (the sidecar runs it every 50 ms on its background
+ * <p><b>Two steps.</b> {@link #record} appends the use to the calling thread's log ({@link ThreadLogs}):
+ * no lookup, no shared write. {@link #mergeLogs} (the sidecar runs it every 50 ms on its background
  * thread) and {@link #drain} move the logged uses into the shared table below. With a million keys,
  * most uses are of a key not used within the last resolution, and noting one in the table is a hash
  * lookup whose cache misses would otherwise be paid by the Check that made the use. A thread whose
@@ -63,8 +62,8 @@ public final class LastUsedTracker {
     private static final long RETIRED = Long.MIN_VALUE;
 
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
-    private final List<UseLog> logs = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<UseLog> ownLog;
+    /** The threads' logs of uses not merged yet; null when this tracker has none. */
+    private final ThreadLogs logs;
     private final long resolutionMillis;
 
     public LastUsedTracker() {
@@ -84,15 +83,11 @@ public final class LastUsedTracker {
         if (resolutionMillis < 1) {
             throw new IllegalArgumentException("resolutionMillis must be at least 1, was " + resolutionMillis);
         }
-        if (logCapacity < 0 || (logCapacity > 0 && Integer.bitCount(logCapacity) != 1)) {
+        if (logCapacity < 0) {
             throw new IllegalArgumentException("logCapacity must be 0 or a power of two, was " + logCapacity);
         }
         this.resolutionMillis = resolutionMillis;
-        this.ownLog = logCapacity == 0 ? null : ThreadLocal.withInitial(() -> {
-            UseLog log = new UseLog(Thread.currentThread(), logCapacity);
-            logs.add(log);
-            return log;
-        });
+        this.logs = logCapacity == 0 ? null : new ThreadLogs(logCapacity);
     }
 
     /**
@@ -103,7 +98,7 @@ public final class LastUsedTracker {
      * older that was already there.
      */
     public long record(String keyId, long nowMillis) {
-        if (ownLog != null && ownLog.get().offer(keyId, nowMillis)) {
+        if (logs != null && logs.offer(keyId, nowMillis)) {
             return nowMillis;
         }
         return store(keyId, nowMillis, resolutionMillis);
@@ -114,15 +109,7 @@ public final class LastUsedTracker {
      * threads that have ended are emptied and dropped.
      */
     public synchronized int mergeLogs() {
-        int merged = 0;
-        for (UseLog log : logs) {
-            boolean gone = log.ownerGone(); // before the drain: see UseLog#ownerGone
-            merged += log.drainTo((keyId, time) -> store(keyId, time, 1));
-            if (gone) {
-                logs.remove(log);
-            }
-        }
-        return merged;
+        return logs == null ? 0 : logs.drainTo((keyId, time) -> store(keyId, time, 1));
     }
 
     /**
@@ -179,7 +166,7 @@ public final class LastUsedTracker {
 
     /** Threads with a log (tests). */
     int threadLogs() {
-        return logs.size();
+        return logs == null ? 0 : logs.threads();
     }
 
     /** Cells held: keys used within the last two drain periods. */

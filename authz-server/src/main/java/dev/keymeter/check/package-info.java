@@ -10,7 +10,8 @@
  * replica and the clock), {@link dev.keymeter.check.CheckService} (the thin gRPC adapter, which sends
  * a {@link dev.keymeter.check.CheckReply} as its kept bytes when it has them), the precomputed denial
  * responses, {@link dev.keymeter.check.DecisionListener} (where metrics and logs
- * hook in) and {@link dev.keymeter.check.LastUsedTracker}.
+ * hook in) and {@link dev.keymeter.check.LastUsedTracker} (uses logged per thread, {@link
+ * dev.keymeter.threadlog.ThreadLogs}, and merged in the background).
  *
  * <p>Rules: a denial is a {@code CheckResponse} with an explicit HTTP status and JSON body, never a gRPC
  * error and never an exception; a gRPC error only when no decision is possible (the replica has not
@@ -30,7 +31,7 @@
  * ({@link dev.keymeter.routes.RouteTable}).
  *
  * <p>Must not import {@code server}, {@code replication} or any metrics library. May import
- * {@code usage} for the budgets (which never imports this package).
+ * {@code threadlog}, and {@code usage} for the budgets (which never imports this package).
  *
  * <p>Thread-safety: {@link dev.keymeter.check.Authorizer#check} runs on any number of gRPC threads at
  * once. Per-request scratch state (header scan, token bytes, {@code MessageDigest}, {@link

@@ -3,6 +3,7 @@ package dev.keymeter.metrics;
 import dev.keymeter.check.DecisionListener;
 import dev.keymeter.check.DenialReason;
 import dev.keymeter.routes.ResourceAccess;
+import dev.keymeter.threadlog.ThreadLogs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code keymeter_check_duration_seconds}: a histogram (percentile buckets from 50 µs to 100 ms
  *       plus fixed SLO buckets), fed by whoever times the call, through {@link #recordLatencyNanos}.
  *   <li>{@code keymeter_key_requests_total{key_id}}: allowed requests per key, see {@link KeySeries}.
+ *       Counted in two steps: the Check thread appends the key id to its log ({@link ThreadLogs}),
+ *       and {@link #flush} (every 50 ms on the sidecar's background thread, and before every scrape)
+ *       adds the logged requests to their series. With a million keys, looking a key's counter up
+ *       on the Check thread was a chain of cache misses on most requests. A thread whose log is full
+ *       counts at once.
  *   <li>{@code keymeter_key_rate_limited_total{key_id, limit}}: 429s per key, {@code limit} one of
  *       {@code requests_per_minute}, {@code tokens}, {@code cost}; same cap.
  * </ul>
@@ -34,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * an id for the same kind of key or {@code null}, and never makes a label of it. So a client
  * sending a million different tokens adds no series (design §6).
  *
- * <p>Thread-safe; never blocks (past the first allowed request of a key) and never throws.
+ * <p>Thread-safe; never blocks (past the first allowed request of a key) and never throws. {@link #flush}
+ * takes a lock that the listener methods never take.
  */
 public final class CheckMetrics implements DecisionListener {
 
@@ -42,6 +49,8 @@ public final class CheckMetrics implements DecisionListener {
     static final String DURATION = "keymeter.check.duration";
     static final String LIMITED = "keymeter.key.rate.limited";
     static final String NONE = "none";
+    /** Allowed requests each Check thread can log between two flushes 50 ms apart: 80,000 a second. */
+    static final int LOG_CAPACITY = 4_096;
 
     private final Counter allowed;
     private final Counter notReady;
@@ -49,6 +58,8 @@ public final class CheckMetrics implements DecisionListener {
     private final EnumMap<DenialReason, Counter> denied;
     private final Timer latency;
     private final KeySeries keys;
+    /** Allowed requests not yet added to {@link #keys}: one entry per request, the key id and 1. */
+    private final ThreadLogs allowedByKey = new ThreadLogs(LOG_CAPACITY);
     /** 429s per key, by limit: {@code keymeter_key_rate_limited_total{key_id, limit}}. */
     private final EnumMap<DenialReason, KeySeries> limited = new EnumMap<>(DenialReason.class);
 
@@ -84,7 +95,17 @@ public final class CheckMetrics implements DecisionListener {
     @Override
     public void allowed(String keyId, ResourceAccess route) {
         allowed.increment();
-        keys.increment(keyId);
+        if (!allowedByKey.offer(keyId, 1)) {
+            keys.increment(keyId);
+        }
+    }
+
+    /**
+     * Adds the allowed requests the Check threads logged to their keys' series; returns how many. Any
+     * thread, one at a time; call it before reading {@code keymeter_key_requests_total}.
+     */
+    public int flush() {
+        return allowedByKey.drainTo((keyId, requests) -> keys.increment(keyId, requests));
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class MetricsServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
+    private final Runnable beforeScrape;
 
     /**
      * Binds and starts serving.
@@ -50,8 +51,19 @@ public final class MetricsServer implements AutoCloseable {
      */
     public MetricsServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
+        this(host, port, registry, ready, () -> { });
+    }
+
+    /**
+     * Like {@link #MetricsServer(String, int, PrometheusMeterRegistry, BooleanSupplier)}, running
+     * {@code beforeScrape} before each scrape: e.g. {@link CheckMetrics#flush}, so that a scrape counts
+     * every request decided before it.
+     */
+    public MetricsServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            Runnable beforeScrape) throws IOException {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ready = Objects.requireNonNull(ready, "ready");
+        this.beforeScrape = Objects.requireNonNull(beforeScrape, "beforeScrape");
         Objects.requireNonNull(host, "host");
         executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 MetricsServer::daemon, new ThreadPoolExecutor.CallerRunsPolicy());
@@ -96,6 +108,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private byte[] scrape() throws IOException {
+        beforeScrape.run();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         registry.scrape(out);
         return out.toByteArray();

@@ -18,12 +18,14 @@
  *
  * <p>Meters are resolved once at construction; the hot path ({@link
  * dev.keymeter.check.DecisionListener} calls) reads a field or an {@link java.util.EnumMap} slot and
- * increments, with no lookup by name, no lock and no allocation (the first allowed request of a key
- * registers its series once).
+ * increments, with no lookup by name, no lock and no allocation. Allowed requests per key, the one
+ * count that needs a lookup by key id, are logged by the deciding thread ({@link
+ * dev.keymeter.threadlog.ThreadLogs}) and counted by {@code CheckMetrics#flush}, every 50 ms and
+ * before every scrape (the first counted request of a key registers its series once).
  *
  * <p>Must not import {@code server} or {@code sidecar} (they wire this package in), nor anything of
- * {@code check} beyond the listener contract and {@code usage} beyond its listener contracts and the
- * budgets it reads at scrape time.
+ * {@code check} beyond the listener contract, nor {@code usage} beyond its listener contracts and the
+ * budgets it reads at scrape time. May import {@code threadlog}.
  *
  * <p>Thread-safety: every class here is safe for any number of threads; the listener runs on the
  * gRPC threads that decide, scrapes on the metrics server's own small pool.

@@ -136,7 +136,7 @@ public final class Sidecar implements AutoCloseable {
             replication.start();
             ReplicationMetrics replicationMetrics = new ReplicationMetrics(registry, replication, served);
             MetricsServer metrics = new MetricsServer(config.metricsHost(), config.metricsPort(), registry,
-                    replica::isLoaded);
+                    replica::isLoaded, checkMetrics::flush);
             Metadata auth = new Metadata();
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
             LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
@@ -151,8 +151,12 @@ public final class Sidecar implements AutoCloseable {
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter,
                     new Telemetry(metrics, replicationMetrics, jvm), counters, ledger, usageReporter, budgets);
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
-            // Check threads log key uses; the lookups that note them happen here, off the hot path.
-            scheduler.scheduleWithFixedDelay(authorizer.lastUsed()::mergeLogs, 50, 50, TimeUnit.MILLISECONDS);
+            // Check threads log key uses and allowed requests per key; the lookups that note them
+            // happen here, off the hot path.
+            scheduler.scheduleWithFixedDelay(() -> {
+                authorizer.lastUsed().mergeLogs();
+                checkMetrics.flush();
+            }, 50, 50, TimeUnit.MILLISECONDS);
             long every = config.lastUsedInterval().toMillis();
             scheduler.scheduleWithFixedDelay(reporter::report, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(usageReporter::report, every, every, TimeUnit.MILLISECONDS);

@@ -35,8 +35,9 @@ class ClientInputSeriesTest {
 
     @BeforeEach
     void start() throws IOException {
-        path = new CheckPath(dir, new CheckMetrics(registry, 3));
-        server = new MetricsServer("127.0.0.1", 0, registry, path.replica::isLoaded);
+        CheckMetrics checks = new CheckMetrics(registry, 3);
+        path = new CheckPath(dir, checks);
+        server = new MetricsServer("127.0.0.1", 0, registry, path.replica::isLoaded, checks::flush);
     }
 
     @AfterEach

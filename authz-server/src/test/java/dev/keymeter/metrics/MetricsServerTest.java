@@ -31,7 +31,7 @@ class MetricsServerTest {
     @BeforeEach
     void start() throws IOException {
         checks = new CheckMetrics(registry);
-        server = new MetricsServer("127.0.0.1", 0, registry, ready::get);
+        server = new MetricsServer("127.0.0.1", 0, registry, ready::get, checks::flush);
     }
 
     @AfterEach
@@ -85,6 +85,34 @@ class MetricsServerTest {
         assertEquals(2.0, series.get("keymeter_check_duration_seconds_count"));
         assertEquals(1.0, series.get("keymeter_check_duration_seconds_bucket{le=\"1.0E-4\"}"));
         assertEquals(2.0, series.get("keymeter_check_duration_seconds_bucket{le=\"0.005\"}"));
+    }
+
+    /**
+     * Check threads log their allowed requests per key; a scrape first counts what they logged, so it
+     * sees every request decided before it, including those counted at once because a log was full.
+     */
+    @Test
+    void metrics_allowedOnManyThreads_everyRequestCountedByTheNextScrape() throws Exception {
+        int threads = 4;
+        int perThread = 3 * CheckMetrics.LOG_CAPACITY; // each log fills: some requests are counted at once
+        Thread[] checkThreads = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            String keyId = "key_" + (t % 2);
+            checkThreads[t] = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    checks.allowed(keyId, CHAT);
+                }
+            });
+            checkThreads[t].start();
+        }
+        for (Thread t : checkThreads) {
+            t.join();
+        }
+        Map<String, Double> series = Scrape.series(server);
+        assertEquals(2.0 * perThread, series.get("keymeter_key_requests_total{key_id=\"key_0\"}"));
+        assertEquals(2.0 * perThread, series.get("keymeter_key_requests_total{key_id=\"key_1\"}"));
+        assertEquals(4.0 * perThread, series.get(Scrape.checks("allowed", "none")));
+        assertEquals(0, checks.flush(), "the scrape counted everything logged");
     }
 
     @Test
