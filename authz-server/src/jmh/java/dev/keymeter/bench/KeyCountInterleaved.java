@@ -48,11 +48,11 @@ public final class KeyCountInterleaved {
         int largeKeys;
         String requests;
         try {
-            seconds = atLeastOne(args, 0, "SECONDS", 30);
-            access = oneOf(args, 1, "ACCESS", "zipf", "uniform");
-            smallKeys = atLeastOne(args, 2, "SMALL", 1_000);
-            largeKeys = atLeastOne(args, 3, "LARGE", 1_000_000);
-            requests = oneOf(args, 4, "REQUESTS", "built", "parsed");
+            seconds = BenchArgs.atLeastOne(args, 0, "SECONDS", 30);
+            access = BenchArgs.oneOf(args, 1, "ACCESS", "zipf", "uniform");
+            smallKeys = BenchArgs.atLeastOne(args, 2, "SMALL", 1_000);
+            largeKeys = BenchArgs.atLeastOne(args, 3, "LARGE", 1_000_000);
+            requests = BenchArgs.oneOf(args, 4, "REQUESTS", "built", "parsed");
         } catch (IllegalArgumentException e) {
             System.err.println("key-count-interleaved: " + e.getMessage());
             System.err.println("usage: key-count-interleaved.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [built|parsed]");
@@ -78,8 +78,8 @@ public final class KeyCountInterleaved {
             long[] smallMedians = new long[capacity];
             long[] largeMedians = new long[capacity];
             double[] ratios = new double[capacity];
-            Histogram smallAll = new Histogram();
-            Histogram largeAll = new Histogram();
+            NanosHistogram smallAll = new NanosHistogram();
+            NanosHistogram largeAll = new NanosHistogram();
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end && blocks < capacity) {
@@ -98,44 +98,12 @@ public final class KeyCountInterleaved {
                     access, requests, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
             System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
                     largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
-            StringBuilder line = new StringBuilder();
-            for (int p : new int[] {10, 30, 40, 50, 70, 90}) {
-                line.append(String.format("  p%d %d/%d", p, smallAll.percentile(p), largeAll.percentile(p)));
-            }
-            System.out.printf("all decisions, %,d/%,d keys (ns):%s%n", smallKeys, largeKeys, line);
+            System.out.printf("all decisions, %,d/%,d keys (ns):%s%n", smallKeys, largeKeys,
+                    NanosHistogram.sideBySide(smallAll, largeAll, 10, 30, 40, 50, 70, 90));
         } finally {
             small.close();
             large.close();
         }
-    }
-
-    /** Argument {@code i} as a whole number of at least 1, or {@code otherwise} when it is absent. */
-    private static int atLeastOne(String[] args, int i, String name, int otherwise) {
-        if (args.length <= i) {
-            return otherwise;
-        }
-        try {
-            int value = Integer.parseInt(args[i]);
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the name of the argument
-        }
-        throw new IllegalArgumentException(name + " must be a whole number of at least 1, was '" + args[i] + "'");
-    }
-
-    /** Argument {@code i}, one of {@code choices}, or the first of them when it is absent. */
-    private static String oneOf(String[] args, int i, String name, String... choices) {
-        if (args.length <= i) {
-            return choices[0];
-        }
-        for (String choice : choices) {
-            if (choice.equals(args[i])) {
-                return choice;
-            }
-        }
-        throw new IllegalArgumentException(name + " must be " + String.join(" or ", choices) + ", was '" + args[i] + "'");
     }
 
     /**
@@ -144,7 +112,7 @@ public final class KeyCountInterleaved {
      * Returns the block's median (ns).
      */
     private static long block(DecisionSetup setup, int[] next, int which, long[] times, WireCopies wire,
-            Histogram all) {
+            NanosHistogram all) {
         CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
             if (wire != null) {
@@ -161,7 +129,7 @@ public final class KeyCountInterleaved {
         last = response;
         Arrays.sort(times);
         if (all != null) {
-            all.add(times);
+            all.add(times, BLOCK);
         }
         return times[BLOCK / 2];
     }
@@ -183,36 +151,6 @@ public final class KeyCountInterleaved {
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("a benchmark request failed to parse again", e);
             }
-        }
-    }
-
-    /**
-     * Every measured decision's time in 10 ns buckets (the last one holds everything from 40 µs up), for
-     * percentiles over the whole run: the block medians alone hide how the times are spread.
-     */
-    private static final class Histogram {
-        private static final int BUCKET_NANOS = 10;
-        private final long[] counts = new long[4_000];
-        private long total;
-
-        void add(long[] times) {
-            for (long t : times) {
-                counts[(int) Math.min(counts.length - 1, t / BUCKET_NANOS)]++;
-            }
-            total += times.length;
-        }
-
-        /** The lower edge of the bucket holding the {@code p}th percentile (ns). */
-        long percentile(int p) {
-            long rank = total * p / 100;
-            long seen = 0;
-            for (int i = 0; i < counts.length; i++) {
-                seen += counts[i];
-                if (seen > rank) {
-                    return (long) i * BUCKET_NANOS;
-                }
-            }
-            return (long) (counts.length - 1) * BUCKET_NANOS;
         }
     }
 }
