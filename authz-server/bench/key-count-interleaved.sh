@@ -8,12 +8,5 @@
 #   REQUESTS: built (decide requests built before the run) or parsed (parse each one, untimed, just
 #   before its decision, as gRPC does)
 #
-# Builds target/benchmarks.jar when missing. Replicas go to a temp directory, removed at the end.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-
-JAR=authz-server/target/benchmarks.jar
-source authz-server/bench/chronicle-jvm-flags.sh
-[ -f "$JAR" ] || mvn -B -q -Pbench -DskipTests package -pl authz-server -am
-
-exec java "${CHRONICLE_JVM_FLAGS[@]}" -Xms2g -Xmx2g -XX:+UseParallelGC -cp "$JAR" dev.keymeter.bench.KeyCountInterleaved "$@"
+# Replicas go to a temp directory, removed at the end. Builds target/benchmarks.jar when missing.
+exec "$(dirname "${BASH_SOURCE[0]}")/run-main.sh" dev.keymeter.bench.KeyCountInterleaved "$@"

@@ -10,6 +10,16 @@ final class BenchArgs {
     private BenchArgs() {
     }
 
+    /**
+     * Ends the run for a bad argument: {@code program: <what was wrong>} and the usage on stderr, exit
+     * status 2.
+     */
+    static void exitWithUsage(String program, String usage, IllegalArgumentException bad) {
+        System.err.println(program + ": " + bad.getMessage());
+        System.err.println("usage: " + usage);
+        System.exit(2);
+    }
+
     /** Argument {@code i} as a whole number of at least 1, or {@code otherwise} when it is absent. */
     static int atLeastOne(String[] args, int i, String name, int otherwise) {
         if (args.length <= i) {

@@ -54,9 +54,8 @@ public final class KeyCountInterleaved {
             largeKeys = BenchArgs.atLeastOne(args, 3, "LARGE", 1_000_000);
             requests = BenchArgs.oneOf(args, 4, "REQUESTS", "built", "parsed");
         } catch (IllegalArgumentException e) {
-            System.err.println("key-count-interleaved: " + e.getMessage());
-            System.err.println("usage: key-count-interleaved.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [built|parsed]");
-            System.exit(2);
+            BenchArgs.exitWithUsage("key-count-interleaved",
+                    "key-count-interleaved.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [built|parsed]", e);
             return;
         }
         System.out.printf("building %,d keys (%s access)%n", smallKeys, access);
@@ -68,38 +67,21 @@ public final class KeyCountInterleaved {
             WireCopies largeWire = requests.equals("parsed") ? new WireCopies(large) : null;
             System.out.printf("warming up %d s, then measuring %d s%n", WARM_UP_NANOS / 1_000_000_000L, seconds);
             int[] next = new int[2];
-            long[] times = new long[BLOCK];
+            long[] smallTimes = new long[BLOCK];
+            long[] largeTimes = new long[BLOCK];
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                block(small, next, 0, times, smallWire, null);
-                block(large, next, 1, times, largeWire, null);
+                block(small, next, 0, smallTimes, smallWire);
+                block(large, next, 1, largeTimes, largeWire);
             }
-            int capacity = seconds * 200; // more blocks than a fast machine runs in that time
-            long[] smallMedians = new long[capacity];
-            long[] largeMedians = new long[capacity];
-            double[] ratios = new double[capacity];
-            NanosHistogram smallAll = new NanosHistogram();
-            NanosHistogram largeAll = new NanosHistogram();
-            int blocks = 0;
+            BlockPairs pairs = new BlockPairs(seconds * 200); // more pairs than a fast machine runs
             end = System.nanoTime() + seconds * 1_000_000_000L;
-            while (System.nanoTime() < end && blocks < capacity) {
-                smallMedians[blocks] = block(small, next, 0, times, smallWire, smallAll);
-                largeMedians[blocks] = block(large, next, 1, times, largeWire, largeAll);
-                ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
-                blocks++;
+            while (System.nanoTime() < end && !pairs.full()) {
+                block(small, next, 0, smallTimes, smallWire);
+                block(large, next, 1, largeTimes, largeWire);
+                pairs.add(smallTimes, BLOCK, largeTimes, BLOCK);
             }
-            long[] s = Arrays.copyOf(smallMedians, blocks);
-            long[] l = Arrays.copyOf(largeMedians, blocks);
-            double[] r = Arrays.copyOf(ratios, blocks);
-            Arrays.sort(s);
-            Arrays.sort(l);
-            Arrays.sort(r);
-            System.out.printf("%s, %s requests: %d block pairs of %,d decisions; median of block medians: %,d keys %d ns, %,d keys %d ns%n",
-                    access, requests, blocks, BLOCK, smallKeys, s[blocks / 2], largeKeys, l[blocks / 2]);
-            System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
-                    largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
-            System.out.printf("all decisions, %,d/%,d keys (ns):%s%n", smallKeys, largeKeys,
-                    NanosHistogram.sideBySide(smallAll, largeAll, 10, 30, 40, 50, 70, 90));
+            pairs.print(access + ", " + requests + " requests", BLOCK, "decisions", smallKeys, largeKeys);
         } finally {
             small.close();
             large.close();
@@ -107,12 +89,10 @@ public final class KeyCountInterleaved {
     }
 
     /**
-     * Runs one block of decisions, timing each into {@code times} and into {@code all} unless it is
-     * null; with {@code wire}, each request is parsed from its wire bytes before its timing starts.
-     * Returns the block's median (ns).
+     * Runs one block of decisions, timing each into {@code times}, which it leaves sorted; with
+     * {@code wire}, each request is parsed from its wire bytes before its timing starts.
      */
-    private static long block(DecisionSetup setup, int[] next, int which, long[] times, WireCopies wire,
-            NanosHistogram all) {
+    private static void block(DecisionSetup setup, int[] next, int which, long[] times, WireCopies wire) {
         CheckReply response = null;
         for (int i = 0; i < BLOCK; i++) {
             if (wire != null) {
@@ -128,10 +108,6 @@ public final class KeyCountInterleaved {
         }
         last = response;
         Arrays.sort(times);
-        if (all != null) {
-            all.add(times, BLOCK);
-        }
-        return times[BLOCK / 2];
     }
 
     /** The wire bytes of a setup's requests, to parse each one again as gRPC hands it to Check. */

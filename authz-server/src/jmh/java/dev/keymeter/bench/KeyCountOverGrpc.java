@@ -73,9 +73,7 @@ public final class KeyCountOverGrpc {
                         + args[4] + "'");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("key-count-grpc: " + e.getMessage());
-            System.err.println("usage: key-count-grpc.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [CLIENTS]");
-            System.exit(2);
+            BenchArgs.exitWithUsage("key-count-grpc", "key-count-grpc.sh [SECONDS] [zipf|uniform] [SMALL] [LARGE] [CLIENTS]", e);
             return;
         }
         ChronicleFiles.disableAnalytics();
@@ -92,37 +90,23 @@ public final class KeyCountOverGrpc {
                     WARM_UP_NANOS / 1_000_000_000L, seconds, clients);
             long end = System.nanoTime() + WARM_UP_NANOS;
             while (System.nanoTime() < end) {
-                small.block(pool, clients, null);
-                large.block(pool, clients, null);
+                small.block(pool, clients);
+                large.block(pool, clients);
             }
-            int capacity = seconds * 100; // more blocks than a fast machine runs in that time
-            long[] smallMedians = new long[capacity];
-            long[] largeMedians = new long[capacity];
-            double[] ratios = new double[capacity];
-            long[] smallTrips = new long[capacity];
-            long[] largeTrips = new long[capacity];
-            NanosHistogram smallAll = new NanosHistogram();
-            NanosHistogram largeAll = new NanosHistogram();
+            BlockPairs pairs = new BlockPairs(seconds * 100); // more pairs than a fast machine runs
+            long[] smallTrips = new long[seconds * 100];
+            long[] largeTrips = new long[seconds * 100];
             int blocks = 0;
             end = System.nanoTime() + seconds * 1_000_000_000L;
-            while (System.nanoTime() < end && blocks < capacity) {
-                smallMedians[blocks] = small.block(pool, clients, smallAll);
+            while (System.nanoTime() < end && !pairs.full()) {
+                long[] smallDecided = small.block(pool, clients);
                 smallTrips[blocks] = small.tripMedian();
-                largeMedians[blocks] = large.block(pool, clients, largeAll);
+                long[] largeDecided = large.block(pool, clients);
                 largeTrips[blocks] = large.tripMedian();
-                ratios[blocks] = (double) largeMedians[blocks] / smallMedians[blocks];
+                pairs.add(smallDecided, BLOCK, largeDecided, BLOCK);
                 blocks++;
             }
-            long s = median(smallMedians, blocks);
-            long l = median(largeMedians, blocks);
-            double[] r = Arrays.copyOf(ratios, blocks);
-            Arrays.sort(r);
-            System.out.printf("%s, over gRPC: %d block pairs of %,d Checks; decision, median of block medians: %,d keys %d ns, %,d keys %d ns%n",
-                    access, blocks, BLOCK, smallKeys, s, largeKeys, l);
-            System.out.printf("ratio %,d/%,d keys (median of per-pair ratios): %.2f  (p25 %.2f, p75 %.2f)%n",
-                    largeKeys, smallKeys, r[blocks / 2], r[blocks / 4], r[3 * blocks / 4]);
-            System.out.printf("all decisions, %,d/%,d keys (ns):%s%n", smallKeys, largeKeys,
-                    NanosHistogram.sideBySide(smallAll, largeAll, 10, 30, 40, 50, 70, 90));
+            pairs.print(access + ", over gRPC", BLOCK, "decisions", smallKeys, largeKeys);
             long st = median(smallTrips, blocks);
             long lt = median(largeTrips, blocks);
             System.out.printf("round trip at the client, median of block medians: %,d keys %.1f µs, %,d keys %.1f µs (%.3f)%n",
@@ -163,9 +147,9 @@ public final class KeyCountOverGrpc {
 
         /**
          * {@value #BLOCK} Checks from {@code clients} threads at once, each with one call in flight;
-         * returns the median of their decision times (ns), which it adds to {@code all} unless null.
+         * returns their decision times (ns), sorted.
          */
-        long block(ExecutorService pool, int clients, NanosHistogram all) throws InterruptedException {
+        long[] block(ExecutorService pool, int clients) throws InterruptedException {
             times.reset();
             int share = BLOCK / clients;
             List<Future<?>> running = new ArrayList<>(clients);
@@ -185,10 +169,7 @@ public final class KeyCountOverGrpc {
                 throw new IllegalStateException("the server timed " + decided.length + " of " + BLOCK + " Checks");
             }
             Arrays.sort(decided);
-            if (all != null) {
-                all.add(decided, decided.length);
-            }
-            return decided[BLOCK / 2];
+            return decided;
         }
 
         private void call(int from, int count) {
