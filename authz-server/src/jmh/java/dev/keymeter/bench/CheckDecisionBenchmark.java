@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * java -jar authz-server/target/benchmarks.jar CheckDecisionBenchmark
  * </pre>
  * Target (issue): median ≤ 3 µs/op on one thread; at 1 M keys (Zipf) within 1.5× of 1 k keys. Each
- * key count runs in its own JVM here; {@link KeyCountInterleaved} compares the two in one.
+ * key count runs in its own JVM here; {@link KeyCountInterleaved} compares the two in one, and
+ * {@link KeyCountOverGrpc} inside real Check servers, where gRPC's work runs between decisions.
  */
 @State(Scope.Benchmark)
 public class CheckDecisionBenchmark extends DecisionBenchmarkRun {
