@@ -8,8 +8,9 @@ import dev.keymeter.replica.ReplicaEntry;
  * thread, touches as little memory as possible: the allowed response built for it, with its wire
  * bytes (no ~1 KB of protobuf to build and encode again), and the last-used time
  * {@link LastUsedTracker} holds for it (the tracker is not called while that time is less than one
- * resolution old; when it is, it logs the use for a background merge). With a million keys a request's cost is mostly cache misses, and the memo lives in the same
- * object as the cached entry, so neither costs one.
+ * resolution old, and then only logs the use for a background merge). With a million keys a
+ * request's cost is mostly cache misses, and the memo lives in the same object as the cached entry,
+ * so neither costs one.
  *
  * <p>The memo is retired with the cached entry it belongs to, on any change to the replica, so the
  * response can never outlive the key's identity fields it was built from. What else the response

@@ -84,7 +84,7 @@ public final class LastUsedTracker {
             throw new IllegalArgumentException("resolutionMillis must be at least 1, was " + resolutionMillis);
         }
         if (logCapacity < 0) {
-            throw new IllegalArgumentException("logCapacity must be 0 or a power of two, was " + logCapacity);
+            throw new IllegalArgumentException("logCapacity must be 0 (no logs) or a power of two, was " + logCapacity);
         }
         this.resolutionMillis = resolutionMillis;
         this.logs = logCapacity == 0 ? null : new ThreadLogs(logCapacity);
