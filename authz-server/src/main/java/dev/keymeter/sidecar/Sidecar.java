@@ -54,6 +54,8 @@ public final class Sidecar implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final ScheduledExecutorService scheduler;
+    /** Merges the Check threads' logs; its own thread, so that a slow report never delays it. */
+    private final ScheduledExecutorService merges;
     private final LastUsedReporter reporter;
     private final Telemetry telemetry;
     private final ChronicleCounterStore counters;
@@ -76,8 +78,8 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
-            HealthStatusManager health, ScheduledExecutorService scheduler, LastUsedReporter reporter,
-            Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger, UsageReporter usageReporter,
+            HealthStatusManager health, ScheduledExecutorService scheduler, ScheduledExecutorService merges,
+            LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger, UsageReporter usageReporter,
             Budgets budgets) {
         this.counters = counters;
         this.ledger = ledger;
@@ -89,6 +91,7 @@ public final class Sidecar implements AutoCloseable {
         this.server = server;
         this.health = health;
         this.scheduler = scheduler;
+        this.merges = merges;
         this.reporter = reporter;
         this.telemetry = telemetry;
     }
@@ -143,17 +146,16 @@ public final class Sidecar implements AutoCloseable {
                     MetadataUtils.newAttachHeadersInterceptor(auth), sidecarId);
             UsageReporter usageReporter = new UsageReporter(budgets, served, controlPlane,
                     MetadataUtils.newAttachHeadersInterceptor(auth), sidecarId, config.clock());
-            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "keymeter-sidecar-background");
-                t.setDaemon(true);
-                return t;
-            });
-            Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, reporter,
+            ScheduledExecutorService scheduler = daemonScheduler("keymeter-sidecar-background");
+            ScheduledExecutorService merges = daemonScheduler("keymeter-sidecar-merge");
+            Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, merges, reporter,
                     new Telemetry(metrics, replicationMetrics, jvm), counters, ledger, usageReporter, budgets);
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
             // Check threads log key uses and allowed requests per key; the lookups that note them
-            // happen here, off the hot path.
-            scheduler.scheduleWithFixedDelay(() -> {
+            // happen here, off the hot path, on a thread of their own: the reports below block for up
+            // to their deadline while the control plane is away, and full logs would send the Check
+            // threads back to doing the lookups themselves.
+            merges.scheduleWithFixedDelay(() -> {
                 authorizer.lastUsed().mergeLogs();
                 checkMetrics.flush();
             }, 50, 50, TimeUnit.MILLISECONDS);
@@ -249,6 +251,7 @@ public final class Sidecar implements AutoCloseable {
         GracefulStop.awaitOrForce(server, config.shutdownGrace());
         replication.close();
         telemetry.close();
+        merges.shutdownNow(); // the reports below drain what is still logged
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
@@ -262,6 +265,14 @@ public final class Sidecar implements AutoCloseable {
         }
         counters.close();
         replica.close();
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static String sidecarId() {
