@@ -4,7 +4,7 @@
 # round trip (see KeyCountOverGrpc's Javadoc).
 #
 #   authz-server/bench/key-count-grpc.sh [SECONDS] [ACCESS] [SMALL] [LARGE] [CLIENTS]
-#   (defaults: 30 s measured after 10 s of warm-up, zipf, 1000 and 1000000 keys, 1 client thread;
+#   (defaults: 30 s measured after 10 s of warm-up, zipf, 1000 and 1000000 keys, 8 client threads;
 #   about 2 minutes)
 #
 # Traffic stays on 127.0.0.1.
