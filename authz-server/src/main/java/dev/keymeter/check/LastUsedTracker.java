@@ -106,9 +106,12 @@ public final class LastUsedTracker {
 
     /**
      * Moves every logged use into the table; returns how many. Cheap when nothing was logged. Logs of
-     * threads that have ended are emptied and dropped.
+     * threads that have ended are emptied and dropped. Not under this tracker's lock: the logs take
+     * turns under their own (and a merge stores its uses before it lets go of it, so a drain's merge
+     * still finds every use logged before it fully stored), and writing a cell is lock-free, so a merge
+     * never waits for a drain's walk over the table.
      */
-    public synchronized int mergeLogs() {
+    public int mergeLogs() {
         return logs == null ? 0 : logs.drainTo((keyId, time) -> store(keyId, time, 1));
     }
 

@@ -79,8 +79,8 @@ public final class Sidecar implements AutoCloseable {
 
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
             HealthStatusManager health, ScheduledExecutorService scheduler, ScheduledExecutorService merges,
-            LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger, UsageReporter usageReporter,
-            Budgets budgets) {
+            LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger,
+            UsageReporter usageReporter, Budgets budgets) {
         this.counters = counters;
         this.ledger = ledger;
         this.usageReporter = usageReporter;

@@ -46,11 +46,8 @@ final class ThreadLog {
     /** The owner's last copy of {@link #read}: at most the true value, so the ring never overfills. */
     private long readSeen;
 
-    /** @param capacity entries the ring holds: a power of two, at least 1 */
+    /** @param capacity entries the ring holds: a power of two (checked by {@link ThreadLogs}) */
     ThreadLog(Thread owner, int capacity) {
-        if (capacity < 1 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two of at least 1, was " + capacity);
-        }
         this.owner = owner;
         this.keys = new String[capacity];
         this.values = new long[capacity];

@@ -24,7 +24,6 @@ import java.util.function.ObjLongConsumer;
  */
 public final class ThreadLogs {
 
-    private final int capacity;
     private final List<ThreadLog> logs = new CopyOnWriteArrayList<>();
     private final ThreadLocal<ThreadLog> own;
 
@@ -33,7 +32,6 @@ public final class ThreadLogs {
         if (capacity < 1 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two of at least 1, was " + capacity);
         }
-        this.capacity = capacity;
         this.own = ThreadLocal.withInitial(() -> {
             ThreadLog log = new ThreadLog(Thread.currentThread(), capacity);
             logs.add(log);
@@ -60,11 +58,6 @@ public final class ThreadLogs {
             }
         }
         return drained;
-    }
-
-    /** Entries each thread's ring holds. */
-    public int capacity() {
-        return capacity;
     }
 
     /** Threads with a ring (tests). */
