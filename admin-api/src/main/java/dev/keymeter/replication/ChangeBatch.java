@@ -20,10 +20,13 @@ import java.util.Set;
  * <p>Each change is sent as the key's state in this transaction, not its state at the change's
  * revision (the store keeps only the current state): a sidecar may briefly be ahead of the revision
  * it has applied, never behind it, so a revocation is never delayed. A key that changed several
- * times in the batch is sent once, at its first change; a key that no longer exists is sent as a
- * deletion whatever its change said. A batch that reaches the current revision and ends on a
- * revision that touched no key (a project or membership change) gets a {@code no_key_change} at the
- * current revision, so that the sidecar's applied revision keeps up.
+ * times in the batch is sent once, at its first change (sent at its last, it would follow changes
+ * of other keys that came before that, and a sidecar cut off between the two would resume past a
+ * change it never applied); a key that no longer exists is sent as a deletion whatever its change
+ * said. Every batch ends on {@code through}: when its last event is below it — the last revisions
+ * touched no key (a project or membership change), or changed a key already sent at an earlier
+ * revision — a {@code no_key_change} at {@code through} follows, so that the sidecar's applied
+ * revision is where the stream really brought it, not a heartbeat later.
  *
  * @param needsSnapshot the change log cannot serve {@code cursor}: 0 (a new sidecar), below the
  *     compacted floor (too far behind), or above the current revision (another store's sidecar)
@@ -50,11 +53,17 @@ record ChangeBatch(boolean needsSnapshot, List<WatchEvent> events, long through,
         }
         boolean complete = changes.size() < MAX_CHANGES;
         long lastChange = changes.isEmpty() ? cursor : changes.get(changes.size() - 1).revision();
-        if (complete && lastChange < current) {
+        long through = complete ? current : lastChange;
+        if (lastSent(events, cursor) < through) {
             events.add(WatchEvent.newBuilder().setChange(
-                    Change.newBuilder().setRevision(current).setNoKeyChange(true)).build());
+                    Change.newBuilder().setRevision(through).setNoKeyChange(true)).build());
         }
-        return new ChangeBatch(false, events, complete ? current : lastChange, complete);
+        return new ChangeBatch(false, events, through, complete);
+    }
+
+    /** The revision the sidecar reaches by applying {@code events}, {@code cursor} when there are none. */
+    private static long lastSent(List<WatchEvent> events, long cursor) {
+        return events.isEmpty() ? cursor : events.get(events.size() - 1).getChange().getRevision();
     }
 
     private static WatchEvent event(long revision, Optional<ApiKey> key, String keyId, Instant now) {

@@ -176,6 +176,30 @@ class WatchServiceTest {
         assertEquals(h.currentRevision(), deleted.getRevision());
     }
 
+    /**
+     * The interleaving behind a Watch that looked silent under load: a key created and revoked in
+     * one batch (both commits land before the stream reads) is sent once, at its creation's revision,
+     * with its current (revoked) state. The batch must still bring the sidecar to the revoke's
+     * revision; before the fix its last event stopped at the creation, and the sidecar's applied
+     * revision stayed behind until the next heartbeat.
+     */
+    @Test
+    void watch_keyCreatedAndRevokedInOneBatch_sentOnceRevokedThenTheBatchReachesTheCurrentRevision() {
+        long applied = h.currentRevision();
+        CreateKeyResponse a = h.serviceKey("payments", "a");
+        h.admin().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(a.getKey().getId()).build());
+
+        WatchRecorder w = h.watch(applied);
+        Change first = w.next().getChange();
+        Change second = w.next().getChange();
+
+        assertEquals(applied + 1, first.getRevision());
+        assertEquals(KeyStatus.KEY_STATUS_REVOKED, first.getUpsert().getStatus());
+        assertTrue(second.getNoKeyChange());
+        assertEquals(applied + 2, second.getRevision());
+        assertEquals(h.currentRevision(), second.getRevision());
+    }
+
     @Test
     void watch_membershipChange_advancesTheRevisionWithNoKeyChange() {
         WatchRecorder w = h.watch(h.currentRevision());
