@@ -86,6 +86,11 @@ public final class KeyQuota {
         cost.add(nowMillis, clamp(actualCostMicroUsd));
     }
 
+    /** The rolling window of requests, for a fleet sync to read its per-second counts. */
+    public RollingWindow requests() {
+        return requests;
+    }
+
     /** Requests counted in the rolling window at {@code nowMillis}. */
     public long requestsInWindow(long nowMillis) {
         return requests.peek(nowMillis);

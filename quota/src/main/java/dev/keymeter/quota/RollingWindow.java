@@ -73,7 +73,7 @@ import java.util.Objects;
 public final class RollingWindow {
 
     /** Slots for past seconds: 60 past seconds plus the one being overwritten. */
-    static final int SLOTS = 61;
+    public static final int SLOTS = 61;
     /** Cells one window occupies: the head, the slots, the closed sum. */
     public static final int CELLS = SLOTS + 2;
     /** The largest limit (counts are 32 bits). */
@@ -140,6 +140,32 @@ public final class RollingWindow {
             long used = usedAt(Math.max(second, h), h, head & COUNT_MASK);
             if (cells.getVolatile(base) >>> 32 == h) {
                 return used;
+            }
+        }
+    }
+
+    /**
+     * This window's admissions per second, for a fleet sync ({@link FleetRate}): fills
+     * {@code out[i]} (length {@link #SLOTS}) with the count of second {@code t - 60 + i}, where
+     * {@code t} — returned — is the window's clock at {@code nowMillis}. Each count is exact for
+     * its second as of one moment (a second before the head's is final; the head's may grow after),
+     * so counts pushed by successive calls only grow. Changes nothing.
+     */
+    public long secondCounts(long nowMillis, long[] out) {
+        if (out.length != SLOTS) {
+            throw new IllegalArgumentException("out must have " + SLOTS + " elements, has " + out.length);
+        }
+        long second = secondOf(nowMillis);
+        while (true) {
+            long head = cells.getVolatile(base);
+            long h = head >>> 32;
+            long clock = Math.max(second, h);
+            for (int i = 0; i < SLOTS; i++) {
+                long s = clock - 60 + i;
+                out[i] = s < 0 || s > h ? 0 : s == h ? head & COUNT_MASK : countIn(s);
+            }
+            if (cells.getVolatile(base) >>> 32 == h) {
+                return clock;
             }
         }
     }

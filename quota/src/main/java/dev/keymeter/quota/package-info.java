@@ -23,6 +23,13 @@
  *       recovery after an unclean shutdown; entries never removed, checksums off — design §5; its
  *       class comment gives the memory-ordering argument, and {@code ChronicleCounterCrashTest}
  *       checks that no acknowledged update is lost over 20 {@code kill -9} cycles).</li>
+ *   <li>{@link dev.keymeter.quota.FleetSync} and {@link dev.keymeter.quota.FleetRate} — a key's
+ *       requests-per-minute limit shared by a fleet of sidecars through a
+ *       {@link dev.keymeter.quota.FleetStore} (Redis in the process; an in-process model in the
+ *       simulator {@code FleetRateSimulationTest}): each sidecar pushes its window's absolute
+ *       per-second counts, reads the fleet's count G and admits at most ⌊(L − G) / N⌋ until its next
+ *       sync; {@code FleetRate}'s class comment gives the memory-ordering argument of its allowance
+ *       ({@code FleetRateConcurrencyTest}).</li>
  * </ul>
  *
  * <p><b>Thread-safety.</b> Records and {@code ResetPeriod} are immutable. {@code RollingWindow} and

@@ -1,0 +1,205 @@
+package dev.keymeter.quota;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * One sidecar's side of fleet-wide requests-per-minute limits: the {@link FleetRate} of every key it
+ * has admitted lately, and the {@link #tick} that syncs them with the {@link FleetStore}.
+ *
+ * <p>Each tick (run every {@link Settings#tickMillis}{@code / 4} by one thread) it
+ * <ul>
+ *   <li>renews this sidecar's membership every {@link Settings#heartbeatMillis} and learns N, the live
+ *       sidecars;</li>
+ *   <li>starts one sync per key that is due: every {@link Settings#tickMillis} T, every T/4 once the
+ *       fleet has counted half the key's limit; a key keeps syncing until 61 s after its last request,
+ *       so every admission it made reaches the store, then it is dropped;</li>
+ *   <li>notes whether the store is out of reach: no answer for {@link Settings#degradeAfterMillis}
+ *       ({@link #degraded()}, for metrics and health).</li>
+ * </ul>
+ * A key whose last answer is older than {@link Settings#degradeAfterMillis} stops trusting its
+ * allowance ({@link #take}): it admits only while this sidecar's own rolling 60 s hold fewer than
+ * ⌊L / N⌋ (N last known), so the fleet keeps to about L without the store. Its next answer ends
+ * that, and since syncs push absolute counts the fleet count is right again without replaying
+ * anything.
+ * Nothing here waits for the store: calls return stages, and their completions (on the store's
+ * threads) apply answers to the key's {@link FleetRate}. Thread-safe.
+ */
+public final class FleetSync {
+
+    /**
+     * @param sidecarId          this sidecar's name in the store (unique in the fleet)
+     * @param tickMillis         T, the sync interval of a key (100 ms by default)
+     * @param heartbeatMillis    how often membership is renewed
+     * @param memberTtlMillis    how long a sidecar counts as alive after its last heartbeat
+     * @param degradeAfterMillis silence from the store after which admission falls back to ⌊L / N⌋
+     */
+    public record Settings(String sidecarId, long tickMillis, long heartbeatMillis, long memberTtlMillis,
+                           long degradeAfterMillis) {
+        public Settings {
+            Objects.requireNonNull(sidecarId, "sidecarId");
+            if (tickMillis < 4 || heartbeatMillis < 1 || memberTtlMillis <= heartbeatMillis || degradeAfterMillis < tickMillis) {
+                throw new IllegalArgumentException("fleet sync settings out of range: " + this);
+            }
+        }
+
+        public static Settings defaults(String sidecarId) {
+            return new Settings(sidecarId, 100, 1_000, 3_000, 1_000);
+        }
+    }
+
+    /** A key stops syncing this long after its last request: its admissions have all left the window. */
+    static final long IDLE_MILLIS = 61_000;
+
+    private final FleetStore store;
+    private final Settings settings;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, FleetRate> rates = new ConcurrentHashMap<>();
+    private volatile int sidecars = 1;
+    private volatile long lastAnswerMillis;
+    private volatile boolean degraded;
+    private long nextHeartbeatMillis;
+    private long lastTickMillis;
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder degradedMillis = new LongAdder();
+
+    /** @param clock epoch milliseconds; the one clock of the sidecar's decisions */
+    public FleetSync(FleetStore store, Settings settings, LongSupplier clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lastAnswerMillis = clock.getAsLong();
+        this.lastTickMillis = lastAnswerMillis;
+        this.nextHeartbeatMillis = lastAnswerMillis;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * The fleet state of a key with a requests-per-minute limit, created on its first request with
+     * the share of an empty window ({@code ⌊L / N⌋}); a new counter epoch (a usage reset) starts afresh.
+     */
+    public FleetRate rateOf(String keyId, long epoch, long limit, RollingWindow window, long nowMillis) {
+        FleetRate rate = rates.get(keyId);
+        if (rate == null || rate.epoch() != epoch) {
+            FleetRate fresh = new FleetRate(keyId, epoch, limit, FleetRate.share(limit, 0, sidecars), window, nowMillis);
+            rate = rates.compute(keyId, (id, old) -> old == null || old.epoch() != epoch ? fresh : old);
+        }
+        rate.used(nowMillis, limit, window);
+        return rate;
+    }
+
+    /**
+     * Gates one request of a key with a requests-per-minute limit {@code limit}: −1 when this
+     * sidecar's allowance is spent (refuse), else the limit the key's own window must apply — the
+     * key's limit while its allowance is fresh, ⌊L / N⌋ while its syncs go unanswered (see the class
+     * comment). Unless refused, the caller must {@link FleetRate#settle} the permit.
+     */
+    public long take(FleetRate rate, long nowMillis) {
+        if (rate.fresh(nowMillis, settings.degradeAfterMillis())) {
+            return rate.tryTake() ? rate.limit() : -1;
+        }
+        rate.takeAnyway();
+        return degradedLimit(rate.limit());
+    }
+
+    /** True while the store has not answered for {@link Settings#degradeAfterMillis}. */
+    public boolean degraded() {
+        return degraded;
+    }
+
+    /** Live sidecars as last heard (1 before the first answer). */
+    public int sidecars() {
+        return sidecars;
+    }
+
+    /** The limit each sidecar keeps to on its own while {@link #degraded()}: ⌊L / N⌋. */
+    public long degradedLimit(long limit) {
+        return FleetRate.share(limit, 0, sidecars);
+    }
+
+    /** Keys being synced now. */
+    public Collection<FleetRate> rates() {
+        return rates.values();
+    }
+
+    public long syncs() {
+        return syncs.sum();
+    }
+
+    public long errors() {
+        return errors.sum();
+    }
+
+    public long degradedMillis() {
+        return degradedMillis.sum();
+    }
+
+    /** Heartbeats now and applies the answer when it comes; for start-up, so that N is known early. */
+    public java.util.concurrent.CompletionStage<Integer> heartbeat() {
+        return store.heartbeat(settings.sidecarId(), settings.memberTtlMillis()).whenComplete((n, e) -> {
+            if (e == null) {
+                sidecars = Math.max(1, n);
+                answered();
+            } else {
+                errors.increment();
+            }
+        });
+    }
+
+    /** One round of the sync loop (see the class comment); run by one thread. */
+    public void tick() {
+        long now = clock.getAsLong();
+        if (now >= nextHeartbeatMillis) {
+            nextHeartbeatMillis = now + settings.heartbeatMillis();
+            heartbeat();
+        }
+        for (FleetRate rate : rates.values()) {
+            if (now - rate.lastUsedMillis() > IDLE_MILLIS) {
+                rates.remove(rate.keyId(), rate);
+            } else if (now - rate.lastAttemptMillis() >= interval(rate) && rate.startSync(now)) {
+                sync(rate, now);
+            }
+        }
+        boolean silent = clock.getAsLong() - lastAnswerMillis > settings.degradeAfterMillis();
+        if (silent && degraded) {
+            degradedMillis.add(Math.max(0, now - lastTickMillis));
+        }
+        degraded = silent;
+        lastTickMillis = now;
+    }
+
+    private void sync(FleetRate rate, long now) {
+        FleetRate.Capture capture = rate.capture(now);
+        store.syncRequests(rate.keyId(), rate.epoch(), settings.sidecarId(), capture.second(), capture.counts())
+                .whenComplete((fleet, e) -> {
+                    if (e == null) {
+                        rate.apply(capture, fleet, sidecars, clock.getAsLong());
+                        syncs.increment();
+                        answered();
+                    } else {
+                        rate.failed();
+                        errors.increment();
+                    }
+                });
+    }
+
+    private void answered() {
+        long now = clock.getAsLong();
+        if (now > lastAnswerMillis) {
+            lastAnswerMillis = now;
+        }
+        degraded = false;
+    }
+
+    /** T, or T/4 once the fleet has counted half the key's limit. */
+    private long interval(FleetRate rate) {
+        return 2 * rate.fleetCount() >= rate.limit() ? settings.tickMillis() / 4 : settings.tickMillis();
+    }
+}
