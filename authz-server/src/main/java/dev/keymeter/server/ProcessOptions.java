@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.keymeter.fleet.BudgetsStore;
 import dev.keymeter.sidecar.BudgetSettings;
+import dev.keymeter.sidecar.FleetSettings;
 import dev.keymeter.usage.PriceTable;
 import dev.keymeter.usage.PriceTableJson;
 import dev.keymeter.usage.UsageSettings;
@@ -102,6 +104,25 @@ final class ProcessOptions {
                     + "charged in full (env KEYMETER_RESERVATION_TTL; default ${DEFAULT-VALUE}).")
     Duration reservationTtl;
 
+    @Option(names = "--budgets-store", paramLabel = "URI", defaultValue = "${env:KEYMETER_BUDGETS_STORE:-local}",
+            description = "Where budgets are counted: local (each sidecar alone), redis://[:PASSWORD@]HOST:PORT, "
+                    + "rediss://… (TLS) or redis-cluster://H1:P1,H2:P2 (sidecars share each key's limits; prefer "
+                    + "the environment for a password: env KEYMETER_BUDGETS_STORE; default ${DEFAULT-VALUE}).")
+    String budgetsStore;
+
+    @Option(names = "--budgets-sync-interval", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_BUDGETS_SYNC_INTERVAL:-100ms}",
+            converter = Values.Duration.class,
+            description = "With a shared budgets store: how often each active key syncs with it, T (a key near "
+                    + "its limit syncs every T/4); 10ms–10s (env KEYMETER_BUDGETS_SYNC_INTERVAL; "
+                    + "default ${DEFAULT-VALUE}).")
+    Duration budgetsSyncInterval;
+
+    @Option(names = "--sidecar-id", paramLabel = "ID", defaultValue = "${env:KEYMETER_SIDECAR_ID}",
+            description = "This sidecar's name in the fleet, unique among live sidecars (env KEYMETER_SIDECAR_ID; "
+                    + "default: host name/process id, which a restarted container keeps).")
+    String sidecarId;
+
     @Option(names = "--metrics-key-series", paramLabel = "N",
             defaultValue = "${env:KEYMETER_METRICS_KEY_SERIES:-10000}",
             description = "How many keys get per-key metric series of their own; the rest share key_id=\"_other\" "
@@ -134,7 +155,8 @@ final class ProcessOptions {
                 throw new IllegalArgumentException("--prices: " + e.getMessage());
             }
         }
-        BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults());
+        BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults(),
+                new FleetSettings(BudgetsStore.parse(budgetsStore), budgetsSyncInterval, sidecarId));
         return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,

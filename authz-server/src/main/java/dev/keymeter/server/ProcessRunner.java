@@ -118,6 +118,10 @@ final class ProcessRunner {
                 + " keys; " + budgets.prices().size() + " model prices, unpriced models: "
                 + budgets.prices().policy().name().toLowerCase(java.util.Locale.ROOT) + "; reservation TTL "
                 + budgets.reservationTtl().toSeconds() + "s)");
+        out.println("  budgets        : " + (budgets.fleet().shared()
+                ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
+                        + " ms; " + sidecar.budgets().fleet().sidecars() + " sidecars)"
+                : "counted by this sidecar alone (--budgets-store local)"));
     }
 
     private void closeAll() {

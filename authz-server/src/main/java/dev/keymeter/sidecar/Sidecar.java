@@ -7,6 +7,7 @@ import dev.keymeter.check.DecisionListener;
 import dev.keymeter.logging.DenialLog;
 import dev.keymeter.check.LastUsedTracker;
 import dev.keymeter.metrics.CheckMetrics;
+import dev.keymeter.metrics.FleetMetrics;
 import dev.keymeter.metrics.JvmMetrics;
 import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.metrics.ReplicationMetrics;
@@ -62,6 +63,8 @@ public final class Sidecar implements AutoCloseable {
     private final UsageLedger ledger;
     private final UsageReporter usageReporter;
     private final Budgets budgets;
+    /** Shared budgets' store and sync, or {@code null} when this sidecar counts alone. */
+    private final FleetBudgets fleet;
 
     /** Reservations held at once; beyond it Check admits without reserving (see {@link Reservations}). */
     private static final int RESERVATION_CAPACITY = 1_000_000;
@@ -69,18 +72,22 @@ public final class Sidecar implements AutoCloseable {
     private static final int RECENT_REQUEST_CAPACITY = 1_000_000;
 
     /** The metrics endpoint and the meters that read live objects: closed before those objects are. */
-    private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm) {
+    private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm, FleetMetrics fleet) {
         void close() {
             server.close();
             replication.close();
             jvm.close();
+            if (fleet != null) {
+                fleet.close();
+            }
         }
     }
 
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
             HealthStatusManager health, ScheduledExecutorService scheduler, ScheduledExecutorService merges,
             LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger,
-            UsageReporter usageReporter, Budgets budgets) {
+            UsageReporter usageReporter, Budgets budgets, FleetBudgets fleet) {
+        this.fleet = fleet;
         this.counters = counters;
         this.ledger = ledger;
         this.usageReporter = usageReporter;
@@ -104,11 +111,17 @@ public final class Sidecar implements AutoCloseable {
             throws IOException {
         ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
         ChronicleCounterStore counters = null;
+        FleetBudgets fleet = null;
         try {
             BudgetSettings budgetSettings = config.budgets();
             counters = ChronicleCounterStore.open(config.countersDir(), budgetSettings.counterCapacity());
+            String sidecarId = budgetSettings.fleet().sidecarId() != null ? budgetSettings.fleet().sidecarId() : sidecarId();
+            if (budgetSettings.fleet().shared()) {
+                fleet = FleetBudgets.start(budgetSettings.fleet(), sidecarId, config.clock());
+            }
             Budgets budgets = new Budgets(counters, budgetSettings.prices(),
-                    new Reservations(budgetSettings.reservationTtl().toMillis(), RESERVATION_CAPACITY));
+                    new Reservations(budgetSettings.reservationTtl().toMillis(), RESERVATION_CAPACITY),
+                    fleet == null ? null : fleet.sync());
             KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             JvmMetrics jvm = new JvmMetrics();
@@ -133,11 +146,11 @@ public final class Sidecar implements AutoCloseable {
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
                     .start();
-            String sidecarId = sidecarId();
             // Every write goes through the cache, which is how it learns to drop stale entries.
             ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, served, sidecarId);
             replication.start();
             ReplicationMetrics replicationMetrics = new ReplicationMetrics(registry, replication, served);
+            FleetMetrics fleetMetrics = fleet == null ? null : new FleetMetrics(registry, fleet.sync());
             MetricsServer metrics = new MetricsServer(config.metricsHost(), config.metricsPort(), registry,
                     replica::isLoaded, checkMetrics::flush);
             Metadata auth = new Metadata();
@@ -149,7 +162,8 @@ public final class Sidecar implements AutoCloseable {
             ScheduledExecutorService scheduler = daemonScheduler("keymeter-sidecar-background");
             ScheduledExecutorService merges = daemonScheduler("keymeter-sidecar-merge");
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, merges, reporter,
-                    new Telemetry(metrics, replicationMetrics, jvm), counters, ledger, usageReporter, budgets);
+                    new Telemetry(metrics, replicationMetrics, jvm, fleetMetrics), counters, ledger, usageReporter,
+                    budgets, fleet);
             scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
             // Check threads log key uses and allowed requests per key; the lookups that note them
             // happen here, off the hot path, on a thread of their own: the reports below block for up
@@ -165,6 +179,9 @@ public final class Sidecar implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(sidecar::expireReservations, 1, 1, TimeUnit.SECONDS);
             return sidecar;
         } catch (IOException | RuntimeException e) {
+            if (fleet != null) {
+                fleet.close();
+            }
             if (counters != null) {
                 counters.close();
             }
@@ -262,6 +279,9 @@ public final class Sidecar implements AutoCloseable {
         } catch (RuntimeException lastReportFailed) {
             // The control plane may already be gone (serve shuts it down after us); nothing is lost but
             // the last few last-used times.
+        }
+        if (fleet != null) {
+            fleet.close();
         }
         counters.close();
         replica.close();

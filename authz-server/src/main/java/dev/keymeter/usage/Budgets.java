@@ -1,9 +1,12 @@
 package dev.keymeter.usage;
 
 import dev.keymeter.quota.CounterStore;
+import dev.keymeter.quota.FleetRate;
+import dev.keymeter.quota.FleetSync;
 import dev.keymeter.quota.KeyQuota;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.quota.QuotaLimits;
+import dev.keymeter.quota.RateProbe;
 import dev.keymeter.replica.ReplicaEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Budgets {
 
+    /** A 429 from the fleet's share says to retry after this: the next sync may bring a new share. */
+    static final long FLEET_RETRY_MILLIS = 1_000;
+
     private final CounterStore counters;
     private final PriceTable prices;
     private final Reservations reservations;
+    /** The fleet's shared requests-per-minute limits, or {@code null} when this sidecar counts alone. */
+    private final FleetSync fleet;
     /** Key id → the model whose usage could not be priced (policy refuse); cleared by a usage reset. */
     private final ConcurrentHashMap<String, Unpriced> unpriced = new ConcurrentHashMap<>();
 
@@ -41,9 +49,20 @@ public final class Budgets {
     }
 
     public Budgets(CounterStore counters, PriceTable prices, Reservations reservations) {
+        this(counters, prices, reservations, null);
+    }
+
+    /** @param fleet shares requests-per-minute limits with the fleet; {@code null}: this sidecar counts alone */
+    public Budgets(CounterStore counters, PriceTable prices, Reservations reservations, FleetSync fleet) {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
+        this.fleet = fleet;
+    }
+
+    /** The fleet sync, or {@code null} when this sidecar counts alone. */
+    public FleetSync fleet() {
+        return fleet;
     }
 
     public PriceTable prices() {
@@ -91,7 +110,13 @@ public final class Budgets {
     public Admission admit(ReplicaEntry key, String model, long estimatedTokens, long estimatedCostMicroUsd,
             long nowMillis) {
         KeyQuota quota = quotaOf(key);
-        QuotaDecision d = quota.tryAdmit(nowMillis, limitsOf(key), estimatedTokens, estimatedCostMicroUsd);
+        QuotaLimits limits = limitsOf(key);
+        QuotaDecision d;
+        if (fleet == null || key.requestsPerMinute == ReplicaEntry.NO_LIMIT) {
+            d = quota.tryAdmit(nowMillis, limits, estimatedTokens, estimatedCostMicroUsd);
+        } else {
+            d = admitInFleet(key, quota, limits, estimatedTokens, estimatedCostMicroUsd, nowMillis);
+        }
         if (!d.admitted() || (d.tokens().estimate() == 0 && d.cost().estimate() == 0)) {
             return new Admission(d, null);
         }
@@ -104,6 +129,41 @@ public final class Budgets {
             quota.settle(nowMillis, r.tokens(), r.tokensPeriodStart(), 0, r.costMicroUsd(), r.costPeriodStart(), 0);
         }
         return new Admission(d, id);
+    }
+
+    /**
+     * The admission of a key with a requests-per-minute limit when the fleet shares it: this
+     * sidecar's allowance first (spent: a 429 that retries after a second), then the key's own
+     * counters, whose window applies the limit the fleet sync says (the key's, or ⌊L / N⌋ while its
+     * syncs go unanswered). The permit goes back if the window or a budget refuses. An allowed
+     * request's remaining-requests figure is the fleet's as of the last sync.
+     */
+    private QuotaDecision admitInFleet(ReplicaEntry key, KeyQuota quota, QuotaLimits limits, long estimatedTokens,
+            long estimatedCostMicroUsd, long nowMillis) {
+        FleetRate rate = fleet.rateOf(key.keyId, counterEpoch(key), key.requestsPerMinute, quota.requests(), nowMillis);
+        long applied = fleet.take(rate, nowMillis);
+        if (applied < 0) {
+            // Ask the counters with a zero window limit: the budgets' probes for the 429, nothing counted.
+            QuotaDecision none = quota.tryAdmit(nowMillis, withRequestsPerMinute(limits, 0), 0, 0);
+            RateProbe spent = new RateProbe(false, 0, key.requestsPerMinute, FLEET_RETRY_MILLIS);
+            return new QuotaDecision(QuotaDecision.Limit.REQUESTS_PER_MINUTE, spent, none.tokens(), none.cost());
+        }
+        QuotaDecision d = quota.tryAdmit(nowMillis, withRequestsPerMinute(limits, applied), estimatedTokens,
+                estimatedCostMicroUsd);
+        RateProbe window = d.requests();
+        rate.settle(window != null && window.admitted());
+        if (window == null) {
+            return d;
+        }
+        long fleetRemaining = Math.max(0, key.requestsPerMinute - rate.fleetCount());
+        RateProbe seen = new RateProbe(window.admitted(), Math.min(window.remaining(), fleetRemaining),
+                key.requestsPerMinute, window.resetAfterMillis());
+        return new QuotaDecision(d.refusedBy(), seen, d.tokens(), d.cost());
+    }
+
+    private static QuotaLimits withRequestsPerMinute(QuotaLimits limits, long requestsPerMinute) {
+        return requestsPerMinute == limits.requestsPerMinute() ? limits
+                : new QuotaLimits(requestsPerMinute, limits.tokens(), limits.costMicroUsd(), limits.resetPeriod());
     }
 
     /** The keys whose counters changed since the last call, removed from the set as they are returned. */

@@ -66,6 +66,8 @@ public final class FleetSync {
     private final LongAdder syncs = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder degradedMillis = new LongAdder();
+    private final LongAdder syncMillis = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong worstOvershoot = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param clock epoch milliseconds; the one clock of the sidecar's decisions */
     public FleetSync(FleetStore store, Settings settings, LongSupplier clock) {
@@ -141,6 +143,16 @@ public final class FleetSync {
         return degradedMillis.sum();
     }
 
+    /** Milliseconds the answered syncs took, summed (with {@link #syncs()}: their mean latency). */
+    public long syncMillis() {
+        return syncMillis.sum();
+    }
+
+    /** The most a fleet count has exceeded its key's limit, as this sidecar's syncs saw it. */
+    public long worstOvershoot() {
+        return worstOvershoot.get();
+    }
+
     /** Heartbeats now and applies the answer when it comes; for start-up, so that N is known early. */
     public java.util.concurrent.CompletionStage<Integer> heartbeat() {
         return store.heartbeat(settings.sidecarId(), settings.memberTtlMillis()).whenComplete((n, e) -> {
@@ -180,8 +192,11 @@ public final class FleetSync {
         store.syncRequests(rate.keyId(), rate.epoch(), settings.sidecarId(), capture.second(), capture.counts())
                 .whenComplete((fleet, e) -> {
                     if (e == null) {
-                        rate.apply(capture, fleet, sidecars, clock.getAsLong());
+                        long answeredAt = clock.getAsLong();
+                        rate.apply(capture, fleet, sidecars, answeredAt);
                         syncs.increment();
+                        syncMillis.add(Math.max(0, answeredAt - now));
+                        worstOvershoot.accumulateAndGet(fleet - rate.limit(), Math::max);
                         answered();
                     } else {
                         rate.failed();

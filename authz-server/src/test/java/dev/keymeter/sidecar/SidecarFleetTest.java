@@ -1,0 +1,152 @@
+package dev.keymeter.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.admin.ControlPlaneConfig;
+import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.fleet.BudgetsStore;
+import dev.keymeter.fleet.RedisServer;
+import dev.keymeter.proto.admin.v1.CreateKeyRequest;
+import dev.keymeter.proto.admin.v1.CreateKeyResponse;
+import dev.keymeter.proto.admin.v1.CreateProjectRequest;
+import dev.keymeter.proto.admin.v1.KeyKind;
+import dev.keymeter.proto.admin.v1.Limits;
+import dev.keymeter.proto.admin.v1.OwnerType;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real sidecars, one control plane, one real {@code redis-server}: a key with {@code rpm 20}
+ * called alternately through both. Counted alone, each sidecar admitted 20 (40 in all); sharing
+ * through Redis the fleet admits the key's limit, and the 429s carry the rate-limit headers.
+ */
+class SidecarFleetTest {
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    static void quietChronicle() {
+        ChronicleFiles.disableAnalytics();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void check_twoSidecarsSharingRedis_admitTheKeysLimitAcrossBoth() throws Exception {
+        RedisServer redis = RedisServer.start();
+        open.add(redis);
+        ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
+        open.add(controlPlane);
+        AdminConnection admin = new AdminConnection(controlPlane);
+        open.add(admin);
+        admin.stub().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
+        CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
+                .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
+                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                .setLimits(Limits.newBuilder().setRequestsPerMinute(20)).build());
+
+        Sidecar a = sidecar(controlPlane, "a", redis);
+        Sidecar b = sidecar(controlPlane, "b", redis);
+        await("both sidecars count two live sidecars",
+                () -> a.budgets().fleet().sidecars() == 2 && b.budgets().fleet().sidecars() == 2);
+        ManagedChannel toA = channel(a);
+        ManagedChannel toB = channel(b);
+        await("both replicas hold the key", () -> status(toA, key) == 200 || status(toB, key) == 200);
+
+        // The call above may have admitted one request; count from here on, 60 Checks alternated.
+        int allowed = 0;
+        int limited = 0;
+        CheckResponse lastLimited = null;
+        for (int i = 0; i < 60; i++) {
+            CheckResponse r = AdminConnection.chatCheck(i % 2 == 0 ? toA : toB, key.getToken(), "{}");
+            if (r.getStatus().getCode() == 0) {
+                allowed++;
+            } else {
+                assertEquals(429, r.getDeniedResponse().getStatus().getCodeValue());
+                limited++;
+                lastLimited = r;
+            }
+        }
+        // L = 20, N = 2: the stated bound L + ⌊L·(N − 1)/N⌋ = 30; counted alone it would be 40.
+        assertTrue(allowed + 1 <= 30, "allowed " + allowed + " (+1 before), over the fleet bound 30");
+        assertTrue(allowed + 1 >= 18, "allowed only " + allowed + " (+1 before) of the key's 20");
+        assertEquals(60, allowed + limited);
+        assertTrue(lastLimited != null);
+        List<String> headers = lastLimited.getDeniedResponse().getHeadersList().stream()
+                .map(h -> h.getHeader().getKey()).toList();
+        assertTrue(headers.contains("retry-after"), headers.toString());
+        assertTrue(headers.contains("x-ratelimit-limit-requests"), headers.toString());
+        assertTrue(headers.contains("x-ratelimit-remaining-requests"), headers.toString());
+
+        String metrics = scrape(a);
+        assertTrue(metrics.contains("keymeter_fleet_sidecars 2.0"), "fleet gauge on /metrics");
+        assertTrue(metrics.contains("keymeter_fleet_degraded 0.0"), "not degraded with Redis up");
+        System.out.printf("fleet of 2, rpm 20, 60 Checks alternated: allowed=%d limited=%d (+1 while waiting)%n",
+                allowed, limited);
+    }
+
+    private Sidecar sidecar(ControlPlane controlPlane, String name, RedisServer redis) throws IOException {
+        BudgetSettings budgets = BudgetSettings.defaults().withFleet(new FleetSettings(
+                BudgetsStore.parse(redis.uri()), Duration.ofMillis(50), "sidecar-" + name));
+        Sidecar s = Sidecar.start(SidecarConfig.defaults(dir.resolve(name).resolve("replica")).withPorts(0, 0)
+                .withBudgets(budgets), controlPlane.inProcessChannel(), "");
+        open.add(s);
+        return s;
+    }
+
+    private ManagedChannel channel(Sidecar s) {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", s.port()).usePlaintext().build();
+        open.add(channel::shutdownNow);
+        return channel;
+    }
+
+    private static int status(ManagedChannel channel, CreateKeyResponse key) {
+        try {
+            CheckResponse r = AdminConnection.chatCheck(channel, key.getToken(), "{}");
+            return r.getStatus().getCode() == 0 ? 200 : r.getDeniedResponse().getStatus().getCodeValue();
+        } catch (RuntimeException notReady) {
+            return -1;
+        }
+    }
+
+    private static String scrape(Sidecar s) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + s.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
