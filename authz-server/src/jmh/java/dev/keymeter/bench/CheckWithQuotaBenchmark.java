@@ -9,6 +9,8 @@ import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.ResetPeriod;
 import dev.keymeter.quota.ChronicleCounterStore;
 import dev.keymeter.quota.CounterStore;
+import dev.keymeter.quota.FleetStore;
+import dev.keymeter.quota.FleetSync;
 import dev.keymeter.quota.HeapCounterStore;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
@@ -26,6 +28,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -42,7 +49,11 @@ import org.openjdk.jmh.annotations.Threads;
  * run, on one thread. 1,000 keys in a persisted Chronicle replica behind the hot-entry cache (as the
  * sidecar serves it), 500 with limits and 500 without, each method cycling uniformly over its 500.
  *
- * <p>{@code counters}: the heap store or the persisted Chronicle store. {@code body}: none (a
+ * <p>{@code counters}: the heap store or the persisted Chronicle store. {@code budgets}: {@code local}
+ * (this sidecar counts alone) or {@code fleet} (requests per minute shared through a fleet sync, as
+ * with {@code --budgets-store}: the allowance taken and settled on the Check thread, a background
+ * thread syncing every 25 ms with an in-process store that answers at once — the Check thread's cost
+ * is what is measured, not Redis's). {@code body}: none (a
  * {@code with_request_body}-less Envoy), or a small chat-completions JSON naming a priced model and no
  * {@code max_tokens} (read for the model; no estimate, so no reservation is opened — an estimate
  * would open a reservation per request that only settlement removes, which a benchmark loop cannot
@@ -56,7 +67,9 @@ import org.openjdk.jmh.annotations.Threads;
  * <pre>
  * mvn -B -q -Pbench -DskipTests package -pl authz-server -am
  * java -jar authz-server/target/benchmarks.jar CheckWithQuotaBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * java -jar authz-server/target/benchmarks.jar CheckWithQuotaBenchmark.withLimits -p counters=chronicle -p body=none
  * </pre>
+ * The second line compares local and shared (fleet) budgets in one run.
  * Target (issue): median ≤ 3 µs/op on one thread with quotas.
  */
 @Threads(1)
@@ -84,12 +97,16 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
     @Param({"none", "chat"})
     public String body;
 
+    @Param({"local", "fleet"})
+    public String budgets;
+
     private Path dir;
     private ChronicleKeyReplica replica;
     private CounterStore store;
     private Authorizer authorizer;
     private CheckRequest[] limited;
     private CheckRequest[] unlimited;
+    private ScheduledExecutorService fleetTicker;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -102,10 +119,10 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
         };
         String[] tokens = load(replica);
         KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
-        Budgets budgets = new Budgets(store, PriceTableJson.parse(PRICES),
-                new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000));
+        Budgets counted = new Budgets(store, PriceTableJson.parse(PRICES),
+                new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000), fleet());
         authorizer = new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(), DecisionListener.NONE,
-                new LastUsedTracker(), budgets);
+                new LastUsedTracker(), counted);
         String requestBody = body.equals("chat") ? CHAT : body.equals("none") ? null : fail(body);
         SplittableRandom random = new SplittableRandom(42);
         limited = new CheckRequest[SEQUENCE];
@@ -117,6 +134,49 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
         }
         expect(authorizer.check(limited[0]), true);
         expect(authorizer.check(unlimited[0]), false);
+    }
+
+    /** {@code null} for local budgets; for {@code fleet}, a sync ticking on a thread of its own. */
+    private FleetSync fleet() {
+        switch (budgets) {
+            case "local" -> {
+                return null;
+            }
+            case "fleet" -> {
+                FleetSync sync = new FleetSync(new AnsweringStore(), FleetSync.Settings.defaults("bench"),
+                        System::currentTimeMillis);
+                fleetTicker = Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "bench-fleet-sync");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                fleetTicker.scheduleWithFixedDelay(sync::tick, 0, 25, TimeUnit.MILLISECONDS);
+                return sync;
+            }
+            default -> throw new IllegalArgumentException("budgets must be local or fleet, was " + budgets);
+        }
+    }
+
+    /** A fleet of one that answers every call at once: the fleet count is this sidecar's own. */
+    private static final class AnsweringStore implements FleetStore {
+        @Override
+        public CompletionStage<Long> syncRequests(String keyId, long epoch, String sidecarId, long second,
+                long[] counts) {
+            long sum = 0;
+            for (long c : counts) {
+                sum += c;
+            }
+            return CompletableFuture.completedFuture(sum);
+        }
+
+        @Override
+        public CompletionStage<Integer> heartbeat(String sidecarId, long ttlMillis) {
+            return CompletableFuture.completedFuture(1);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static String fail(String body) {
@@ -183,6 +243,9 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        if (fleetTicker != null) {
+            fleetTicker.shutdownNow();
+        }
         store.close();
         replica.close();
         try (var files = Files.walk(dir)) {

@@ -145,6 +145,9 @@ public final class Budgets {
         if (applied < 0) {
             // Ask the counters with a zero window limit: the budgets' probes for the 429, nothing counted.
             QuotaDecision none = quota.tryAdmit(nowMillis, withRequestsPerMinute(limits, 0), 0, 0);
+            if (none.refusedBy() != QuotaDecision.Limit.REQUESTS_PER_MINUTE) {
+                return none; // a spent token or cost budget is the answer that lasts longer
+            }
             RateProbe spent = new RateProbe(false, 0, key.requestsPerMinute, FLEET_RETRY_MILLIS);
             return new QuotaDecision(QuotaDecision.Limit.REQUESTS_PER_MINUTE, spent, none.tokens(), none.cost());
         }
@@ -156,8 +159,11 @@ public final class Budgets {
             return d;
         }
         long fleetRemaining = Math.max(0, key.requestsPerMinute - rate.fleetCount());
+        // A fallback limit of 0 (L < N while Redis is silent) never frees a permit by itself; Redis may.
+        long resetAfter = window.resetAfterMillis() == Long.MAX_VALUE && key.requestsPerMinute > 0
+                ? FLEET_RETRY_MILLIS : window.resetAfterMillis();
         RateProbe seen = new RateProbe(window.admitted(), Math.min(window.remaining(), fleetRemaining),
-                key.requestsPerMinute, window.resetAfterMillis());
+                key.requestsPerMinute, resetAfter);
         return new QuotaDecision(d.refusedBy(), seen, d.tokens(), d.cost());
     }
 

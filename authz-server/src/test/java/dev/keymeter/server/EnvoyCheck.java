@@ -41,14 +41,22 @@ final class EnvoyCheck implements AutoCloseable {
 
     /** The HTTP status Envoy would answer: 200 for an allowed request, else the denial's status. */
     int check(String token, String method, String path) {
+        return status(response(token, method, path));
+    }
+
+    /** The whole answer to one request. */
+    CheckResponse response(String token, String method, String path) {
         AttributeContext.HttpRequest http = AttributeContext.HttpRequest.newBuilder()
                 .setMethod(method).setPath(path)
                 .putHeaders(":method", method).putHeaders(":path", path)
                 .putHeaders("authorization", "Bearer " + token)
                 .build();
-        CheckResponse r = AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
                         .setRequest(AttributeContext.Request.newBuilder().setHttp(http))).build());
+    }
+
+    static int status(CheckResponse r) {
         return r.getStatus().getCode() == 0 ? 200 : r.getDeniedResponse().getStatus().getCodeValue();
     }
 
