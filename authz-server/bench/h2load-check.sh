@@ -74,7 +74,13 @@ body=$(sed -E 's/.*body=([^ ]+).*/\1/' <<<"$ready")
 ticks=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
-redis_commands() { redis-cli -p "$redis_port" info stats | tr -d '\r' | sed -n 's/^total_commands_processed://p'; }
+# Commands Redis ran (those inside scripts included) and script calls (EVALSHA/EVAL: one per key sync
+# or heartbeat), as "commands scripts".
+redis_commands() {
+  redis-cli -p "$redis_port" info commandstats | tr -d '\r' | awk -F'[:=,]' '
+    /^cmdstat_/ { total += $3; if ($1 == "cmdstat_evalsha" || $1 == "cmdstat_eval") scripts += $3 }
+    END { printf "%d %d\n", total, scripts }'
+}
 
 # run NAME PORT CONNECTIONS STREAMS SECONDS -> prints one result line
 run() {
@@ -89,7 +95,9 @@ run() {
   after=$(cpu_ticks)
   if [ "$name" = fleet ]; then
     redis_after=$(redis_commands)
-    redis_note=$(awk -v n=$((redis_after - redis_before)) -v s="$secs" 'BEGIN { printf " redis_cmds_per_s=%.1f", n / s }')
+    redis_note=$(awk -v a="$redis_after" -v b="$redis_before" -v s="$secs" 'BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      printf " redis_scripts_per_s=%.1f redis_cmds_per_s=%.1f", (x[2] - y[2]) / s, (x[1] - y[1]) / s }')
   fi
   local done rps
   done=$(grep -oE '[0-9]+ succeeded' <<<"$out" | grep -oE '[0-9]+')

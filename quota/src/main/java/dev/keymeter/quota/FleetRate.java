@@ -48,6 +48,13 @@ public final class FleetRate {
     private volatile long lastSyncMillis;
     private volatile long lastAttemptMillis = Long.MIN_VALUE / 2;
     private volatile long fleetCount;
+    /** The window clock of the last answered sync; written and read only by the key's one sync. */
+    private long answeredSecond;
+    /** Answered syncs since the last full push or failure (0: the next one pushes every second). */
+    private long answeredSyncs;
+
+    /** One sync in this many pushes every second of the window, not just those that may have changed. */
+    static final int FULL_PUSH_EVERY = 10;
 
     /**
      * A key this sidecar has not synced yet: it may admit {@code initialAllowance} (its share of an
@@ -162,12 +169,23 @@ public final class FleetRate {
     record Capture(long second, long[] counts, long allowanceAtCapture, long inFlightAtCapture) {
     }
 
-    /** Reads the allowance, the requests in flight and the window, in that order (see the class comment). */
+    /**
+     * Reads the allowance, the requests in flight and the window, in that order (see the class
+     * comment). Only the seconds that may have changed since the last answered sync are kept (the
+     * others are 0, which the store skips): a second before that sync's clock was final when it was
+     * pushed, since the window's clock never goes back. Every {@link #FULL_PUSH_EVERY}th sync, and
+     * the first, pushes every second, so that counts a store lost (a restart, a failover) come back.
+     */
     Capture capture(long nowMillis) {
         long a0 = allowance.get();
         long pending = inFlight.get();
         long[] counts = new long[RollingWindow.SLOTS];
         long second = window.secondCounts(nowMillis, counts);
+        if (answeredSyncs % FULL_PUSH_EVERY != 0) {
+            for (int i = 0; i < counts.length && second - 60 + i < answeredSecond; i++) {
+                counts[i] = 0;
+            }
+        }
         return new Capture(second, counts, a0, pending);
     }
 
@@ -177,11 +195,14 @@ public final class FleetRate {
         allowance.addAndGet(share - capture.allowanceAtCapture());
         fleetCount = fleet;
         lastSyncMillis = nowMillis;
+        answeredSecond = capture.second();
+        answeredSyncs++;
         syncing.set(false);
     }
 
-    /** The sync failed: the allowance stays as it is (spent, not refilled). */
+    /** The sync failed: the allowance stays as it is (spent, not refilled), and the next sync pushes every second. */
     void failed() {
+        answeredSyncs = 0;
         syncing.set(false);
     }
 
