@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +42,10 @@ class FleetIT {
                     "--admin-addr", "127.0.0.1:0");
             open.add(cp);
             cp.readUntil("Press Ctrl-C");
-            String adminKey = find(TOKEN, String.join("\n", cp.lines));
+            String adminKey = JarCli.find(TOKEN, String.join("\n", cp.lines));
             int adminPort = cp.port(ADMIN_LINE);
-            cli(adminPort, adminKey, "projects", "create", "payments");
-            String token = find(TOKEN, cli(adminPort, adminKey, "keys", "create", "--project", "payments",
+            JarCli.run(work, adminPort, adminKey, "projects", "create", "payments");
+            String token = JarCli.find(TOKEN, JarCli.run(work, adminPort, adminKey, "keys", "create", "--project", "payments",
                     "--name", "svc", "--rpm", Long.toString(LIMIT)));
 
             List<EnvoyCheck> sidecars = new ArrayList<>();
@@ -114,18 +113,5 @@ class FleetIT {
         }
     }
 
-    private String cli(int port, String adminKey, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--addr=127.0.0.1:" + port);
-        all.add("--admin-key=" + adminKey);
-        ChildJvm.Result r = ChildJvm.runJar(work, List.of(), all.toArray(String[]::new));
-        assertEquals(0, r.exitCode(), r::describe);
-        return r.stdout();
-    }
 
-    private static String find(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        assertTrue(m.find(), () -> "no " + p + " in:\n" + text);
-        return m.group();
-    }
 }

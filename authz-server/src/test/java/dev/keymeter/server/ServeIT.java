@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,11 +51,6 @@ class ServeIT {
         return r.body();
     }
 
-    private static String find(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        assertTrue(m.find(), () -> "no " + p + " in:\n" + text);
-        return m.group();
-    }
 
     @Test
     void serve_defaults_bootstrapOnce_cliFlow_checkFollowsRevocation_gracefulStop() throws Exception {
@@ -64,7 +58,7 @@ class ServeIT {
         try (RunningProcess first = serve()) {
             String banner = first.readUntil("Press Ctrl-C");
             assertTrue(banner.contains("data directory : " + work.resolve("data").toRealPath()), banner);
-            adminKey = find(TOKEN, banner);
+            adminKey = JarCli.find(TOKEN, banner);
             assertTrue(adminKey.startsWith("kma_"));
             Path keyFile = work.resolve("data/bootstrap-admin-key");
             assertEquals(adminKey, Files.readString(keyFile).strip());
@@ -74,8 +68,8 @@ class ServeIT {
             String created = cli(port, adminKey, "keys", "create", "--project", "payments", "--name", "ci-bot",
                     "--allow", "chat_completions=write", "--cost-limit-usd", "25", "--token-limit", "1000000",
                     "--rpm", "60", "--reset", "monthly").stdout();
-            String keyId = find(KEY_ID, created);
-            String token = find(TOKEN, created);
+            String keyId = JarCli.find(KEY_ID, created);
+            String token = JarCli.find(TOKEN, created);
             try (EnvoyCheck envoy = new EnvoyCheck(first.port(AUTHZ_LINE))) {
                 envoy.awaitServing();
                 assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +23,7 @@ class SidecarIT {
     @TempDir
     Path work;
 
-    private static String find(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        assertTrue(m.find(), () -> "no " + p + " in:\n" + text);
-        return m.group();
-    }
 
-    private String cli(int port, String adminKey, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--addr=127.0.0.1:" + port);
-        all.add("--admin-key=" + adminKey);
-        ChildJvm.Result r = ChildJvm.runJar(work, List.of(), all.toArray(String[]::new));
-        assertEquals(0, r.exitCode(), r::describe);
-        return r.stdout();
-    }
 
     private RunningProcess controlPlane(String addr) throws Exception {
         RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp", "--admin-addr", addr);
@@ -51,12 +35,12 @@ class SidecarIT {
     void sidecar_servesWhileControlPlaneIsDown_andCatchesUpAfterItRestarts() throws Exception {
         RunningProcess cp = controlPlane("127.0.0.1:0");
         try {
-            String adminKey = find(TOKEN, String.join("\n", cp.lines));
+            String adminKey = JarCli.find(TOKEN, String.join("\n", cp.lines));
             int adminPort = cp.port(ADMIN_LINE);
-            cli(adminPort, adminKey, "projects", "create", "payments");
-            String created = cli(adminPort, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
-            String token = find(TOKEN, created);
-            String keyId = find(KEY_ID, created);
+            JarCli.run(work, adminPort, adminKey, "projects", "create", "payments");
+            String created = JarCli.run(work, adminPort, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
+            String token = JarCli.find(TOKEN, created);
+            String keyId = JarCli.find(KEY_ID, created);
 
             try (RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar",
                     "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + adminPort,
@@ -71,7 +55,7 @@ class SidecarIT {
                             "last known good while the control plane is down");
 
                     cp = controlPlane("127.0.0.1:" + adminPort);
-                    cli(adminPort, adminKey, "keys", "revoke", keyId, "--yes");
+                    JarCli.run(work, adminPort, adminKey, "keys", "revoke", keyId, "--yes");
                     assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401),
                             "the sidecar reconnected and applied the revocation");
                 }
