@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchRecorder implements ClientResponseObserver<WatchRequest, WatchEvent> {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = 30; // generous: a loaded 2-core machine must never hit it
 
     private final BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> end = new CompletableFuture<>();
@@ -57,7 +57,7 @@ final class WatchRecorder implements ClientResponseObserver<WatchRequest, WatchE
         end.complete(Status.OK);
     }
 
-    /** The next event; fails the test if none comes within 10 s. */
+    /** The next event; fails the test if none comes within 30 s. */
     WatchEvent next() {
         try {
             WatchEvent event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -89,7 +89,7 @@ final class WatchRecorder implements ClientResponseObserver<WatchRequest, WatchE
         return event;
     }
 
-    /** The status the call ended with; fails the test if it does not end within 10 s. */
+    /** The status the call ended with; fails the test if it does not end within 30 s. */
     Status awaitEnd() {
         try {
             Status status = end.get(WAIT_SECONDS, TimeUnit.SECONDS);

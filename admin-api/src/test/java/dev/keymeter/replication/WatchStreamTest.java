@@ -128,12 +128,12 @@ class WatchStreamTest {
         });
     }
 
-    /** Waits for a condition another thread makes true; fails after 10 s. */
+    /** Waits for a condition another thread makes true; fails after 30 s. */
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("not within 10 s: " + what);
+                fail("not within 30 s: " + what);
             }
             Thread.sleep(5);
         }

@@ -108,9 +108,9 @@ class SidecarTest extends SidecarProcesses {
         return response;
     }
 
-    /** Bounded wait for asynchronous replication; fails the test after 10 s. */
+    /** Bounded wait for asynchronous replication; fails the test after 30 s. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

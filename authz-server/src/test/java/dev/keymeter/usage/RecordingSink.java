@@ -60,14 +60,14 @@ final class RecordingSink implements UsageSink {
         return List.copyOf(counted);
     }
 
-    /** Waits (up to 10 s) until the sink was handed at least {@code n} records; then returns them. */
+    /** Waits (up to 30 s) until the sink was handed at least {@code n} records; then returns them. */
     List<UsageRecord> awaitReceived(int n) throws InterruptedException {
         awaitTrue(() -> received().size() >= n, "sink to receive " + n + " records, got " + received().size());
         return received();
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -274,9 +274,9 @@ class ExtAuthzClientTest {
         }
     }
 
-    /** Bounded wait for asynchronous replication; fails after 10 s. */
+    /** Bounded wait for asynchronous replication; fails after 30 s. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
