@@ -110,6 +110,72 @@ class SidecarFleetTest {
                 allowed, limited);
     }
 
+    /**
+     * Redis killed while two sidecars share a key, then restarted empty: Checks keep answering (an
+     * allow or a 429, never an error) on the fallback of ⌊L / N⌋ per sidecar, the degraded gauge says
+     * so, and once Redis is back both sidecars re-assert their absolute counts: the fleet count is
+     * exactly what was admitted, nothing lost, nothing counted twice.
+     */
+    @Test
+    void check_redisKilledAndRestarted_degradesThenRecoversTheExactFleetCount() throws Exception {
+        RedisServer redis = RedisServer.start();
+        open.add(redis);
+        ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
+        open.add(controlPlane);
+        AdminConnection admin = new AdminConnection(controlPlane);
+        open.add(admin);
+        admin.stub().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
+        CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
+                .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
+                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                .setLimits(Limits.newBuilder().setRequestsPerMinute(40)).build());
+        Sidecar a = sidecar(controlPlane, "a", redis);
+        Sidecar b = sidecar(controlPlane, "b", redis);
+        await("both sidecars count two live sidecars",
+                () -> a.budgets().fleet().sidecars() == 2 && b.budgets().fleet().sidecars() == 2);
+        ManagedChannel toA = channel(a);
+        ManagedChannel toB = channel(b);
+        await("both replicas hold the key", () -> status(toA, key) == 200 && status(toB, key) == 200);
+        int allowed = 2; // the two calls that found the key
+        allowed += calls(toA, toB, key, 10);
+
+        redis.kill();
+        await("both sidecars notice Redis is gone",
+                () -> a.budgets().fleet().degraded() && b.budgets().fleet().degraded());
+        assertTrue(scrape(a).contains("keymeter_fleet_degraded 1.0"), "the degraded gauge");
+        int duringOutage = calls(toA, toB, key, 40); // every call answered: calls() fails on anything else
+        allowed += duringOutage;
+        assertTrue(allowed <= 2 * (40 / 2), "each sidecar keeps to ⌊40 / 2⌋ of its own; allowed " + allowed);
+
+        redis.restart(); // empty, as after losing its data
+        int admitted = allowed;
+        await("both sidecars re-assert their counts: the fleet count is what was admitted",
+                () -> fleetCount(a, key) == admitted && fleetCount(b, key) == admitted && !a.budgets().fleet().degraded());
+        assertTrue(scrape(a).contains("keymeter_fleet_degraded 0.0"));
+        System.out.printf("Redis killed and restarted: %d admitted in all (%d during the outage), fleet count %d%n",
+                admitted, duringOutage, fleetCount(a, key));
+    }
+
+    /** {@code n} Checks alternated over two sidecars; each must be allowed or a 429. Returns the allowed ones. */
+    private static int calls(ManagedChannel one, ManagedChannel two, CreateKeyResponse key, int n) {
+        int allowed = 0;
+        for (int i = 0; i < n; i++) {
+            CheckResponse r = AdminConnection.chatCheck(i % 2 == 0 ? one : two, key.getToken(), "{}");
+            if (r.getStatus().getCode() == 0) {
+                allowed++;
+            } else {
+                assertEquals(429, r.getDeniedResponse().getStatus().getCodeValue(), r.toString());
+            }
+        }
+        return allowed;
+    }
+
+    /** The fleet count a sidecar's last sync saw for the key (-1 before any). */
+    private static long fleetCount(Sidecar s, CreateKeyResponse key) {
+        return s.budgets().fleet().rates().stream().filter(r -> r.keyId().equals(key.getKey().getId()))
+                .mapToLong(dev.keymeter.quota.FleetRate::fleetCount).findFirst().orElse(-1);
+    }
+
     private Sidecar sidecar(ControlPlane controlPlane, String name, RedisServer redis) throws IOException {
         BudgetSettings budgets = BudgetSettings.defaults().withFleet(new FleetSettings(
                 BudgetsStore.parse(redis.uri()), Duration.ofMillis(50), "sidecar-" + name));
