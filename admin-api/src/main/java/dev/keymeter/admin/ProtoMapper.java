@@ -9,6 +9,7 @@ import dev.keymeter.proto.admin.v1.AuditRecord;
 import dev.keymeter.proto.admin.v1.Key;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.admin.v1.KeyUsage;
+import dev.keymeter.proto.admin.v1.SidecarUsage;
 import dev.keymeter.proto.admin.v1.Member;
 import dev.keymeter.proto.admin.v1.UsageLine;
 import java.time.Instant;
@@ -107,6 +108,11 @@ final class ProtoMapper {
         }
         if (u.key().usageResetAt() != null) {
             b.setUsageResetTime(timestamp(u.key().usageResetAt()));
+        }
+        for (UsageBoard.Part part : t.bySidecar()) {
+            b.addSidecars(SidecarUsage.newBuilder().setSidecarId(part.sidecarId())
+                    .setRequestsLastMinute(part.requestsLastMinute()).setTokensUsed(part.tokensUsed())
+                    .setCostUsedMicroUsd(part.costUsedMicroUsd()).setAsOfTime(timestamp(part.asOf())));
         }
         return b.build();
     }

@@ -35,6 +35,16 @@ final class KeyUsageCommand extends KeyIdCommand {
                                 + (usage.getReportingSidecars() == 1 ? "" : "s") + ")"
                         : "no sidecar has reported usage yet")
                 .print(out);
+        if (usage.getSidecarsCount() > 1) {
+            out.println();
+            Table bySidecar = Table.withHeaders("Sidecar", "Requests/min", "Tokens", "Cost (USD)", "As of");
+            for (var part : usage.getSidecarsList()) {
+                bySidecar.row(part.getSidecarId(), Long.toString(part.getRequestsLastMinute()),
+                        Long.toString(part.getTokensUsed()), Usd.format(part.getCostUsedMicroUsd()),
+                        Times.formatOr(true, part.getAsOfTime(), "-"));
+            }
+            bySidecar.print(out);
+        }
     }
 
     private void printUsage(KeyUsage usage) {

@@ -1,7 +1,10 @@
 package dev.keymeter.lifecycle;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,9 +29,18 @@ public final class UsageBoard {
         }
     }
 
-    /** The sum over sidecars; {@code asOf} null when none reported. */
+    /**
+     * The sum over sidecars; {@code asOf} null when none reported. {@code bySidecar} holds what each
+     * sidecar added, by sidecar id in order.
+     */
     public record Total(long tokensUsed, long tokensReserved, long costUsedMicroUsd, long costReservedMicroUsd,
-            long requestsLastMinute, long reservationsInFlight, Instant asOf, int sidecars) {
+            long requestsLastMinute, long reservationsInFlight, Instant asOf, int sidecars,
+            List<Part> bySidecar) {
+    }
+
+    /** One sidecar's part of a {@link Total}. */
+    public record Part(String sidecarId, long requestsLastMinute, long tokensUsed, long costUsedMicroUsd,
+            Instant asOf) {
     }
 
     /** Figures older than this are not added to requests per minute: that window has passed. */
@@ -56,19 +68,21 @@ public final class UsageBoard {
         long requests = 0;
         long inFlight = 0;
         Instant asOf = null;
-        int sidecars = 0;
+        List<Part> parts = new ArrayList<>();
         if (reports != null) {
-            for (Figures f : reports.values()) {
+            for (Map.Entry<String, Figures> report : new TreeMap<>(reports).entrySet()) {
+                Figures f = report.getValue();
                 if (!Objects.equals(f.usageResetAt(), usageResetAt)) {
                     continue;
                 }
-                sidecars++;
                 asOf = asOf == null || f.asOf().isAfter(asOf) ? f.asOf() : asOf;
-                if (now.toEpochMilli() - f.asOf().toEpochMilli() < MINUTE_MILLIS) {
-                    requests += f.requestsLastMinute();
-                }
-                if (!Objects.equals(f.periodStart(), periodStart)) {
-                    continue; // counted in an earlier period: reset since
+                long recent = now.toEpochMilli() - f.asOf().toEpochMilli() < MINUTE_MILLIS ? f.requestsLastMinute() : 0;
+                requests += recent;
+                boolean thisPeriod = Objects.equals(f.periodStart(), periodStart); // else: reset since
+                parts.add(new Part(report.getKey(), recent, thisPeriod ? f.tokensUsed() : 0,
+                        thisPeriod ? f.costUsedMicroUsd() : 0, f.asOf()));
+                if (!thisPeriod) {
+                    continue;
                 }
                 tokens += f.tokensUsed();
                 tokensReserved += f.tokensReserved();
@@ -77,6 +91,7 @@ public final class UsageBoard {
                 inFlight += f.reservationsInFlight();
             }
         }
-        return new Total(tokens, tokensReserved, cost, costReserved, requests, inFlight, asOf, sidecars);
+        return new Total(tokens, tokensReserved, cost, costReserved, requests, inFlight, asOf, parts.size(),
+                List.copyOf(parts));
     }
 }

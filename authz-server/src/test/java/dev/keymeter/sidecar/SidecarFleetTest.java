@@ -11,6 +11,9 @@ import dev.keymeter.fleet.RedisServer;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
 import dev.keymeter.proto.admin.v1.CreateProjectRequest;
+import dev.keymeter.proto.admin.v1.GetKeyUsageRequest;
+import dev.keymeter.proto.admin.v1.KeyUsage;
+import dev.keymeter.proto.admin.v1.SidecarUsage;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.OwnerType;
@@ -102,6 +105,16 @@ class SidecarFleetTest {
         assertTrue(headers.contains("retry-after"), headers.toString());
         assertTrue(headers.contains("x-ratelimit-limit-requests"), headers.toString());
         assertTrue(headers.contains("x-ratelimit-remaining-requests"), headers.toString());
+
+        // The overview adds up both sidecars' reports and lists each one's part.
+        a.reportUsage();
+        b.reportUsage();
+        KeyUsage usage = admin.stub().getKeyUsage(GetKeyUsageRequest.newBuilder().setKeyId(key.getKey().getId()).build());
+        assertEquals(allowed + 1, usage.getRequestsPerMinute().getUsed(), usage.toString());
+        assertEquals(List.of("sidecar-a", "sidecar-b"),
+                usage.getSidecarsList().stream().map(SidecarUsage::getSidecarId).toList());
+        assertEquals(usage.getRequestsPerMinute().getUsed(),
+                usage.getSidecarsList().stream().mapToLong(SidecarUsage::getRequestsLastMinute).sum());
 
         String metrics = scrape(a);
         assertTrue(metrics.contains("keymeter_fleet_sidecars 2.0"), "fleet gauge on /metrics");
