@@ -2,7 +2,9 @@ package dev.keymeter.quota;
 
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -67,7 +69,7 @@ public final class FleetSync {
     private final LongAdder errors = new LongAdder();
     private final LongAdder degradedMillis = new LongAdder();
     private final LongAdder syncMillis = new LongAdder();
-    private final java.util.concurrent.atomic.AtomicLong worstOvershoot = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong worstOvershoot = new AtomicLong();
 
     /** @param clock epoch milliseconds; the one clock of the sidecar's decisions */
     public FleetSync(FleetStore store, Settings settings, LongSupplier clock) {
@@ -154,7 +156,7 @@ public final class FleetSync {
     }
 
     /** Heartbeats now and applies the answer when it comes; for start-up, so that N is known early. */
-    public java.util.concurrent.CompletionStage<Integer> heartbeat() {
+    public CompletionStage<Integer> heartbeat() {
         return store.heartbeat(settings.sidecarId(), settings.memberTtlMillis()).whenComplete((n, e) -> {
             if (e == null) {
                 sidecars = Math.max(1, n);
@@ -189,20 +191,28 @@ public final class FleetSync {
 
     private void sync(FleetRate rate, long now) {
         FleetRate.Capture capture = rate.capture(now);
-        store.syncRequests(rate.keyId(), rate.epoch(), settings.sidecarId(), capture.second(), capture.counts())
-                .whenComplete((fleet, e) -> {
-                    if (e == null) {
-                        long answeredAt = clock.getAsLong();
-                        rate.apply(capture, fleet, sidecars, answeredAt);
-                        syncs.increment();
-                        syncMillis.add(Math.max(0, answeredAt - now));
-                        worstOvershoot.accumulateAndGet(fleet - rate.limit(), Math::max);
-                        answered();
-                    } else {
-                        rate.failed();
-                        errors.increment();
-                    }
-                });
+        CompletionStage<Long> answer;
+        try {
+            answer = store.syncRequests(rate.keyId(), rate.epoch(), settings.sidecarId(), capture.second(),
+                    capture.counts());
+        } catch (RuntimeException e) { // a store that throws instead of failing its stage: never stop syncing the key
+            rate.failed();
+            errors.increment();
+            return;
+        }
+        answer.whenComplete((fleet, e) -> {
+            if (e == null) {
+                long answeredAt = clock.getAsLong();
+                rate.apply(capture, fleet, sidecars, answeredAt);
+                syncs.increment();
+                syncMillis.add(Math.max(0, answeredAt - now));
+                worstOvershoot.accumulateAndGet(fleet - rate.limit(), Math::max);
+                answered();
+            } else {
+                rate.failed();
+                errors.increment();
+            }
+        });
     }
 
     private void answered() {
