@@ -61,24 +61,13 @@ class SidecarFleetTest {
 
     @Test
     void check_twoSidecarsSharingRedis_admitTheKeysLimitAcrossBoth() throws Exception {
-        RedisServer redis = RedisServer.start();
-        open.add(redis);
-        ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
-        open.add(controlPlane);
-        AdminConnection admin = new AdminConnection(controlPlane);
-        open.add(admin);
-        admin.stub().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
-        CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
-                .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
-                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
-                .setLimits(Limits.newBuilder().setRequestsPerMinute(20)).build());
-
-        Sidecar a = sidecar(controlPlane, "a", redis);
-        Sidecar b = sidecar(controlPlane, "b", redis);
-        await("both sidecars count two live sidecars",
-                () -> a.budgets().fleet().sidecars() == 2 && b.budgets().fleet().sidecars() == 2);
-        ManagedChannel toA = channel(a);
-        ManagedChannel toB = channel(b);
+        Fleet fleet = startFleet(20);
+        Sidecar a = fleet.a();
+        Sidecar b = fleet.b();
+        ManagedChannel toA = fleet.toA();
+        ManagedChannel toB = fleet.toB();
+        CreateKeyResponse key = fleet.key();
+        AdminConnection admin = fleet.admin();
         await("both replicas hold the key", () -> status(toA, key) == 200 || status(toB, key) == 200);
 
         // The call above may have admitted one request; count from here on, 60 Checks alternated.
@@ -131,23 +120,13 @@ class SidecarFleetTest {
      */
     @Test
     void check_redisKilledAndRestarted_degradesThenRecoversTheExactFleetCount() throws Exception {
-        RedisServer redis = RedisServer.start();
-        open.add(redis);
-        ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
-        open.add(controlPlane);
-        AdminConnection admin = new AdminConnection(controlPlane);
-        open.add(admin);
-        admin.stub().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
-        CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
-                .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
-                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
-                .setLimits(Limits.newBuilder().setRequestsPerMinute(40)).build());
-        Sidecar a = sidecar(controlPlane, "a", redis);
-        Sidecar b = sidecar(controlPlane, "b", redis);
-        await("both sidecars count two live sidecars",
-                () -> a.budgets().fleet().sidecars() == 2 && b.budgets().fleet().sidecars() == 2);
-        ManagedChannel toA = channel(a);
-        ManagedChannel toB = channel(b);
+        Fleet fleet = startFleet(40);
+        RedisServer redis = fleet.redis();
+        Sidecar a = fleet.a();
+        Sidecar b = fleet.b();
+        ManagedChannel toA = fleet.toA();
+        ManagedChannel toB = fleet.toB();
+        CreateKeyResponse key = fleet.key();
         await("both replicas hold the key", () -> status(toA, key) == 200 && status(toB, key) == 200);
         int allowed = 2; // the two calls that found the key
         allowed += calls(toA, toB, key, 10);
@@ -167,6 +146,31 @@ class SidecarFleetTest {
         assertTrue(scrape(a).contains("keymeter_fleet_degraded 0.0"));
         System.out.printf("Redis killed and restarted: %d admitted in all (%d during the outage), fleet count %d%n",
                 admitted, duringOutage, fleetCount(a, key));
+    }
+
+    /** One redis-server, a control plane with a key of {@code rpm} requests per minute, two sidecars sharing it. */
+    private record Fleet(RedisServer redis, AdminConnection admin, CreateKeyResponse key, Sidecar a, Sidecar b,
+            ManagedChannel toA, ManagedChannel toB) {
+    }
+
+    /** Starts a {@link Fleet}; returns once both sidecars count two live sidecars. */
+    private Fleet startFleet(long rpm) throws Exception {
+        RedisServer redis = RedisServer.start();
+        open.add(redis);
+        ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
+        open.add(controlPlane);
+        AdminConnection admin = new AdminConnection(controlPlane);
+        open.add(admin);
+        admin.stub().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
+        CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
+                .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
+                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                .setLimits(Limits.newBuilder().setRequestsPerMinute(rpm)).build());
+        Sidecar a = sidecar(controlPlane, "a", redis);
+        Sidecar b = sidecar(controlPlane, "b", redis);
+        await("both sidecars count two live sidecars",
+                () -> a.budgets().fleet().sidecars() == 2 && b.budgets().fleet().sidecars() == 2);
+        return new Fleet(redis, admin, key, a, b, channel(a), channel(b));
     }
 
     /** {@code n} Checks alternated over two sidecars; each must be allowed or a 429. Returns the allowed ones. */
