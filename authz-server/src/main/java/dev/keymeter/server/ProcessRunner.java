@@ -120,7 +120,7 @@ final class ProcessRunner {
                 + budgets.reservationTtl().toSeconds() + "s)");
         out.println("  budgets        : " + (budgets.fleet().shared()
                 ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
-                        + " ms; " + sidecar.budgets().fleet().sidecars() + " sidecars)"
+                        + " ms; sidecars alive: " + sidecar.budgets().fleet().sidecars() + ")"
                 : "counted by this sidecar alone (--budgets-store local)"));
     }
 

@@ -49,7 +49,7 @@ final class FleetBudgets implements AutoCloseable {
                 LOG.log(Level.WARNING, "fleet budgets: a sync round failed: {0}", e.toString());
             }
         }, every, every, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "fleet budgets: shared through {0} as sidecar {1}, sync every {2} ms, {3} sidecars",
+        LOG.log(Level.INFO, "fleet budgets: shared through {0} as sidecar {1}, sync every {2} ms, sidecars alive: {3}",
                 settings.store(), sidecarId, Long.toString(tick), Integer.toString(sync.sidecars()));
         return new FleetBudgets(store, sync, ticker);
     }
