@@ -164,7 +164,10 @@ public final class Sidecar implements AutoCloseable {
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, merges, reporter,
                     new Telemetry(metrics, replicationMetrics, jvm, fleetMetrics), counters, ledger, usageReporter,
                     budgets, fleet);
-            scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 0, 50, TimeUnit.MILLISECONDS);
+            // Health follows the replica from the first moment: a restarted sidecar whose replica is
+            // already loaded says SERVING before start returns, not after the scheduler's first run.
+            sidecar.updateHealth();
+            scheduler.scheduleWithFixedDelay(sidecar::updateHealth, 50, 50, TimeUnit.MILLISECONDS);
             // Check threads log key uses and allowed requests per key; the lookups that note them
             // happen here, off the hot path, on a thread of their own: the reports below block for up
             // to their deadline while the control plane is away, and full logs would send the Check
