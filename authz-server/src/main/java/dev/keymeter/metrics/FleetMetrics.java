@@ -1,14 +1,8 @@
 package dev.keymeter.metrics;
 
 import dev.keymeter.quota.FleetSync;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The fleet sync of shared budgets ({@code --budgets-store} Redis), read at scrape time:
@@ -27,35 +21,27 @@ import java.util.function.ToDoubleFunction;
  */
 public final class FleetMetrics implements AutoCloseable {
 
-    private final MeterRegistry registry;
-    private final List<Meter> meters = new ArrayList<>();
+    private final ScrapedMeters meters;
 
     public FleetMetrics(MeterRegistry registry, FleetSync sync) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.meters = new ScrapedMeters(registry);
         Objects.requireNonNull(sync, "sync");
-        counter("keymeter.fleet.syncs", "Key syncs the budgets store answered", sync, FleetSync::syncs);
-        counter("keymeter.fleet.sync.errors", "Syncs and heartbeats that failed or timed out", sync, FleetSync::errors);
-        counter("keymeter.fleet.sync.seconds", "Time the answered syncs took, summed", sync, s -> s.syncMillis() / 1e3);
-        gauge("keymeter.fleet.degraded", "1 while the budgets store does not answer", sync, s -> s.degraded() ? 1 : 0);
-        counter("keymeter.fleet.degraded.seconds", "Time spent without answers from the budgets store",
+        meters.counter("keymeter.fleet.syncs", "Key syncs the budgets store answered", sync, FleetSync::syncs);
+        meters.counter("keymeter.fleet.sync.errors", "Syncs and heartbeats that failed or timed out", sync, FleetSync::errors);
+        meters.counter("keymeter.fleet.sync.seconds", "Time the answered syncs took, summed", sync, s -> s.syncMillis() / 1e3);
+        meters.gauge("keymeter.fleet.degraded", "1 while the budgets store does not answer", sync, s -> s.degraded() ? 1 : 0);
+        meters.counter("keymeter.fleet.degraded.seconds", "Time spent without answers from the budgets store",
                 sync, s -> s.degradedMillis() / 1e3);
-        gauge("keymeter.fleet.sidecars", "Live sidecars sharing budgets, as last heard", sync, FleetSync::sidecars);
-        gauge("keymeter.fleet.keys", "Keys whose requests per minute are syncing now", sync, s -> s.rates().size());
-        gauge("keymeter.fleet.overshoot.requests", "Most a fleet request count exceeded its key's limit",
+        meters.gauge("keymeter.fleet.sidecars", "Live sidecars sharing budgets, as last heard", sync, FleetSync::sidecars);
+        meters.gauge("keymeter.fleet.keys", "Keys whose requests per minute are syncing now", sync, s -> s.rates().size());
+        meters.gauge("keymeter.fleet.overshoot.requests", "Most a fleet request count exceeded its key's limit",
                 sync, FleetSync::worstOvershoot);
     }
 
-    private <T> void gauge(String name, String help, T object, ToDoubleFunction<T> value) {
-        meters.add(Gauge.builder(name, object, value).description(help).strongReference(true).register(registry));
-    }
 
-    private <T> void counter(String name, String help, T object, ToDoubleFunction<T> value) {
-        meters.add(FunctionCounter.builder(name, object, value).description(help).register(registry));
-    }
 
     @Override
     public void close() {
-        meters.forEach(registry::remove);
-        meters.clear();
+        meters.removeAll();
     }
 }

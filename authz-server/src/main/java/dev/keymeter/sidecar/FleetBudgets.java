@@ -5,7 +5,6 @@ import dev.keymeter.quota.FleetSync;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -36,11 +35,7 @@ final class FleetBudgets implements AutoCloseable {
         FleetSync sync = new FleetSync(store, new FleetSync.Settings(sidecarId, tick, 1_000, 3_000,
                 Math.max(1_000, 5 * tick)), clock::millis);
         warmUp(store, sync, settings);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "keymeter-fleet-sync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService ticker = Sidecar.daemonScheduler("keymeter-fleet-sync");
         long every = Math.max(1, tick / 4);
         ticker.scheduleWithFixedDelay(() -> {
             try {

@@ -290,7 +290,7 @@ public final class Sidecar implements AutoCloseable {
         replica.close();
     }
 
-    private static ScheduledExecutorService daemonScheduler(String threadName) {
+    static ScheduledExecutorService daemonScheduler(String threadName) {
         return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
