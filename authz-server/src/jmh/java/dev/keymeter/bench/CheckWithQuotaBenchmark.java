@@ -50,10 +50,10 @@ import org.openjdk.jmh.annotations.Threads;
  * sidecar serves it), 500 with limits and 500 without, each method cycling uniformly over its 500.
  *
  * <p>{@code counters}: the heap store or the persisted Chronicle store. {@code budgets}: {@code local}
- * (this sidecar counts alone) or {@code fleet} (requests per minute shared through a fleet sync, as
- * with {@code --budgets-store}: the allowance taken and settled on the Check thread, a background
- * thread syncing every 25 ms with an in-process store that answers at once — the Check thread's cost
- * is what is measured, not Redis's). {@code body}: none (a
+ * (this sidecar counts alone) or {@code fleet} (every limit shared through a fleet sync, as with
+ * {@code --budgets-store}: the requests allowance taken and settled, the token and cost allotments
+ * applied and re-checked on the Check thread, a background thread syncing every 25 ms with an
+ * in-process store that answers at once — the Check thread's cost is what is measured, not Redis's). {@code body}: none (a
  * {@code with_request_body}-less Envoy), or a small chat-completions JSON naming a priced model and no
  * {@code max_tokens} (read for the model; no estimate, so no reservation is opened — an estimate
  * would open a reservation per request that only settlement removes, which a benchmark loop cannot
@@ -167,6 +167,12 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
                 sum += c;
             }
             return CompletableFuture.completedFuture(sum);
+        }
+
+        @Override
+        public CompletionStage<BudgetGrant> syncBudget(BudgetSync s) {
+            long allotment = Math.min(s.limit(), Math.max(s.used(), s.keep()) + s.want());
+            return CompletableFuture.completedFuture(new BudgetGrant(allotment, allotment, s.used()));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.keymeter.fleet;
 
+import dev.keymeter.quota.FleetBudget;
 import dev.keymeter.quota.FleetStore;
 import dev.keymeter.quota.RollingWindow;
 import io.lettuce.core.AbstractRedisClient;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fleet's counters in Redis, standalone or Cluster, through one Lettuce client and its async
- * API: two Lua scripts, each touching one key, so that they run unchanged on a Cluster (a key's
+ * API: three Lua scripts, each touching one key, so that they run unchanged on a Cluster (a key's
  * counters share the hash tag {@code {km:<keyId>}}, one slot). Scripts are sent by digest
  * ({@code EVALSHA}) and re-sent whole once when a server does not know them yet.
  *
@@ -54,6 +55,7 @@ public final class RedisFleetStore implements FleetStore {
 
     private static final Script SYNC_REQUESTS = Script.load("sync-requests.lua");
     private static final Script HEARTBEAT = Script.load("heartbeat.lua");
+    private static final Script SYNC_BUDGET = Script.load("sync-budget.lua");
 
     private final BudgetsStore where;
     private final AbstractRedisClient client;
@@ -120,12 +122,24 @@ public final class RedisFleetStore implements FleetStore {
                 args.add(Long.toString(counts[i]));
             }
         }
-        return run(SYNC_REQUESTS, requestsKey(keyId, epoch), args.toArray(String[]::new));
+        return run(SYNC_REQUESTS, ScriptOutputType.INTEGER, requestsKey(keyId, epoch), args.toArray(String[]::new));
+    }
+
+    @Override
+    public CompletionStage<BudgetGrant> syncBudget(BudgetSync s) {
+        long periodEnd = s.periodEndMillis() == Long.MAX_VALUE ? 0 : s.periodEndMillis();
+        String[] args = {s.sidecarId(), s.incarnation(), Long.toString(s.seq()), Long.toString(s.used()),
+                Long.toString(s.keep()), Long.toString(s.want()), Long.toString(s.limit()),
+                Integer.toString(s.sidecars()), Long.toString(s.leaseMillis()), Long.toString(periodEnd)};
+        return this.<List<Object>>run(SYNC_BUDGET, ScriptOutputType.MULTI,
+                        budgetKey(s.keyId(), s.kind(), s.epoch(), s.periodIndex()), args)
+                .thenApply(r -> new BudgetGrant((Long) r.get(0), (Long) r.get(1), (Long) r.get(2)));
     }
 
     @Override
     public CompletionStage<Integer> heartbeat(String sidecarId, long ttlMillis) {
-        return run(HEARTBEAT, MEMBERS_KEY, sidecarId, Long.toString(ttlMillis)).thenApply(Long::intValue);
+        return this.<Long>run(HEARTBEAT, ScriptOutputType.INTEGER, MEMBERS_KEY, sidecarId, Long.toString(ttlMillis))
+                .thenApply(Long::intValue);
     }
 
     /** The Redis key of a key's request counts: its hash tag puts all of the key's counters in one slot. */
@@ -133,15 +147,20 @@ public final class RedisFleetStore implements FleetStore {
         return "{km:" + keyId + "}:rpm:" + epoch;
     }
 
-    private CompletionStage<Long> run(Script script, String key, String... args) {
+    /** The Redis key of one period of a key's token or cost budget: the same hash tag, the same slot. */
+    static String budgetKey(String keyId, FleetBudget.Kind kind, long epoch, long periodIndex) {
+        return "{km:" + keyId + "}:" + kind.tag() + ":" + epoch + ":" + periodIndex;
+    }
+
+    private <T> CompletionStage<T> run(Script script, ScriptOutputType type, String key, String... args) {
         RedisClusterAsyncCommands<String, String> c = commands;
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to " + where));
         }
         String[] keys = {key};
-        CompletionStage<Long> bySha = c.evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, args);
+        CompletionStage<T> bySha = c.evalsha(script.sha1(), type, keys, args);
         return bySha.exceptionallyCompose(e -> isNoScript(e)
-                ? c.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, args)
+                ? c.<T>eval(script.text(), type, keys, args)
                 : CompletableFuture.failedFuture(e));
     }
 

@@ -1,8 +1,10 @@
 package dev.keymeter.metrics;
 
+import dev.keymeter.quota.FleetBudget;
 import dev.keymeter.quota.FleetSync;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
  * The fleet sync of shared budgets ({@code --budgets-store} Redis), read at scrape time:
@@ -15,9 +17,14 @@ import java.util.Objects;
  *       {@code keymeter_fleet_degraded_seconds_total};</li>
  *   <li>{@code keymeter_fleet_sidecars} (live sidecars as last heard), {@code keymeter_fleet_keys}
  *       (keys syncing now), {@code keymeter_fleet_overshoot_requests} (the most a fleet count has
- *       exceeded its key's requests-per-minute limit, as this sidecar's syncs saw it).</li>
+ *       exceeded its key's requests-per-minute limit, as this sidecar's syncs saw it);</li>
+ *   <li>per {@code budget} ({@code tokens}, {@code usd}): {@code keymeter_fleet_allotment_stranded}
+ *       (allotment this sidecar holds beyond what it committed, summed over keys: budget the rest of
+ *       the fleet cannot use — early 429s, never overshoot), {@code keymeter_fleet_overshoot_budget}
+ *       (the most a key's fleet usage exceeds its limit, as this sidecar's last syncs saw it) and
+ *       {@code keymeter_fleet_budgets} (budgets held now).</li>
  * </ul>
- * No labels. Registered only when budgets are shared.
+ * No key labels. Registered only when budgets are shared.
  */
 public final class FleetMetrics implements AutoCloseable {
 
@@ -36,8 +43,37 @@ public final class FleetMetrics implements AutoCloseable {
         meters.gauge("keymeter.fleet.keys", "Keys whose requests per minute are syncing now", sync, s -> s.rates().size());
         meters.gauge("keymeter.fleet.overshoot.requests", "Most a fleet request count exceeded its key's limit",
                 sync, FleetSync::worstOvershoot);
+        for (FleetBudget.Kind kind : FleetBudget.Kind.values()) {
+            String budget = kind == FleetBudget.Kind.TOKENS ? "tokens" : "usd";
+            double unit = kind == FleetBudget.Kind.TOKENS ? 1 : 1e6;
+            meters.gauge("keymeter.fleet.allotment.stranded", "Allotment held here beyond what was committed",
+                    "budget", budget, sync, s -> sum(s, kind, b -> b.stranded(s.now())) / unit);
+            meters.gauge("keymeter.fleet.overshoot.budget", "Most a key's fleet usage exceeds its limit, as last seen",
+                    "budget", budget, sync, s -> max(s, kind, FleetBudget::overshoot) / unit);
+            meters.gauge("keymeter.fleet.budgets", "Token or cost budgets held now", "budget", budget, sync,
+                    s -> sum(s, kind, b -> 1));
+        }
     }
 
+    private static double sum(FleetSync sync, FleetBudget.Kind kind, ToLongFunction<FleetBudget> value) {
+        long total = 0;
+        for (FleetBudget b : sync.budgets()) {
+            if (b.kind() == kind) {
+                total += value.applyAsLong(b);
+            }
+        }
+        return total;
+    }
+
+    private static double max(FleetSync sync, FleetBudget.Kind kind, ToLongFunction<FleetBudget> value) {
+        long most = 0;
+        for (FleetBudget b : sync.budgets()) {
+            if (b.kind() == kind) {
+                most = Math.max(most, value.applyAsLong(b));
+            }
+        }
+        return most;
+    }
 
 
     @Override

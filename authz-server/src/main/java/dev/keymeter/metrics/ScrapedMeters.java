@@ -27,6 +27,12 @@ final class ScrapedMeters {
         meters.add(Gauge.builder(name, object, value).description(help).strongReference(true).register(registry));
     }
 
+    /** A gauge with one label. */
+    <T> void gauge(String name, String help, String label, String labelValue, T object, ToDoubleFunction<T> value) {
+        meters.add(Gauge.builder(name, object, value).description(help).tag(label, labelValue).strongReference(true)
+                .register(registry));
+    }
+
     <T> void counter(String name, String help, T object, ToDoubleFunction<T> value) {
         meters.add(FunctionCounter.builder(name, object, value).description(help).register(registry));
     }

@@ -18,6 +18,7 @@ final class FleetBudgets implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("keymeter.fleet");
     static final long WARM_UP_MILLIS = 3_000;
+    static final long RELEASE_MILLIS = 1_000;
 
     private final RedisFleetStore store;
     private final FleetSync sync;
@@ -72,9 +73,25 @@ final class FleetBudgets implements AutoCloseable {
         return sync;
     }
 
+    /**
+     * Stops syncing, then gives back every allotment beyond what was committed (waiting at most
+     * {@link #RELEASE_MILLIS}), so the fleet can use it at once rather than when its lease lapses.
+     * Called after the sidecar has stopped taking checks.
+     */
     @Override
     public void close() {
         ticker.shutdownNow();
+        try {
+            ticker.awaitTermination(1, TimeUnit.SECONDS);
+            if (!sync.budgets().isEmpty()) {
+                sync.releaseAll().get(RELEASE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "fleet budgets: allotments not released within {0} ms ({1}); they lapse with"
+                    + " their lease", Long.toString(RELEASE_MILLIS), e.toString());
+        }
         store.close();
     }
 }

@@ -1,12 +1,11 @@
 package dev.keymeter.usage;
 
 import dev.keymeter.quota.CounterStore;
-import dev.keymeter.quota.FleetRate;
+import dev.keymeter.quota.FleetBudget;
 import dev.keymeter.quota.FleetSync;
 import dev.keymeter.quota.KeyQuota;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.quota.QuotaLimits;
-import dev.keymeter.quota.RateProbe;
 import dev.keymeter.replica.ReplicaEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Budgets {
 
-    /** A 429 from the fleet's share says to retry after this: the next sync may bring a new share. */
-    static final long FLEET_RETRY_MILLIS = 1_000;
-
     private final CounterStore counters;
     private final PriceTable prices;
     private final Reservations reservations;
-    /** The fleet's shared requests-per-minute limits, or {@code null} when this sidecar counts alone. */
+    /** The fleet's shared limits, or {@code null} when this sidecar counts alone. */
     private final FleetSync fleet;
+    private final FleetAdmission fleetAdmission;
     /** Key id → the model whose usage could not be priced (policy refuse); cleared by a usage reset. */
     private final ConcurrentHashMap<String, Unpriced> unpriced = new ConcurrentHashMap<>();
 
@@ -52,12 +49,13 @@ public final class Budgets {
         this(counters, prices, reservations, null);
     }
 
-    /** @param fleet shares requests-per-minute limits with the fleet; {@code null}: this sidecar counts alone */
+    /** @param fleet shares the keys' limits with the fleet; {@code null}: this sidecar counts alone */
     public Budgets(CounterStore counters, PriceTable prices, Reservations reservations, FleetSync fleet) {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.fleet = fleet;
+        this.fleetAdmission = fleet == null ? null : new FleetAdmission(fleet);
     }
 
     /** The fleet sync, or {@code null} when this sidecar counts alone. */
@@ -112,10 +110,10 @@ public final class Budgets {
         KeyQuota quota = quotaOf(key);
         QuotaLimits limits = limitsOf(key);
         QuotaDecision d;
-        if (fleet == null || key.requestsPerMinute == ReplicaEntry.NO_LIMIT) {
+        if (fleet == null || !limited(key)) {
             d = quota.tryAdmit(nowMillis, limits, estimatedTokens, estimatedCostMicroUsd);
         } else {
-            d = admitInFleet(key, quota, limits, estimatedTokens, estimatedCostMicroUsd, nowMillis);
+            d = fleetAdmission.admit(key, quota, limits, estimatedTokens, estimatedCostMicroUsd, nowMillis);
         }
         if (!d.admitted() || (d.tokens().estimate() == 0 && d.cost().estimate() == 0)) {
             return new Admission(d, null);
@@ -132,44 +130,27 @@ public final class Budgets {
     }
 
     /**
-     * The admission of a key with a requests-per-minute limit when the fleet shares it: this
-     * sidecar's allowance first (spent: a 429 that retries after a second), then the key's own
-     * counters, whose window applies the limit the fleet sync says (the key's, or ⌊L / N⌋ while its
-     * syncs go unanswered). The permit goes back if the window or a budget refuses. An allowed
-     * request's remaining-requests figure is the fleet's as of the last sync.
+     * Usage of {@code key} was settled or charged to {@code quota} here: when the fleet shares its
+     * budgets, the next sync reports it (whichever sidecar admitted the request).
      */
-    private QuotaDecision admitInFleet(ReplicaEntry key, KeyQuota quota, QuotaLimits limits, long estimatedTokens,
-            long estimatedCostMicroUsd, long nowMillis) {
-        FleetRate rate = fleet.rateOf(key.keyId, counterEpoch(key), key.requestsPerMinute, quota.requests(), nowMillis);
-        long applied = fleet.take(rate, nowMillis);
-        if (applied < 0) {
-            // Ask the counters with a zero window limit: the budgets' probes for the 429, nothing counted.
-            QuotaDecision none = quota.tryAdmit(nowMillis, withRequestsPerMinute(limits, 0), 0, 0);
-            if (none.refusedBy() != QuotaDecision.Limit.REQUESTS_PER_MINUTE) {
-                return none; // a spent token or cost budget is the answer that lasts longer
-            }
-            RateProbe spent = new RateProbe(false, 0, key.requestsPerMinute, FLEET_RETRY_MILLIS);
-            return new QuotaDecision(QuotaDecision.Limit.REQUESTS_PER_MINUTE, spent, none.tokens(), none.cost());
+    public void settledHere(ReplicaEntry key, KeyQuota quota, long nowMillis) {
+        if (fleet == null) {
+            return;
         }
-        QuotaDecision d = quota.tryAdmit(nowMillis, withRequestsPerMinute(limits, applied), estimatedTokens,
-                estimatedCostMicroUsd);
-        RateProbe window = d.requests();
-        rate.settle(window != null && window.admitted());
-        if (window == null) {
-            return d;
+        long epoch = counterEpoch(key);
+        if (key.tokenLimit != ReplicaEntry.NO_LIMIT) {
+            fleet.budgetOf(key.keyId, epoch, FleetBudget.Kind.TOKENS, key.tokenLimit, key.resetPeriod,
+                    quota.tokenBudget(), nowMillis).changed();
         }
-        long fleetRemaining = Math.max(0, key.requestsPerMinute - rate.fleetCount());
-        // A fallback limit of 0 (L < N while Redis is silent) never frees a permit by itself; Redis may.
-        long resetAfter = window.resetAfterMillis() == Long.MAX_VALUE && key.requestsPerMinute > 0
-                ? FLEET_RETRY_MILLIS : window.resetAfterMillis();
-        RateProbe seen = new RateProbe(window.admitted(), Math.min(window.remaining(), fleetRemaining),
-                key.requestsPerMinute, resetAfter);
-        return new QuotaDecision(d.refusedBy(), seen, d.tokens(), d.cost());
+        if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
+            fleet.budgetOf(key.keyId, epoch, FleetBudget.Kind.COST, key.costLimitMicroUsd, key.resetPeriod,
+                    quota.costBudget(), nowMillis).changed();
+        }
     }
 
-    private static QuotaLimits withRequestsPerMinute(QuotaLimits limits, long requestsPerMinute) {
-        return requestsPerMinute == limits.requestsPerMinute() ? limits
-                : new QuotaLimits(requestsPerMinute, limits.tokens(), limits.costMicroUsd(), limits.resetPeriod());
+    private static boolean limited(ReplicaEntry key) {
+        return key.requestsPerMinute != ReplicaEntry.NO_LIMIT || key.tokenLimit != ReplicaEntry.NO_LIMIT
+                || key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT;
     }
 
     /** The keys whose counters changed since the last call, removed from the set as they are returned. */

@@ -79,6 +79,7 @@ public final class UsageLedger implements UsageSink {
         } else {
             quota.charge(now, tokens, cost);
         }
+        budgets.settledHere(key, quota, now);
         listener.charged(usage.keyId(), usage.inputTokens(), usage.outputTokens(), cost);
         return new Settlement(Settlement.Outcome.COUNTED, cost);
     }

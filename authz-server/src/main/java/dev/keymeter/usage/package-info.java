@@ -20,6 +20,11 @@
  * unsettled) and the price table that turns tokens into cost when no cost is reported. The rule
  * throughout: a missing or unreadable usage report must never under-count.
  *
+ * <p>When a fleet of sidecars shares the keys' limits ({@code --budgets-store} Redis),
+ * {@link dev.keymeter.usage.Budgets} admits through {@link dev.keymeter.usage.FleetAdmission}: the
+ * same counters, with the limits this sidecar holds for now (its requests allowance, its token and
+ * cost allotments); usage settled here is reported to the fleet at the next sync.
+ *
  * <p>{@link dev.keymeter.usage.IngestionListener} hears every outcome for metrics. Nothing here logs a
  * token or a header value; warnings name the key id and the field only, rate-limited.
  */

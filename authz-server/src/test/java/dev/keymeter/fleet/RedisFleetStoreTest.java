@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.quota.FleetBudget;
+import dev.keymeter.quota.FleetStore;
 import dev.keymeter.quota.RollingWindow;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,11 @@ class RedisFleetStoreTest {
                 RedisFleetStore store = RedisFleetStore.start(BudgetsStore.parse(redis.uri()))) {
             awaitTrue(store::connected, "connected");
             assertScriptSemantics(store);
+            long periodEnd = System.currentTimeMillis() + 3_600_000;
+            assertBudgetScriptSemantics(store, periodEnd);
+            long ttl = Long.parseLong(redis.command("PTTL",
+                    RedisFleetStore.budgetKey("k", FleetBudget.Kind.TOKENS, 0, 5)).replace(":", "").trim());
+            assertTrue(ttl > 24 * 3_600_000L && ttl <= 25 * 3_600_000L, "expires a day after its period: " + ttl);
         }
     }
 
@@ -38,6 +45,10 @@ class RedisFleetStoreTest {
                 RedisFleetStore store = RedisFleetStore.start(BudgetsStore.parse(cluster.uri()))) {
             awaitTrue(store::connected, "connected");
             assertScriptSemantics(store);
+            assertBudgetScriptSemantics(store, System.currentTimeMillis() + 3_600_000);
+            String slotOfBudget = cluster.node(0).command("CLUSTER", "KEYSLOT",
+                    RedisFleetStore.budgetKey("key_1", FleetBudget.Kind.COST, 3, 7));
+            assertEquals(cluster.node(0).command("CLUSTER", "KEYSLOT", "{km:key_1}"), slotOfBudget);
             // Keys spread over the masters; each key's script touches one slot only (no CROSSSLOT).
             for (int k = 0; k < 20; k++) {
                 String keyId = "key_" + k;
@@ -125,6 +136,45 @@ class RedisFleetStoreTest {
         assertEquals(2L, get(store.syncRequests("k", 0, "b", T + 62, counts())), "only a's T + 61 is left");
         assertEquals(1L, get(store.syncRequests("k", 1, "a", T + 62, counts(60, 1))), "a new epoch starts at 0");
         assertNotEquals(RedisFleetStore.requestsKey("k", 0), RedisFleetStore.requestsKey("k", 1));
+    }
+
+    /**
+     * The budget script (see {@code FleetBudget}): grants out of the room left, at most ⌈room / N⌉
+     * each; replays and late copies change nothing; a restarted sidecar replaces its record; an
+     * allotment past its lease counts only what was used. L = 1000, N = 2.
+     */
+    private static void assertBudgetScriptSemantics(RedisFleetStore store, long periodEnd) throws Exception {
+        assertEquals(new FleetStore.BudgetGrant(300, 300, 0), get(store.syncBudget(sync("a", "i1", 1, 0, 0, 300, periodEnd))));
+        assertEquals(new FleetStore.BudgetGrant(300, 300, 0), get(store.syncBudget(sync("a", "i1", 1, 0, 0, 300, periodEnd))),
+                "a replay changes nothing");
+        assertEquals(new FleetStore.BudgetGrant(350, 650, 0), get(store.syncBudget(sync("b", "j1", 1, 0, 0, 900, periodEnd))),
+                "room 700: at most ⌈700 / 2⌉");
+        // a used 250 and keeps its 300: base 300, room 1000 − 350 − 300 = 350, ⌈350 / 2⌉ = 175 more.
+        assertEquals(new FleetStore.BudgetGrant(475, 825, 250), get(store.syncBudget(sync("a", "i1", 2, 250, 300, 500, periodEnd))));
+        assertEquals(new FleetStore.BudgetGrant(475, 825, 250), get(store.syncBudget(sync("a", "i1", 1, 0, 0, 300, periodEnd))),
+                "a late copy of an older sync gets the newest answer");
+        // b used more than its allotment: its used counts; room 1000 − 475 − 400 = 125, ⌈125 / 2⌉ = 63.
+        assertEquals(new FleetStore.BudgetGrant(463, 938, 650), get(store.syncBudget(sync("b", "j1", 2, 400, 350, 100, periodEnd))));
+        assertEquals(new FleetStore.BudgetGrant(250, 713, 650), get(store.syncBudget(sync("a", "i2", 1, 250, 0, 0, periodEnd))),
+                "a restarted a (new incarnation, seq 1 again) replaces its record: it releases down to what it used");
+        assertEquals(new FleetStore.BudgetGrant(463, 713, 650), get(store.syncBudget(sync("b", "j1", 3, 400, 463, 0, periodEnd))),
+                "no room asked, none given");
+        FleetStore.BudgetSync shortLease = new FleetStore.BudgetSync("k", 0, FleetBudget.Kind.TOKENS, 5, periodEnd, "c",
+                "k1", 1, 10, 0, 100, 1_000, 2, 1);
+        assertEquals(new FleetStore.BudgetGrant(110, 823, 660), get(store.syncBudget(shortLease)));
+        Thread.sleep(5);
+        assertEquals(new FleetStore.BudgetGrant(463, 723, 660), get(store.syncBudget(sync("b", "j1", 4, 400, 463, 0, periodEnd))),
+                "c's lease has lapsed: only its used 10 counts");
+        assertEquals(new FleetStore.BudgetGrant(100, 100, 0), get(store.syncBudget(new FleetStore.BudgetSync("k", 0,
+                FleetBudget.Kind.COST, 5, periodEnd, "a", "i2", 1, 0, 0, 100, 1_000, 2, 60_000))), "cost is another budget");
+        assertEquals(new FleetStore.BudgetGrant(100, 100, 0), get(store.syncBudget(new FleetStore.BudgetSync("k", 0,
+                FleetBudget.Kind.TOKENS, 6, periodEnd, "a", "i2", 1, 0, 0, 100, 1_000, 2, 60_000))), "a new period starts at 0");
+    }
+
+    private static FleetStore.BudgetSync sync(String sidecar, String incarnation, long seq, long used, long keep, long want,
+            long periodEnd) {
+        return new FleetStore.BudgetSync("k", 0, FleetBudget.Kind.TOKENS, 5, periodEnd, sidecar, incarnation, seq, used,
+                keep, want, 1_000, 2, 60_000);
     }
 
     /** Window counts: pairs of (offset, count), every other offset 0. */

@@ -17,6 +17,9 @@ import dev.keymeter.proto.admin.v1.SidecarUsage;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.OwnerType;
+import com.google.protobuf.Value;
+import dev.keymeter.proto.usage.v1.ReportRequest;
+import dev.keymeter.proto.usage.v1.UsageServiceGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -148,6 +151,60 @@ class SidecarFleetTest {
                 admitted, duringOutage, fleetCount(a, key));
     }
 
+    /**
+     * A key with 10,000 tokens a day, called alternately through both sidecars with an estimate of
+     * about 1,010 tokens (max_tokens 1000), each allowed request reporting 800 tokens to the sidecar
+     * that admitted it: the fleet uses the key's budget once, not once per sidecar — at most L plus
+     * each sidecar's first request before its first allotment — and the 429s say token_limit_exceeded.
+     */
+    @Test
+    void check_twoSidecarsSharingATokenBudget_spendItOnceAcrossBoth() throws Exception {
+        Fleet fleet = startFleet(Limits.newBuilder().setTokenLimit(10_000).build());
+        CreateKeyResponse key = fleet.key();
+        // Without max_tokens a Check has no estimate and reserves nothing.
+        await("both replicas hold the key", () -> status(fleet.toA(), key) == 200 && status(fleet.toB(), key) == 200);
+        String body = "{\"model\":\"gpt-4o\",\"max_tokens\":1000}";
+        long used = 0;
+        int allowed = 0;
+        CheckResponse lastLimited = null;
+        for (int i = 0; i < 80; i++) {
+            ManagedChannel to = i % 2 == 0 ? fleet.toA() : fleet.toB();
+            CheckResponse r = AdminConnection.chatCheck(to, key.getToken(), body);
+            if (r.getStatus().getCode() == 0) {
+                allowed++;
+                used += 800;
+                Value reservation = r.getDynamicMetadata().getFieldsMap().get("reservation_id");
+                UsageServiceGrpc.newBlockingStub(to).withDeadlineAfter(5, TimeUnit.SECONDS).report(
+                        ReportRequest.newBuilder().setRequestId("req-" + i).setKeyId(key.getKey().getId())
+                                .setReservationId(reservation == null ? "" : reservation.getStringValue())
+                                .setModel("gpt-4o").setInputTokens(300).setOutputTokens(500).build());
+            } else {
+                assertEquals(429, r.getDeniedResponse().getStatus().getCodeValue(), r.toString());
+                lastLimited = r;
+            }
+            Thread.sleep(20); // about one sync interval (50 ms) every two calls
+        }
+        long largestEstimate = 1_000 + (body.length() + 3) / 4;
+        assertTrue(used <= 10_000 + 2 * largestEstimate, "the fleet used " + used + " tokens of 10,000");
+        assertTrue(used >= 6_000, "allotments stranded most of the budget: used " + used);
+        assertTrue(lastLimited != null, "80 requests of ~1,000 tokens against 10,000 must be refused at some point");
+        assertTrue(lastLimited.getDeniedResponse().getBody().contains("token_limit_exceeded"),
+                lastLimited.getDeniedResponse().getBody());
+        List<String> headers = lastLimited.getDeniedResponse().getHeadersList().stream()
+                .map(h -> h.getHeader().getKey()).toList();
+        assertTrue(headers.contains("x-ratelimit-remaining-tokens") && headers.contains("retry-after"), headers.toString());
+
+        fleet.a().reportUsage();
+        fleet.b().reportUsage();
+        KeyUsage usage = fleet.admin().stub().getKeyUsage(GetKeyUsageRequest.newBuilder()
+                .setKeyId(key.getKey().getId()).build());
+        assertEquals(used, usage.getTokens().getUsed(), "the overview adds up both sidecars' usage");
+        String metrics = scrape(fleet.a());
+        assertTrue(metrics.contains("keymeter_fleet_allotment_stranded{budget=\"tokens\"}"), "the stranded gauge");
+        System.out.printf("fleet of 2, 10,000 tokens, 80 Checks of ~1,010 estimated / 800 used: allowed=%d used=%d%n",
+                allowed, used);
+    }
+
     /** One redis-server, a control plane with a key of {@code rpm} requests per minute, two sidecars sharing it. */
     private record Fleet(RedisServer redis, AdminConnection admin, CreateKeyResponse key, Sidecar a, Sidecar b,
             ManagedChannel toA, ManagedChannel toB) {
@@ -155,6 +212,10 @@ class SidecarFleetTest {
 
     /** Starts a {@link Fleet}; returns once both sidecars count two live sidecars. */
     private Fleet startFleet(long rpm) throws Exception {
+        return startFleet(Limits.newBuilder().setRequestsPerMinute(rpm).build());
+    }
+
+    private Fleet startFleet(Limits limits) throws Exception {
         RedisServer redis = RedisServer.start();
         open.add(redis);
         ControlPlane controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("cp")).withPort(0));
@@ -165,7 +226,7 @@ class SidecarFleetTest {
         CreateKeyResponse key = admin.stub().createKey(CreateKeyRequest.newBuilder().setName("svc")
                 .setKind(KeyKind.KEY_KIND_PROJECT).setProjectId("payments")
                 .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
-                .setLimits(Limits.newBuilder().setRequestsPerMinute(rpm)).build());
+                .setLimits(limits).build());
         Sidecar a = sidecar(controlPlane, "a", redis);
         Sidecar b = sidecar(controlPlane, "b", redis);
         await("both sidecars count two live sidecars",

@@ -33,6 +33,22 @@ class BudgetsFleetTest {
         volatile long fleetCount;
         volatile int sidecars = 1;
         volatile boolean silent;
+        /** What the other sidecars have committed of every budget. */
+        volatile long othersCommitted;
+        volatile FleetStore.BudgetSync lastBudgetSync;
+
+        @Override
+        public CompletionStage<BudgetGrant> syncBudget(BudgetSync s) {
+            if (silent) {
+                return new CompletableFuture<>();
+            }
+            lastBudgetSync = s;
+            long free = s.limit() - othersCommitted;
+            long allotment = Math.max(s.used(), Math.min(s.keep(), Math.max(0, free)));
+            allotment += Math.max(0, Math.min(s.want(), free - allotment));
+            return CompletableFuture.completedFuture(new BudgetGrant(allotment, othersCommitted + allotment,
+                    othersCommitted + s.used()));
+        }
 
         @Override
         public CompletionStage<Long> syncRequests(String keyId, long epoch, String sidecarId, long second, long[] counts) {
@@ -76,7 +92,7 @@ class BudgetsFleetTest {
         assertEquals(QuotaDecision.Limit.REQUESTS_PER_MINUTE, third.refusedBy());
         assertEquals(0, third.requests().remaining());
         assertEquals(4, third.requests().limit());
-        assertEquals(Budgets.FLEET_RETRY_MILLIS, third.requests().resetAfterMillis());
+        assertEquals(FleetAdmission.RETRY_MILLIS, third.requests().resetAfterMillis());
         assertEquals(2, budgets.quotaOf(key).requestsInWindow(now), "a refusal counts nothing");
     }
 
@@ -141,6 +157,53 @@ class BudgetsFleetTest {
         QuotaDecision stale = admit(key, 0); // now on the fallback ⌊2 / 3⌋ = 0
 
         assertEquals(QuotaDecision.Limit.REQUESTS_PER_MINUTE, stale.refusedBy());
-        assertEquals(Budgets.FLEET_RETRY_MILLIS, stale.requests().resetAfterMillis());
+        assertEquals(FleetAdmission.RETRY_MILLIS, stale.requests().resetAfterMillis());
+    }
+
+    @Test
+    void admit_tokensBeforeTheFirstAllotment_admitsOneRequestThenRetriesAfterASecond() {
+        ReplicaEntry key = key(ReplicaEntry.NO_LIMIT, 1_000);
+
+        assertTrue(admit(key, 100).admitted(), "a sidecar's first request of a period needs no sync");
+        QuotaDecision second = admit(key, 100);
+
+        assertEquals(QuotaDecision.Limit.TOKENS, second.refusedBy());
+        assertEquals(1_000, second.tokens().limit(), "the key's limit, not the allotment");
+        assertEquals(900, second.tokens().remaining(), "the fleet's remaining tokens as far as this sidecar knows");
+        assertEquals(now + FleetAdmission.RETRY_MILLIS, second.tokens().periodEndMillis(), "retry after a second");
+
+        sync.tick(); // asks for an allotment
+
+        assertEquals(100, store.lastBudgetSync.used(), "the sync reports what this sidecar committed");
+        assertTrue(admit(key, 100).admitted(), "the allotment arrived");
+    }
+
+    @Test
+    void admit_fleetHasSpentTheBudget_refusesUntilThePeriodEnds() {
+        store.othersCommitted = 1_000;
+        ReplicaEntry key = key(ReplicaEntry.NO_LIMIT, 1_000);
+        assertTrue(admit(key, 10).admitted()); // the first request, before this sidecar knows
+        sync.tick();
+
+        QuotaDecision refused = admit(key, 10);
+
+        assertEquals(QuotaDecision.Limit.TOKENS, refused.refusedBy());
+        assertEquals(0, refused.tokens().remaining());
+        assertEquals(ResetPeriod.MONTHLY.startMillis(ResetPeriod.MONTHLY.indexAt(now) + 1),
+                refused.tokens().periodEndMillis(), "retry when the period ends, not in a second");
+    }
+
+    @Test
+    void settledHere_usageSettledOnThisSidecar_isReportedByTheNextSync() {
+        ReplicaEntry key = key(ReplicaEntry.NO_LIMIT, 1_000);
+        assertTrue(admit(key, 0).admitted());
+        sync.tick();
+        now += 100;
+
+        budgets.quotaOf(key).charge(now, 250, 0);
+        budgets.settledHere(key, budgets.quotaOf(key), now);
+        sync.tick();
+
+        assertEquals(250, store.lastBudgetSync.used());
     }
 }

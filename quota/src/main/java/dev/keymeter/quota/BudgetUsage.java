@@ -9,4 +9,9 @@ package dev.keymeter.quota;
  * @param periodEndMillis   first millisecond of the next period ({@link Long#MAX_VALUE} for NEVER)
  */
 public record BudgetUsage(long used, long reserved, long periodStartMillis, long periodEndMillis) {
+
+    /** Used plus reserved: what the period's admissions have taken. */
+    public long committed() {
+        return used + reserved;
+    }
 }

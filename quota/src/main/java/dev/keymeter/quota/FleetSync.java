@@ -1,7 +1,12 @@
 package dev.keymeter.quota;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * One sidecar's side of fleet-wide requests-per-minute limits: the {@link FleetRate} of every key it
- * has admitted lately, and the {@link #tick} that syncs them with the {@link FleetStore}.
+ * One sidecar's side of fleet-wide limits: the {@link FleetRate} (requests per minute) and the
+ * {@link FleetBudget}s (tokens, cost) of every key it has admitted lately, and the {@link #tick} that
+ * syncs them with the {@link FleetStore}.
  *
  * <p>Each tick (run every {@link Settings#tickMillis}{@code / 4} by one thread) it
  * <ul>
@@ -27,6 +33,12 @@ import java.util.function.LongSupplier;
  * ⌊L / N⌋ (N last known), so the fleet keeps to about L without the store. Its next answer ends
  * that, and since syncs push absolute counts the fleet count is right again without replaying
  * anything.
+ *
+ * <p>A token or cost budget syncs when its sidecar needs more allotment, has usage to report, runs
+ * low, goes idle (it releases what it does not use) or every {@link FleetBudget#REFRESH_MILLIS};
+ * see {@link FleetBudget#due}. While the store is out of reach, each budget spends the allotment it
+ * holds, then once adds ⌊(L − fleet committed) / N⌋ as of its last answer
+ * ({@link FleetBudget#takeOutageShare}).
  * Nothing here waits for the store: calls return stages, and their completions (on the store's
  * threads) apply answers to the key's {@link FleetRate}. Thread-safe.
  */
@@ -55,11 +67,21 @@ public final class FleetSync {
 
     /** A key stops syncing this long after its last request: its admissions have all left the window. */
     static final long IDLE_MILLIS = 61_000;
+    /** A budget is forgotten this long after its last request, once it holds nothing it does not use. */
+    static final long BUDGET_IDLE_MILLIS = 3_600_000;
+    /** How long the store counts a sidecar's allotment after its last sync: a crashed sidecar's lapses then. */
+    public static final long LEASE_MILLIS = 300_000;
+
+    private record BudgetId(String keyId, FleetBudget.Kind kind) {
+    }
 
     private final FleetStore store;
     private final Settings settings;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, FleetRate> rates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<BudgetId, FleetBudget> budgets = new ConcurrentHashMap<>();
+    /** This process among the store's records: a restarted sidecar with the same id replaces its old records. */
+    private final String incarnation;
     private volatile int sidecars = 1;
     private volatile long lastAnswerMillis;
     private volatile boolean degraded;
@@ -79,6 +101,9 @@ public final class FleetSync {
         this.lastAnswerMillis = clock.getAsLong();
         this.lastTickMillis = lastAnswerMillis;
         this.nextHeartbeatMillis = lastAnswerMillis;
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.incarnation = HexFormat.of().formatHex(random);
     }
 
     public Settings settings() {
@@ -97,6 +122,41 @@ public final class FleetSync {
         }
         rate.used(nowMillis, limit, window);
         return rate;
+    }
+
+    /**
+     * The fleet state of a key's token or cost budget with limit {@code limit}, created on its first
+     * request; a new counter epoch (a usage reset) or reset period starts afresh.
+     */
+    public FleetBudget budgetOf(String keyId, long epoch, FleetBudget.Kind kind, long limit, ResetPeriod period,
+            PeriodBudget local, long nowMillis) {
+        BudgetId id = new BudgetId(keyId, kind);
+        FleetBudget budget = budgets.get(id);
+        if (budget == null || budget.epoch() != epoch || budget.period() != period) {
+            FleetBudget fresh = new FleetBudget(keyId, epoch, kind, period, limit, local, nowMillis);
+            budget = budgets.compute(id, (k, old) -> old == null || old.epoch() != epoch || old.period() != period
+                    ? fresh : old);
+        }
+        budget.used(nowMillis, limit, local);
+        return budget;
+    }
+
+    /**
+     * The fleet state of a key's budget if this sidecar has one, else {@code null}; creates nothing
+     * (for usage settled here: it must reach the fleet's count).
+     */
+    public FleetBudget existingBudget(String keyId, FleetBudget.Kind kind) {
+        return budgets.get(new BudgetId(keyId, kind));
+    }
+
+    /** The sidecar's clock, epoch milliseconds (the one its decisions use). */
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    /** Budgets held now. */
+    public Collection<FleetBudget> budgets() {
+        return budgets.values();
     }
 
     /**
@@ -181,6 +241,15 @@ public final class FleetSync {
                 sync(rate, now);
             }
         }
+        for (FleetBudget budget : budgets.values()) {
+            if (now - budget.lastUsedMillis() > BUDGET_IDLE_MILLIS && budget.stranded(now) == 0) {
+                budgets.remove(new BudgetId(budget.keyId(), budget.kind()), budget);
+            } else if (degraded) {
+                budget.takeOutageShare(now, sidecars);
+            } else if (budget.due(now, settings.tickMillis() / 4, sidecars) && budget.startSync(now)) {
+                sync(budget, now, false);
+            }
+        }
         boolean silent = clock.getAsLong() - lastAnswerMillis > settings.degradeAfterMillis();
         if (silent && degraded) {
             degradedMillis.add(Math.max(0, now - lastTickMillis));
@@ -210,6 +279,49 @@ public final class FleetSync {
                 answered();
             } else {
                 rate.failed();
+                errors.increment();
+            }
+        });
+    }
+
+    /**
+     * Gives back, for every budget, the allotment it holds beyond what it committed (for a sidecar that
+     * stops: its allotments would otherwise stay stranded until their lease lapses). Completes when
+     * every store answered or failed.
+     */
+    public CompletableFuture<Void> releaseAll() {
+        long now = clock.getAsLong();
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (FleetBudget budget : budgets.values()) {
+            if (budget.startSync(now)) {
+                all.add(sync(budget, now, true).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
+    }
+
+    private CompletionStage<?> sync(FleetBudget budget, long now, boolean release) {
+        FleetBudget.Capture c = budget.capture(now, sidecars, release);
+        FleetStore.BudgetSync request = new FleetStore.BudgetSync(budget.keyId(), budget.epoch(), budget.kind(),
+                c.periodIndex(), c.periodEndMillis(), settings.sidecarId(), incarnation, c.seq(), c.used(), c.keep(),
+                c.want(), budget.limit(), sidecars, LEASE_MILLIS);
+        CompletionStage<FleetStore.BudgetGrant> answer;
+        try {
+            answer = store.syncBudget(request);
+        } catch (RuntimeException e) { // a store that throws instead of failing its stage
+            budget.failed();
+            errors.increment();
+            return CompletableFuture.completedFuture(null);
+        }
+        return answer.whenComplete((grant, e) -> {
+            if (e == null) {
+                long answeredAt = clock.getAsLong();
+                budget.apply(c, grant.allotment(), grant.fleetCommitted(), grant.fleetUsed(), answeredAt);
+                syncs.increment();
+                syncMillis.add(Math.max(0, answeredAt - now));
+                answered();
+            } else {
+                budget.failed();
                 errors.increment();
             }
         });

@@ -91,6 +91,16 @@ public final class KeyQuota {
         return requests;
     }
 
+    /** The token budget, for a fleet sync to read what this sidecar committed. */
+    public PeriodBudget tokenBudget() {
+        return tokens;
+    }
+
+    /** The cost budget (micro-USD), for a fleet sync to read what this sidecar committed. */
+    public PeriodBudget costBudget() {
+        return cost;
+    }
+
     /** Requests counted in the rolling window at {@code nowMillis}. */
     public long requestsInWindow(long nowMillis) {
         return requests.peek(nowMillis);

@@ -30,6 +30,11 @@
  *       per-second counts, reads the fleet's count G and admits at most ⌊(L − G) / N⌋ until its next
  *       sync; {@code FleetRate}'s class comment gives the memory-ordering argument of its allowance
  *       ({@code FleetRateConcurrencyTest}).</li>
+ *   <li>{@link dev.keymeter.quota.FleetBudget} — a key's token or cost budget shared the same way by
+ *       allotments: the store grants each sidecar what it may commit in the period, out of what the
+ *       others have not taken, and the key's own {@code PeriodBudget} applies the allotment as its
+ *       limit; its class comment gives the ordering argument of a release
+ *       ({@code FleetBudgetConcurrencyTest}), {@code FleetBudgetSimulationTest} the bound.</li>
  * </ul>
  *
  * <p><b>Thread-safety.</b> Records and {@code ResetPeriod} are immutable. {@code RollingWindow} and

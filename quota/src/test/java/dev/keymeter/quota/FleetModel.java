@@ -45,6 +45,20 @@ final class FleetModel {
     private final Map<String, Long> members = new HashMap<>();
     private final Deque<Write> recentWrites = new ArrayDeque<>();
 
+    /** A sidecar's allotment record of one budget, as the budget script keeps it (one hash field). */
+    private record BudgetRecord(String incarnation, long seq, long used, long allotment, long leaseEnd) {
+        long committed(long now) {
+            return leaseEnd > now ? Math.max(used, allotment) : used;
+        }
+    }
+
+    /** A record the budget script replaced, so that a failover can put it back ({@code before} null: none). */
+    private record BudgetWrite(long at, Map<String, BudgetRecord> hash, String field, BudgetRecord before) {
+    }
+
+    private final Map<String, Map<String, BudgetRecord>> budgetHashes = new HashMap<>();
+    private final Deque<BudgetWrite> recentBudgetWrites = new ArrayDeque<>();
+
     long minOneWayMillis = 0;
     long maxOneWayMillis = 2;
     double lostCommands;
@@ -105,6 +119,14 @@ final class FleetModel {
                 w.ring[2 * w.slot] = w.secondBefore;
                 w.ring[2 * w.slot + 1] = w.countBefore;
             }
+            while (!recentBudgetWrites.isEmpty() && recentBudgetWrites.peekLast().at >= now - lostMillis) {
+                BudgetWrite w = recentBudgetWrites.pollLast();
+                if (w.before == null) {
+                    w.hash.remove(w.field);
+                } else {
+                    w.hash.put(w.field, w.before);
+                }
+            }
         });
     }
 
@@ -115,6 +137,11 @@ final class FleetModel {
             public CompletionStage<Long> syncRequests(String keyId, long epoch, String sidecarId, long second, long[] c) {
                 long[] pushed = c.clone();
                 return command(() -> script(sidecarId, second, pushed));
+            }
+
+            @Override
+            public CompletionStage<BudgetGrant> syncBudget(BudgetSync sync) {
+                return command(() -> budgetScript(sync));
             }
 
             @Override
@@ -190,5 +217,39 @@ final class FleetModel {
             }
         }
         return sum;
+    }
+
+    /** The budget script (sync-budget.lua): see {@link FleetStore#syncBudget}. */
+    private FleetStore.BudgetGrant budgetScript(FleetStore.BudgetSync s) {
+        Map<String, BudgetRecord> hash = budgetHashes.computeIfAbsent(
+                s.keyId() + ":" + s.kind().tag() + ":" + s.epoch() + ":" + s.periodIndex(), k -> new HashMap<>());
+        long others = 0;
+        long othersUsed = 0;
+        BudgetRecord mine = null;
+        for (Map.Entry<String, BudgetRecord> e : hash.entrySet()) {
+            if (e.getKey().equals(s.sidecarId())) {
+                mine = e.getValue();
+            } else {
+                others += e.getValue().committed(now);
+                othersUsed += e.getValue().used();
+            }
+        }
+        if (mine != null && mine.incarnation().equals(s.incarnation()) && mine.seq() >= s.seq()) {
+            return new FleetStore.BudgetGrant(mine.allotment(), others + mine.committed(now), othersUsed + mine.used());
+        }
+        long free = s.limit() - others;
+        long base = Math.max(s.used(), Math.min(s.keep(), Math.max(free, 0)));
+        long room = free - base;
+        long grant = base;
+        if (room > 0 && s.want() > 0) {
+            int n = Math.max(1, s.sidecars());
+            grant += Math.min(s.want(), (room + n - 1) / n);
+        }
+        BudgetRecord next = new BudgetRecord(s.incarnation(), s.seq(), s.used(), grant, now + s.leaseMillis());
+        recentBudgetWrites.addLast(new BudgetWrite(now, hash, s.sidecarId(), hash.put(s.sidecarId(), next)));
+        while (!recentBudgetWrites.isEmpty() && recentBudgetWrites.peekFirst().at < now - 10_000) {
+            recentBudgetWrites.pollFirst();
+        }
+        return new FleetStore.BudgetGrant(grant, others + next.committed(now), othersUsed + s.used());
     }
 }
