@@ -112,7 +112,7 @@ final class FleetAdmission {
         if (budget == null || local == null) {
             return local;
         }
-        long remaining = budget.fleetRemaining(nowMillis);
+        long remaining = budget.fleetRemainingGiven(local.used() + local.reserved());
         long retryAt = !admitted && remaining > 0 ? Math.min(local.periodEndMillis(), nowMillis + RETRY_MILLIS)
                 : local.periodEndMillis();
         return new BudgetProbe(local.admitted() && admitted, local.estimate(), local.used(), local.reserved(),

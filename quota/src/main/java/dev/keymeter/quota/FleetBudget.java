@@ -54,8 +54,12 @@ public final class FleetBudget {
 
     /** A key that had no request for this long gives back the part of its allotment it does not use. */
     static final long IDLE_RELEASE_MILLIS = 10_000;
-    /** A key holding an allotment syncs at least this often, to renew its lease and refresh its view. */
+    /** An active key holding an allotment syncs at least this often, to refresh its view of the fleet. */
     static final long REFRESH_MILLIS = 5_000;
+    /** How long the store counts a sidecar's allotment after its last sync: a crashed sidecar's lapses then. */
+    public static final long LEASE_MILLIS = 300_000;
+    /** A key idle this long gives back all it does not use (not one request's worth): then it can be forgotten. */
+    static final long FORGET_MILLIS = 3_600_000;
     /** The least a sidecar asks for, as a fraction of the limit ({@code L / (64·N)}): a cold key's first ask. */
     static final int MIN_WANT_DIVISOR = 64;
 
@@ -161,7 +165,12 @@ public final class FleetBudget {
      * amount before the first answer.
      */
     public long fleetRemaining(long nowMillis) {
-        long committed = local.snapshot(nowMillis).committed();
+        return fleetRemainingGiven(local.snapshot(nowMillis).committed());
+    }
+
+    /** {@link #fleetRemaining(long)} with this sidecar's committed amount as the caller just read it. */
+    public long fleetRemainingGiven(long committedHere) {
+        long committed = committedHere;
         if (lastAnswerMillis < 0) {
             return Math.max(0, limit - committed);
         }
@@ -172,6 +181,11 @@ public final class FleetBudget {
     public long stranded(long nowMillis) {
         long held = allotmentIn(period.indexAt(nowMillis));
         return held < 0 ? 0 : Math.max(0, held - local.snapshot(nowMillis).committed());
+    }
+
+    /** The fleet's used amount (Σ over sidecars, as each last reported it) in the last answer; 0 before one. */
+    public long fleetUsedAtLastAnswer() {
+        return fleetUsed;
     }
 
     /** How far the fleet's usage exceeded the limit at the last answer (0: not at all). */
@@ -201,16 +215,18 @@ public final class FleetBudget {
         if (limit != currentLimit) {
             limit = currentLimit;
         }
-        if (local != currentLocal) {
-            local = currentLocal;
+        if (local != currentLocal && !local.sameCounter(currentLocal)) {
+            local = currentLocal; // a new counter (new cells); the same one seen through a new object needs no write
         }
     }
 
     /**
      * True when a sync is due at {@code nowMillis}: at most every {@code minIntervalMillis}, when a
      * request found no room or usage changed, when the allotment runs low (less than half of what a
-     * sync would ask for), when an idle key still holds more than it committed, or every
-     * {@link #REFRESH_MILLIS} while it holds an allotment.
+     * sync would ask for), every {@link #REFRESH_MILLIS} while the key is active, when an idle key
+     * holds more than it would keep (one request's worth; nothing after {@link #FORGET_MILLIS}), and
+     * every third of a lease while it holds anything it has not committed (so the lease never lapses
+     * under a live sidecar).
      */
     boolean due(long nowMillis, long minIntervalMillis, int sidecars) {
         if (syncing.get() || nowMillis - lastAttemptMillis < minIntervalMillis) {
@@ -224,8 +240,11 @@ public final class FleetBudget {
             return false;
         }
         long headroom = held - local.snapshot(nowMillis).committed();
+        if (headroom > 0 && nowMillis - lastAnswerMillis >= LEASE_MILLIS / 3) {
+            return true;
+        }
         if (nowMillis - lastUsedMillis > IDLE_RELEASE_MILLIS) {
-            return headroom > largestEstimate;
+            return headroom > spare(nowMillis, false);
         }
         return 2 * headroom < want(0, sidecars) || nowMillis - lastAnswerMillis >= REFRESH_MILLIS;
     }
@@ -255,8 +274,7 @@ public final class FleetBudget {
         long held = allotmentIn(index);
         boolean idle = releaseAll || nowMillis - lastUsedMillis > IDLE_RELEASE_MILLIS;
         if (idle && held >= 0) {
-            long spare = releaseAll ? 0 : largestEstimate;
-            long lowered = Math.min(held, local.snapshot(nowMillis).committed() + spare);
+            long lowered = Math.min(held, local.snapshot(nowMillis).committed() + spare(nowMillis, releaseAll));
             if (lowered < held) {
                 grant = pack(index, lowered);
                 held = lowered;
@@ -266,6 +284,11 @@ public final class FleetBudget {
         long keep = Math.max(0, held);
         long want = idle ? 0 : want(Math.max(0, used - usedAtLastAnswer), sidecars);
         return new Capture(index, period.startMillis(index + 1), ++seq, used, keep, want);
+    }
+
+    /** What an idle key keeps beyond its committed amount: one request's worth, nothing once it is to be forgotten. */
+    private long spare(long nowMillis, boolean releaseAll) {
+        return releaseAll || nowMillis - lastUsedMillis > FORGET_MILLIS ? 0 : largestEstimate;
     }
 
     /** More room to ask for: enough for 4 ticks at the recent pace, 2 of the largest requests, at least L / (64·N). */

@@ -147,8 +147,8 @@ public final class FleetRate {
         if (limit != currentLimit) {
             limit = currentLimit;
         }
-        if (window != currentWindow) {
-            window = currentWindow;
+        if (window != currentWindow && !window.sameCounter(currentWindow)) {
+            window = currentWindow; // new cells; the same ones seen through a new object need no write
         }
     }
 

@@ -67,19 +67,15 @@ public final class FleetSync {
 
     /** A key stops syncing this long after its last request: its admissions have all left the window. */
     static final long IDLE_MILLIS = 61_000;
-    /** A budget is forgotten this long after its last request, once it holds nothing it does not use. */
-    static final long BUDGET_IDLE_MILLIS = 3_600_000;
-    /** How long the store counts a sidecar's allotment after its last sync: a crashed sidecar's lapses then. */
-    public static final long LEASE_MILLIS = 300_000;
 
-    private record BudgetId(String keyId, FleetBudget.Kind kind) {
-    }
 
     private final FleetStore store;
     private final Settings settings;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, FleetRate> rates = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<BudgetId, FleetBudget> budgets = new ConcurrentHashMap<>();
+    /** Key id → budget, one map per kind: a lookup on the Check thread allocates nothing. */
+    private final ConcurrentHashMap<String, FleetBudget> tokenBudgets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, FleetBudget> costBudgets = new ConcurrentHashMap<>();
     /** This process among the store's records: a restarted sidecar with the same id replaces its old records. */
     private final String incarnation;
     private volatile int sidecars = 1;
@@ -130,11 +126,11 @@ public final class FleetSync {
      */
     public FleetBudget budgetOf(String keyId, long epoch, FleetBudget.Kind kind, long limit, ResetPeriod period,
             PeriodBudget local, long nowMillis) {
-        BudgetId id = new BudgetId(keyId, kind);
-        FleetBudget budget = budgets.get(id);
+        ConcurrentHashMap<String, FleetBudget> budgets = budgetsOf(kind);
+        FleetBudget budget = budgets.get(keyId);
         if (budget == null || budget.epoch() != epoch || budget.period() != period) {
             FleetBudget fresh = new FleetBudget(keyId, epoch, kind, period, limit, local, nowMillis);
-            budget = budgets.compute(id, (k, old) -> old == null || old.epoch() != epoch || old.period() != period
+            budget = budgets.compute(keyId, (k, old) -> old == null || old.epoch() != epoch || old.period() != period
                     ? fresh : old);
         }
         budget.used(nowMillis, limit, local);
@@ -146,7 +142,7 @@ public final class FleetSync {
      * (for usage settled here: it must reach the fleet's count).
      */
     public FleetBudget existingBudget(String keyId, FleetBudget.Kind kind) {
-        return budgets.get(new BudgetId(keyId, kind));
+        return budgetsOf(kind).get(keyId);
     }
 
     /** The sidecar's clock, epoch milliseconds (the one its decisions use). */
@@ -156,7 +152,13 @@ public final class FleetSync {
 
     /** Budgets held now. */
     public Collection<FleetBudget> budgets() {
-        return budgets.values();
+        List<FleetBudget> all = new ArrayList<>(tokenBudgets.values());
+        all.addAll(costBudgets.values());
+        return all;
+    }
+
+    private ConcurrentHashMap<String, FleetBudget> budgetsOf(FleetBudget.Kind kind) {
+        return kind == FleetBudget.Kind.TOKENS ? tokenBudgets : costBudgets;
     }
 
     /**
@@ -241,9 +243,9 @@ public final class FleetSync {
                 sync(rate, now);
             }
         }
-        for (FleetBudget budget : budgets.values()) {
-            if (now - budget.lastUsedMillis() > BUDGET_IDLE_MILLIS && budget.stranded(now) == 0) {
-                budgets.remove(new BudgetId(budget.keyId(), budget.kind()), budget);
+        for (FleetBudget budget : budgets()) {
+            if (now - budget.lastUsedMillis() > FleetBudget.FORGET_MILLIS && budget.stranded(now) == 0) {
+                budgetsOf(budget.kind()).remove(budget.keyId(), budget);
             } else if (degraded) {
                 budget.takeOutageShare(now, sidecars);
             } else if (budget.due(now, settings.tickMillis() / 4, sidecars) && budget.startSync(now)) {
@@ -292,7 +294,7 @@ public final class FleetSync {
     public CompletableFuture<Void> releaseAll() {
         long now = clock.getAsLong();
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (FleetBudget budget : budgets.values()) {
+        for (FleetBudget budget : budgets()) {
             if (budget.startSync(now)) {
                 all.add(sync(budget, now, true).toCompletableFuture());
             }
@@ -304,7 +306,7 @@ public final class FleetSync {
         FleetBudget.Capture c = budget.capture(now, sidecars, release);
         FleetStore.BudgetSync request = new FleetStore.BudgetSync(budget.keyId(), budget.epoch(), budget.kind(),
                 c.periodIndex(), c.periodEndMillis(), settings.sidecarId(), incarnation, c.seq(), c.used(), c.keep(),
-                c.want(), budget.limit(), sidecars, LEASE_MILLIS);
+                c.want(), budget.limit(), sidecars, FleetBudget.LEASE_MILLIS);
         CompletionStage<FleetStore.BudgetGrant> answer;
         try {
             answer = store.syncBudget(request);

@@ -79,6 +79,11 @@ public final class PeriodBudget {
         this.reservation = base + 1;
     }
 
+    /** True when {@code other} works on the same cells, at the same place, with the same period. */
+    public boolean sameCounter(PeriodBudget other) {
+        return other != null && other.cells == cells && other.commit == commit && other.period == period;
+    }
+
     /** Reserves {@code estimate} (0 when there is none) if the budget allows it; see the class comment. */
     public BudgetProbe tryReserve(long nowMillis, long estimate, long limit) {
         checkAmount(estimate, "estimate");

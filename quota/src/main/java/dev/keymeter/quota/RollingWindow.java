@@ -96,6 +96,11 @@ public final class RollingWindow {
         this.closedSum = base + SLOTS + 1;
     }
 
+    /** True when {@code other} counts on the same cells at the same place. */
+    public boolean sameCounter(RollingWindow other) {
+        return other != null && other.cells == cells && other.base == base;
+    }
+
     /** Counts one request at {@code nowMillis} if fewer than {@code limit} were counted in the window. */
     public RateProbe tryAcquire(long nowMillis, long limit) {
         long second = secondOf(nowMillis);
