@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The audit log: append-only rows with ids from AUTOINCREMENT (never reused), listed newest first. */
+/** The audit log: append-only rows with store-generated ids that are never reused, listed newest first. */
 final class AuditRows {
 
     private static final Gson GSON = new Gson();
@@ -27,11 +27,10 @@ final class AuditRows {
 
     /** Appends the entry (its id is ignored) and returns the id the store gave it. */
     static long append(Connection connection, AuditEntry entry) throws SQLException {
-        Sql.update(connection, "INSERT INTO audit (time, actor_key_id, action, target, outcome, changes, revision)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        return Sql.queryLong(connection, "INSERT INTO audit (time, actor_key_id, action, target, outcome, changes,"
+                        + " revision) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 entry.time(), entry.actorKeyId(), entry.action(), entry.target(), entry.outcome(),
                 GSON.toJson(new TreeMap<>(entry.changes())), entry.revision());
-        return Sql.queryLong(connection, "SELECT last_insert_rowid()");
     }
 
     /** One page, newest first; {@code target == null} lists every entry. */

@@ -61,7 +61,8 @@ final class ChangeLog {
                     + ", beyond the current revision " + current);
         }
         int deleted = Sql.update(connection, "DELETE FROM key_changes WHERE revision <= ?", revision);
-        Sql.update(connection, "UPDATE meta SET value = MAX(value, ?) WHERE name = 'changes_floor'", revision);
+        Sql.update(connection, "UPDATE meta SET value = CASE WHEN value > ? THEN value ELSE ? END WHERE name = 'changes_floor'",
+                revision, revision);
         return deleted;
     }
 }

@@ -8,17 +8,23 @@ import org.sqlite.SQLiteException;
 /**
  * Turns a {@link SQLException} into what callers of the store see: a {@link DuplicateException}
  * for a violated uniqueness constraint the schema declares, else a {@link StoreException} naming
- * the operation. SQLite's messages name the constraint, never a bound value, so no secret can leak
- * through the cause.
+ * the operation. SQLite's messages name the constraint, never a bound value; PostgreSQL's would add
+ * the duplicate value in a detail line, which {@link PostgresKeyStore} turns off
+ * ({@code logServerErrorDetail=false}), so no secret or digest can leak through the cause.
  */
 final class Failures {
 
-    /** Constraint names, as SQLite reports them, and what they keep unique. */
+    /** Constraint names, as SQLite and PostgreSQL report them, and what they keep unique. */
     private static final Map<String, String> UNIQUE = Map.of(
             "keys.id", "key id",
+            "keys_pkey", "key id",
             "keys_by_project_name", "key name",
             "secrets.sha256", "secret digest",
-            "projects.id", "project id");
+            "secrets_pkey", "secret digest",
+            "projects.id", "project id",
+            "projects_pkey", "project id");
+    /** PostgreSQL's SQLSTATE for unique_violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private Failures() {
     }
@@ -38,8 +44,10 @@ final class Failures {
     }
 
     private static boolean isUniquenessViolation(SQLException e) {
-        return e instanceof SQLiteException sqlite
-                && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
-                        || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+        if (e instanceof SQLiteException sqlite) {
+            return sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY;
+        }
+        return UNIQUE_VIOLATION.equals(e.getSQLState());
     }
 }

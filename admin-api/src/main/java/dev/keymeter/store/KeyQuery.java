@@ -78,7 +78,8 @@ final class KeyQuery {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         return "SELECT k.*, s.sha256 AS secret_sha256, s.display_token AS secret_display_token,"
                 + " s.expires_at AS secret_expires_at"
-                + " FROM (SELECT * FROM keys" + where + " ORDER BY " + order.inner + " LIMIT " + limit + ") AS k"
+                + " FROM (SELECT * FROM keys" + where + " ORDER BY " + order.inner
+                + (limit < 0 ? "" : " LIMIT " + limit) + ") AS k"
                 + " LEFT JOIN secrets AS s ON s.key_id = k.id"
                 // Current secret (no expiry) first, then the caller's order.
                 + " ORDER BY " + order.outer + ", s.expires_at IS NOT NULL, s.slot";

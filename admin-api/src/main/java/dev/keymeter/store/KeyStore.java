@@ -24,6 +24,15 @@ public interface KeyStore extends AutoCloseable {
         return read(work);
     }
 
+    /**
+     * Deletes change-log rows at or below {@code revision}, which becomes the
+     * {@link StoreReader#oldestServableRevision() oldest servable revision}: replicas behind it need
+     * a snapshot. Returns the number of rows deleted.
+     *
+     * @throws IllegalArgumentException if {@code revision} is above the current revision
+     */
+    int compactChangesThrough(long revision);
+
     @Override
     void close();
 }

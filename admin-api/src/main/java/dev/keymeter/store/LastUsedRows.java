@@ -18,7 +18,8 @@ final class LastUsedRows {
         for (Map.Entry<String, Instant> e : lastUsed.entrySet()) {
             recorded += Sql.update(connection, "INSERT INTO key_last_used (key_id, last_used_at) "
                     + "SELECT id, ? FROM keys WHERE id = ? "
-                    + "ON CONFLICT (key_id) DO UPDATE SET last_used_at = MAX(last_used_at, excluded.last_used_at)",
+                    + "ON CONFLICT (key_id) DO UPDATE SET last_used_at = CASE WHEN excluded.last_used_at > key_last_used.last_used_at"
+                    + " THEN excluded.last_used_at ELSE key_last_used.last_used_at END",
                     e.getValue(), e.getKey());
         }
         return recorded;

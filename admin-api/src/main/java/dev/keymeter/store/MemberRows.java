@@ -17,7 +17,7 @@ final class MemberRows {
 
     /** Adds the membership unless it exists (the unique index makes the insert a no-op then). */
     static void add(Connection connection, Member member) throws SQLException {
-        Sql.update(connection, "INSERT OR IGNORE INTO members (user_name, project_id, created_at) VALUES (?, ?, ?)",
+        Sql.update(connection, "INSERT INTO members (user_name, project_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 member.user(), member.projectId(), member.createdAt());
     }
 
@@ -28,7 +28,8 @@ final class MemberRows {
 
     static boolean isMember(Connection connection, String user, String projectId) throws SQLException {
         return Sql.queryLong(connection,
-                "SELECT EXISTS (SELECT 1 FROM members WHERE user_name = ? AND COALESCE(project_id, '') = ?)",
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM members WHERE user_name = ? AND COALESCE(project_id, '') = ?)"
+                        + " THEN 1 ELSE 0 END",
                 user, scope(projectId)) != 0;
     }
 

@@ -86,7 +86,7 @@ public final class SqliteKeyStore implements KeyStore {
     public <T> T write(Function<StoreWriter, T> work) {
         Objects.requireNonNull(work, "work");
         return locked(writeLock, () -> Transactions.write(writer, "write transaction", () -> {
-            SqliteTransaction tx = SqliteTransaction.forWrite(writer);
+            StoreTransaction tx = StoreTransaction.forWrite(writer);
             try {
                 return work.apply(tx);
             } finally {
@@ -99,7 +99,7 @@ public final class SqliteKeyStore implements KeyStore {
     public <T> T read(Function<StoreReader, T> work) {
         Objects.requireNonNull(work, "work");
         return locked(readLock, () -> Transactions.read(reader, "read transaction", () -> {
-            SqliteTransaction tx = SqliteTransaction.forRead(reader);
+            StoreTransaction tx = StoreTransaction.forRead(reader);
             try {
                 return work.apply(tx);
             } finally {
@@ -119,7 +119,7 @@ public final class SqliteKeyStore implements KeyStore {
         // A failure of the work propagates; a failure to close only then, suppressed into it.
         try (Connection detached = connect(file, true)) {
             return Transactions.read(detached, "detached read transaction", () -> {
-                SqliteTransaction tx = SqliteTransaction.forRead(detached);
+                StoreTransaction tx = StoreTransaction.forRead(detached);
                 try {
                     return work.apply(tx);
                 } finally {
@@ -131,16 +131,10 @@ public final class SqliteKeyStore implements KeyStore {
         }
     }
 
-    /**
-     * Deletes change-log rows at or below {@code revision}, which becomes the
-     * {@link StoreReader#oldestServableRevision() oldest servable revision}: replicas behind it need
-     * a snapshot. Returns the number of rows deleted.
-     *
-     * @throws IllegalArgumentException if {@code revision} is above the current revision
-     */
+    @Override
     public int compactChangesThrough(long revision) {
         return locked(writeLock, () -> Transactions.write(writer, "compact the change log",
-                () -> SqliteTransaction.forWrite(writer).compactChangesThrough(revision)));
+                () -> StoreTransaction.forWrite(writer).compactChangesThrough(revision)));
     }
 
     /** SQLite's {@code PRAGMA integrity_check}: {@code "ok"}, or the problems it found. */

@@ -25,12 +25,22 @@ final class Transactions {
      * when another connection wrote in between, and that failure bypasses the busy timeout.
      */
     static <T> T write(Connection connection, String operation, Work<T> work) {
-        return run(connection, "BEGIN IMMEDIATE", operation, work);
+        return write(connection, Dialect.SQLITE, operation, work);
     }
 
     /** A read transaction: its snapshot starts at the first read and holds until it ends. */
     static <T> T read(Connection connection, String operation, Work<T> work) {
-        return run(connection, "BEGIN DEFERRED", operation, work);
+        return read(connection, Dialect.SQLITE, operation, work);
+    }
+
+    /** A read-write transaction in {@code dialect} (see {@link Dialect#beginWrite}). */
+    static <T> T write(Connection connection, Dialect dialect, String operation, Work<T> work) {
+        return run(connection, dialect.beginWrite(), operation, work);
+    }
+
+    /** A read transaction that sees one consistent state, in {@code dialect}. */
+    static <T> T read(Connection connection, Dialect dialect, String operation, Work<T> work) {
+        return run(connection, dialect.beginRead(), operation, work);
     }
 
     private static <T> T run(Connection connection, String begin, String operation, Work<T> work) {

@@ -2,9 +2,13 @@
  * The durable store of the control plane: projects, members, keys with their secret digests, the
  * audit log and the revisioned change log that replication serves.
  *
- * <p>{@link dev.keymeter.store.KeyStore} is the interface; {@link dev.keymeter.store.SqliteKeyStore}
- * the embedded implementation (one SQLite file, WAL, {@code synchronous=FULL}, versioned migrations
- * from {@code db/V*.sql}). Every mutation and its audit record commit in one transaction. A write
+ * <p>{@link dev.keymeter.store.KeyStore} is the interface, with two implementations over the same
+ * SQL ({@link dev.keymeter.store.StoreTransaction}, the subset both databases share):
+ * {@link dev.keymeter.store.SqliteKeyStore}, embedded (one SQLite file, WAL, {@code synchronous=FULL},
+ * versioned migrations from {@code db/V*.sql}), and {@link dev.keymeter.store.PostgresKeyStore},
+ * shared by several control planes (a HikariCP pool, Flyway migrations from {@code db/postgresql/},
+ * key writes committed in revision order by the revision row's lock). {@link dev.keymeter.store.Dialect}
+ * holds what differs. The store tests run against both ({@code StoreKind}). Every mutation and its audit record commit in one transaction. A write
  * that would duplicate a unique thing (key name in its project, key id, secret digest, project id)
  * fails with {@link dev.keymeter.store.DuplicateException}; a database failure with
  * {@link dev.keymeter.store.StoreException}. Times are stored as epoch milliseconds: callers pass

@@ -14,23 +14,31 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Revisions and the change log that replication serves. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class ChangeLogTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
 
     @Test
     void nextRevision_acrossTransactionsAndReopen_strictlyIncreases() {
-        Path file = dir.resolve("keymeter.db");
+        StoreKind.Location location = kind.newLocation(dir);
         List<Long> revisions = new ArrayList<>();
-        try (SqliteKeyStore store = SqliteKeyStore.open(file)) {
+        try (KeyStore store = location.open()) {
             assertEquals(0, store.read(StoreReader::currentRevision));
             revisions.add(store.write(StoreWriter::nextRevision));
             revisions.addAll(store.write(w -> List.of(w.nextRevision(), w.nextRevision())));
         }
-        try (SqliteKeyStore store = SqliteKeyStore.open(file)) {
+        try (KeyStore store = location.open()) {
             assertEquals(3, store.read(StoreReader::currentRevision));
             revisions.add(store.write(StoreWriter::nextRevision));
         }
@@ -40,7 +48,7 @@ class ChangeLogTest {
 
     @Test
     void changesAfter_insertUpdateDelete_listsEachWriteInRevisionOrder() {
-        try (SqliteKeyStore store = SqliteKeyStore.open(dir.resolve("keymeter.db"))) {
+        try (KeyStore store = kind.open(dir)) {
             ApiKey a = insert(store, key("key_a"));
             insert(store, key("key_b"));
             store.write(w -> {
@@ -62,7 +70,7 @@ class ChangeLogTest {
 
     @Test
     void updateKey_sameKeyTwiceAtOneRevision_keepsOneChange() {
-        try (SqliteKeyStore store = SqliteKeyStore.open(dir.resolve("keymeter.db"))) {
+        try (KeyStore store = kind.open(dir)) {
             ApiKey a = insert(store, key("key_a"));
             store.write(w -> {
                 long revision = w.nextRevision();
@@ -78,7 +86,7 @@ class ChangeLogTest {
 
     @Test
     void insertKey_twoKeysAtOneRevision_isRefused() {
-        try (SqliteKeyStore store = SqliteKeyStore.open(dir.resolve("keymeter.db"))) {
+        try (KeyStore store = kind.open(dir)) {
             assertThrows(IllegalArgumentException.class, () -> store.write(w -> {
                 long revision = w.nextRevision();
                 w.insertKey(key("key_a").build(revision));
@@ -92,8 +100,8 @@ class ChangeLogTest {
 
     @Test
     void compactChangesThrough_oldChanges_dropsThemAndRaisesTheFloor() {
-        Path file = dir.resolve("keymeter.db");
-        try (SqliteKeyStore store = SqliteKeyStore.open(file)) {
+        StoreKind.Location location = kind.newLocation(dir);
+        try (KeyStore store = location.open()) {
             for (int i = 0; i < 5; i++) {
                 insert(store, key("key_" + i));
             }
@@ -105,7 +113,7 @@ class ChangeLogTest {
                     .map(KeyChange::revision).toList());
             assertThrows(IllegalArgumentException.class, () -> store.compactChangesThrough(6));
         }
-        try (SqliteKeyStore store = SqliteKeyStore.open(file)) {
+        try (KeyStore store = location.open()) {
             assertEquals(3, store.read(StoreReader::oldestServableRevision));
             assertEquals(0, store.compactChangesThrough(2));
             assertEquals(3, store.read(StoreReader::oldestServableRevision));

@@ -1,6 +1,6 @@
 package dev.keymeter.store;
 
-import static dev.keymeter.store.SqliteKeyStoreTest.ids;
+import static dev.keymeter.store.KeyStoreTest.ids;
 import static dev.keymeter.store.TestKeys.T0;
 import static dev.keymeter.store.TestKeys.insert;
 import static dev.keymeter.store.TestKeys.key;
@@ -24,20 +24,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Key listings: every filter, and keyset pagination. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class KeyListingTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
 
-    private SqliteKeyStore store;
+    private KeyStore store;
     private final List<ApiKey> written = new ArrayList<>();
 
     /** 25 keys: a mix of kinds, owners, statuses and presets; several share a creation time. */
     @BeforeEach
     void openWithKeys() {
-        store = SqliteKeyStore.open(dir.resolve("keymeter.db"));
+        store = kind.open(dir);
         for (int i = 0; i < 25; i++) {
             TestKeys.Builder b = key(String.format("key_%02d", i)).createdAt(T0.plusMillis(i / 3));
             if (i % 5 == 0) {

@@ -20,18 +20,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Projects, memberships and the audit log. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class ProjectsMembersAuditTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
 
-    private SqliteKeyStore store;
+    private KeyStore store;
 
     @BeforeEach
     void open() {
-        store = SqliteKeyStore.open(dir.resolve("keymeter.db"));
+        store = kind.open(dir);
     }
 
     @AfterEach

@@ -17,18 +17,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The rules of transactions: rollback, revisions allocated in the transaction, confinement, close. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class TransactionRulesTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
 
-    private SqliteKeyStore store;
+    private KeyStore store;
 
     @BeforeEach
     void open() {
-        store = SqliteKeyStore.open(dir.resolve("keymeter.db"));
+        store = kind.open(dir);
     }
 
     @AfterEach

@@ -18,15 +18,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reader and writer {@link SqliteKeyStore} hands to a callback: every call runs SQL on the
- * connection whose transaction is open, and is valid only until the callback returns. Confined to
- * the thread running the callback (the store holds that connection's lock meanwhile).
+ * The reader and writer a store ({@link SqliteKeyStore}, {@link PostgresKeyStore}) hands to a
+ * callback: every call runs SQL on the connection whose transaction is open, and is valid only until
+ * the callback returns. Confined to the thread running the callback. The SQL is the subset SQLite and
+ * PostgreSQL share, so one class serves both.
  *
  * <p>Each key write must carry a revision allocated by {@link #nextRevision()} in this transaction:
  * replicas resume "after revision r", so a change recorded at an older revision would never reach
  * a replica that has passed it.
  */
-final class SqliteTransaction implements StoreWriter {
+final class StoreTransaction implements StoreWriter {
 
     /** A call that runs SQL. */
     @FunctionalInterface
@@ -39,20 +40,20 @@ final class SqliteTransaction implements StoreWriter {
     private long lastAllocated;
     private boolean open = true;
 
-    private SqliteTransaction(Connection connection, long revisionAtStart) {
+    private StoreTransaction(Connection connection, long revisionAtStart) {
         this.connection = connection;
         this.revisionAtStart = revisionAtStart;
         this.lastAllocated = revisionAtStart;
     }
 
     /** A read-write transaction; the caller has begun it on {@code connection}. */
-    static SqliteTransaction forWrite(Connection connection) throws SQLException {
-        return new SqliteTransaction(connection, ChangeLog.currentRevision(connection));
+    static StoreTransaction forWrite(Connection connection) throws SQLException {
+        return new StoreTransaction(connection, ChangeLog.currentRevision(connection));
     }
 
     /** A read transaction: no revision counts as allocated here, so no key write can pass. */
-    static SqliteTransaction forRead(Connection connection) {
-        return new SqliteTransaction(connection, Long.MAX_VALUE);
+    static StoreTransaction forRead(Connection connection) {
+        return new StoreTransaction(connection, Long.MAX_VALUE);
     }
 
     /** Ends this object's validity; later calls fail instead of running outside any transaction. */
@@ -188,7 +189,7 @@ final class SqliteTransaction implements StoreWriter {
     @Override
     public boolean anyAdminKey() {
         return run("look for an admin key", () -> Sql.queryLong(connection,
-                "SELECT EXISTS (SELECT 1 FROM keys WHERE kind = ?)", KeyKind.ADMIN) != 0);
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM keys WHERE kind = ?) THEN 1 ELSE 0 END", KeyKind.ADMIN) != 0);
     }
 
     @Override

@@ -27,18 +27,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Keys in a real SQLite file: round trips, uniqueness, updates, deletes and key queries. */
-class SqliteKeyStoreTest {
+/**
+ * Keys in a real store, SQLite and PostgreSQL alike: round trips, uniqueness, updates, deletes and
+ * key queries.
+ */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+class KeyStoreTest {
+
+    @Parameter
+    StoreKind kind;
 
     @TempDir
     Path dir;
 
-    private SqliteKeyStore store;
+    private KeyStore store;
 
     @BeforeEach
     void open() {
-        store = SqliteKeyStore.open(dir.resolve("nested/dirs/keymeter.db"));
+        store = kind.open(dir.resolve("nested/dirs"));
     }
 
     @AfterEach
