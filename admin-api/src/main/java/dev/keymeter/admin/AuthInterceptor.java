@@ -7,6 +7,7 @@ import dev.keymeter.lifecycle.Caller;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
 import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
+import dev.keymeter.store.StoreException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -62,6 +63,9 @@ final class AuthInterceptor implements ServerInterceptor {
                 audited.recordRefusal("", method, "", refused.reason().name());
             }
             call.close(Statuses.of(refused), new Metadata());
+            return new ServerCall.Listener<>() { };
+        } catch (StoreException storeFailed) { // e.g. the database is down: UNAVAILABLE, not UNKNOWN
+            call.close(Statuses.of(storeFailed), new Metadata());
             return new ServerCall.Listener<>() { };
         }
     }

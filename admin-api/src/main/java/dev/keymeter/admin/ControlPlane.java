@@ -7,7 +7,7 @@ import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
 import dev.keymeter.replication.LastUsedService;
 import dev.keymeter.replication.Replication;
 import dev.keymeter.store.KeyStore;
-import dev.keymeter.store.SqliteKeyStore;
+import dev.keymeter.store.DuplicateException;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -24,7 +24,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The control plane: the SQLite store, the rules, and one gRPC server with the admin API, the
+ * The control plane: the store (SQLite, or PostgreSQL shared with other control planes), the rules, and one gRPC server with the admin API, the
  * replication Watch service (both behind the same authentication), health and reflection. On the
  * first start of an empty store it creates the bootstrap admin key, writes it to a 0600 file in the
  * data directory and hands it to the caller once, to print.
@@ -55,11 +55,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Opens the store, bootstraps the first admin key if there is none, and starts serving. */
     public static ControlPlane start(ControlPlaneConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
-        SqliteKeyStore store = SqliteKeyStore.open(config.databaseFile());
+        KeyStore store = config.storeSpec().open();
         Replication replication = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
-            IssuedKey bootstrap = rules.creation().bootstrapIfEmpty().orElse(null);
+            IssuedKey bootstrap = bootstrap(rules);
             if (bootstrap != null) {
                 BootstrapKeyFile.write(config.bootstrapKeyFile(), bootstrap.token());
             }
@@ -85,6 +85,19 @@ public final class ControlPlane implements AutoCloseable {
             }
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * The bootstrap admin key if the store has no admin key yet. Two control planes starting together
+     * on an empty shared store may both try; the loser's insert breaks the unique name and rolls back,
+     * and it starts without a key to show (the winner shows it).
+     */
+    private static IssuedKey bootstrap(ControlPlaneRules rules) {
+        try {
+            return rules.creation().bootstrapIfEmpty().orElse(null);
+        } catch (DuplicateException anotherControlPlaneWon) {
+            return null;
         }
     }
 

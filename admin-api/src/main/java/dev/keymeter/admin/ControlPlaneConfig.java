@@ -1,6 +1,7 @@
 package dev.keymeter.admin;
 
 import dev.keymeter.replication.ReplicationSettings;
+import dev.keymeter.store.StoreSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param port the admin gRPC port; 0 picks a free one
  * @param shutdownGrace how long in-flight calls may finish on shutdown
  * @param replication heartbeats of the Watch streams and the change log's retention
+ * @param store where the state lives ({@code --store}); {@code null}: {@code sqlite:<dataDir>/keymeter.db}
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
-        ReplicationSettings replication) {
+        ReplicationSettings replication, StoreSpec store) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -34,9 +36,9 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         }
     }
 
-    /** Default replication settings; for callers that set none. */
+    /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
-        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults());
+        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null);
     }
 
     /** Defaults for everything but the data directory. */
@@ -45,16 +47,25 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
     }
 
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store);
+    }
+
+    public ControlPlaneConfig withStore(StoreSpec newStore) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore);
+    }
+
+    /** The store to open: the one set, else {@code keymeter.db} in the data directory. */
+    public StoreSpec storeSpec() {
+        return store != null ? store : StoreSpec.sqlite(databaseFile());
     }
 
     public Path databaseFile() {

@@ -2,6 +2,7 @@ package dev.keymeter.admin;
 
 import dev.keymeter.lifecycle.AdminFailure;
 import dev.keymeter.store.DuplicateException;
+import dev.keymeter.store.StoreUnavailableException;
 import io.grpc.Status;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,6 +21,10 @@ final class Statuses {
     static Status of(Throwable t) {
         if (t instanceof AdminFailure f) {
             return code(f.reason()).withDescription(f.getMessage());
+        }
+        if (t instanceof StoreUnavailableException) {
+            LOG.log(Level.WARNING, "admin call failed: " + t.getMessage());
+            return Status.UNAVAILABLE.withDescription("the key store is unreachable; retry later");
         }
         if (t instanceof DuplicateException d) {
             return Status.ALREADY_EXISTS.withDescription(d.getMessage());

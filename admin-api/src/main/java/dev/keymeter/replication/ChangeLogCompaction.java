@@ -1,6 +1,6 @@
 package dev.keymeter.replication;
 
-import dev.keymeter.store.SqliteKeyStore;
+import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.StoreReader;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -23,7 +23,7 @@ final class ChangeLogCompaction implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("keymeter.replication");
 
-    private final SqliteKeyStore store;
+    private final KeyStore store;
     private final RevisionNotifier notifier;
     private final long retain;
     private final long every;
@@ -36,7 +36,7 @@ final class ChangeLogCompaction implements AutoCloseable {
     private final Runnable wakeUp = this::committed;
     private volatile long lastCompactedAt;
 
-    ChangeLogCompaction(SqliteKeyStore store, RevisionNotifier notifier, long retain, long every) {
+    ChangeLogCompaction(KeyStore store, RevisionNotifier notifier, long retain, long every) {
         this.store = store;
         this.notifier = notifier;
         this.retain = retain;

@@ -40,7 +40,31 @@ final class Failures {
                 }
             }
         }
+        if (isConnectionFailure(e)) {
+            return new StoreUnavailableException(operation + " failed: the database is unreachable", e);
+        }
         return new StoreException(operation + " failed", e);
+    }
+
+    /**
+     * True for a failure to reach the database rather than one of the statement: SQLSTATE class 08
+     * (connection exception) or 57P01–57P03 (the server shutting down, crashed, or not yet accepting
+     * connections), anywhere in the cause chain.
+     */
+    static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean isUniquenessViolation(SQLException e) {

@@ -33,6 +33,25 @@ public interface KeyStore extends AutoCloseable {
      */
     int compactChangesThrough(long revision);
 
+    /**
+     * True when other processes may write this store too (several control planes on one PostgreSQL
+     * database): their changes reach this process through {@link #awaitChange}, not through its own
+     * commit listener.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a sign that another process committed a key change, and
+     * returns early on one; a store that is not {@link #shared} just waits. Only a sign: the caller
+     * reads the current revision afterwards, and must poll anyway (a sign can be lost). Called by one
+     * thread.
+     */
+    default void awaitChange(long timeoutMillis) throws InterruptedException {
+        Thread.sleep(timeoutMillis);
+    }
+
     @Override
     void close();
 }

@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The store on PostgreSQL, which several control planes can share. Connections come from a HikariCP
@@ -28,6 +30,12 @@ import org.flywaydb.core.api.FlywayException;
  * <p>Reads run at REPEATABLE READ, read-only: one consistent snapshot per call, as the
  * {@link KeyStore} contract asks. Writes run at READ COMMITTED.
  *
+ * <h2>Fan-out to other control planes</h2>
+ * A write that allocated a revision also sends {@code NOTIFY keymeter_changes, '<revision>'}, which
+ * PostgreSQL delivers at commit to every listener. {@link #awaitChange} listens on a connection of its
+ * own (outside the pool) and returns on the first notification or after its timeout: a notification
+ * is lost while that connection is down, so the caller polls too ({@code RevisionFeed}).
+ *
  * <p>The schema is migrated by Flyway ({@code db/postgresql/}, the same versions as SQLite's); its
  * lock makes control planes that start together migrate once. The driver is told not to put a
  * failing row's values in its messages ({@code logServerErrorDetail=false}): a duplicate digest
@@ -40,12 +48,19 @@ public final class PostgresKeyStore implements KeyStore {
     /** How long a call waits for a connection (the database may be down) before it fails. */
     static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
+    /** The channel key writes notify and {@link #awaitChange} listens on. */
+    static final String CHANNEL = "keymeter_changes";
+
     private final HikariDataSource pool;
+    private final StoreSpec spec;
     private final ThreadLocal<Boolean> inTransaction = ThreadLocal.withInitial(() -> false);
     private volatile boolean closed;
+    /** The LISTEN connection; used only by the one thread calling {@link #awaitChange}. */
+    private Connection listener;
 
-    private PostgresKeyStore(HikariDataSource pool) {
+    private PostgresKeyStore(HikariDataSource pool, StoreSpec spec) {
         this.pool = pool;
+        this.spec = spec;
     }
 
     /**
@@ -57,8 +72,22 @@ public final class PostgresKeyStore implements KeyStore {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL: it must start with jdbc:postgresql:");
         }
+        return open(new StoreSpec(null, jdbcUrl, null, null));
+    }
+
+    /** Connects to the PostgreSQL store {@code spec} names and migrates its schema. */
+    public static PostgresKeyStore open(StoreSpec spec) {
+        if (!spec.postgres()) {
+            throw new IllegalArgumentException("not a PostgreSQL store: " + spec);
+        }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(spec.jdbcUrl());
+        if (spec.user() != null) {
+            config.setUsername(spec.user());
+        }
+        if (spec.password() != null) {
+            config.setPassword(spec.password());
+        }
         config.setPoolName("keymeter-store");
         config.setMaximumPoolSize(POOL_SIZE);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
@@ -70,23 +99,92 @@ public final class PostgresKeyStore implements KeyStore {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("connect to the PostgreSQL store failed: " + rootMessage(e), null);
+            throw new StoreException("connect to the PostgreSQL store " + spec + " failed: " + rootMessage(e), null);
         }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/postgresql")
                     .failOnMissingLocations(true).load().migrate();
         } catch (FlywayException e) {
             pool.close();
-            throw new StoreException("migrate the PostgreSQL store failed: " + rootMessage(e), null);
+            throw new StoreException("migrate the PostgreSQL store " + spec + " failed: " + rootMessage(e), null);
         }
-        return new PostgresKeyStore(pool);
+        return new PostgresKeyStore(pool, spec);
     }
 
     @Override
     public <T> T write(Function<StoreWriter, T> work) {
         Objects.requireNonNull(work, "work");
         return inConnection("write transaction", c -> Transactions.write(c, Dialect.POSTGRESQL, "write transaction",
-                () -> apply(StoreTransaction.forWrite(c), work)));
+                () -> {
+                    StoreTransaction tx = StoreTransaction.forWrite(c);
+                    T result = apply(tx, work);
+                    long revision = tx.allocatedRevision();
+                    if (revision > 0) { // delivered at commit, to every control plane listening
+                        Sql.queryOne(c, "SELECT pg_notify(?, ?)", row -> row.getString(1), CHANNEL,
+                                Long.toString(revision));
+                    }
+                    return result;
+                }));
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /** Waits for a NOTIFY on {@link #CHANNEL} (see the class comment); without a listening connection, sleeps. */
+    @Override
+    public void awaitChange(long timeoutMillis) throws InterruptedException {
+        try {
+            if (listener == null || listener.isClosed()) {
+                listener = listen();
+            }
+            PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications((int) timeoutMillis);
+            if (received == null && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        } catch (SQLException e) {
+            closeListener();
+            Thread.sleep(timeoutMillis); // the database is out of reach: the caller's poll will tell
+        }
+    }
+
+    private Connection listen() throws SQLException {
+        Connection c = java.sql.DriverManager.getConnection(spec.jdbcUrl(), listenerProperties());
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("LISTEN " + CHANNEL);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private java.util.Properties listenerProperties() {
+        java.util.Properties p = new java.util.Properties();
+        if (spec.user() != null) {
+            p.setProperty("user", spec.user());
+        }
+        if (spec.password() != null) {
+            p.setProperty("password", spec.password());
+        }
+        p.setProperty("logServerErrorDetail", "false");
+        p.setProperty("ApplicationName", "keymeter-listen");
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "0");
+        return p;
+    }
+
+    private void closeListener() {
+        Connection c = listener;
+        listener = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection: nothing to keep
+            }
+        }
     }
 
     @Override
@@ -105,6 +203,7 @@ public final class PostgresKeyStore implements KeyStore {
     @Override
     public void close() {
         closed = true;
+        closeListener();
         pool.close();
     }
 
@@ -132,7 +231,7 @@ public final class PostgresKeyStore implements KeyStore {
         try (Connection connection = pool.getConnection()) {
             return body.run(connection);
         } catch (SQLException e) {
-            throw new StoreException(operation + ": no database connection", e);
+            throw new StoreUnavailableException(operation + ": no database connection", e);
         } finally {
             inTransaction.set(false);
         }

@@ -56,6 +56,11 @@ final class StoreTransaction implements StoreWriter {
         return new StoreTransaction(connection, Long.MAX_VALUE);
     }
 
+    /** The last revision allocated in this transaction, or -1 when it allocated none. */
+    long allocatedRevision() {
+        return lastAllocated > revisionAtStart && revisionAtStart != Long.MAX_VALUE ? lastAllocated : -1;
+    }
+
     /** Ends this object's validity; later calls fail instead of running outside any transaction. */
     void end() {
         open = false;

@@ -47,7 +47,7 @@ final class Transactions {
         try {
             Sql.execute(connection, begin);
         } catch (SQLException e) {
-            throw new StoreException(operation + ": could not begin a transaction", e);
+            throw Failures.translate(operation + ": begin a transaction", e);
         }
         T result;
         try {
@@ -65,7 +65,7 @@ final class Transactions {
             Sql.execute(connection, "COMMIT");
         } catch (SQLException e) {
             rollback(connection, e);
-            throw new StoreException(operation + ": commit failed", e);
+            throw Failures.translate(operation + ": commit", e);
         }
         return result;
     }

@@ -15,6 +15,7 @@ import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
 import dev.keymeter.proto.replication.v1.WatchRequest;
 import dev.keymeter.store.StoreReader;
+import dev.keymeter.store.StoreSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -40,9 +41,19 @@ final class ReplicationHarness implements AutoCloseable {
     private boolean controlPlaneStopped;
 
     ReplicationHarness(Path dataDir, ReplicationSettings settings) throws IOException {
+        this(dataDir, settings, null, null);
+    }
+
+    /**
+     * A control plane on {@code store} ({@code null}: SQLite in {@code dataDir}); {@code adminToken}
+     * {@code null} expects this start to bootstrap the store, else it is the token of a key the store
+     * already holds (a second control plane on a shared store).
+     */
+    ReplicationHarness(Path dataDir, ReplicationSettings settings, StoreSpec store, String adminToken)
+            throws IOException {
         controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(0).withClock(clock)
-                .withReplication(settings));
-        adminToken = controlPlane.bootstrapKey().orElseThrow().token();
+                .withReplication(settings).withStore(store));
+        this.adminToken = adminToken != null ? adminToken : controlPlane.bootstrapKey().orElseThrow().token();
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
     }
 

@@ -27,10 +27,11 @@ import java.util.stream.Stream;
  *
  * <p>Needs the Debian package {@code postgresql} ({@code bash .ci/test} installs it).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-    static final String USER = "keymeter";
+    public static final String USER = "keymeter";
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer shared;
 
     private final Path bin;
     private final Path dir;
@@ -48,7 +49,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Creates a cluster and starts it; returns once it accepts connections. */
-    static PostgresServer start() {
+    public static PostgresServer start() {
         Path bin = findBin();
         try {
             Path dir = Files.createTempDirectory("keymeter-pg");
@@ -68,12 +69,26 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    /**
+     * The one server of the test JVM, started on first use and stopped when the JVM exits; tests take
+     * a database of their own from it ({@link #createDatabase}). A test that kills or restarts a
+     * server starts its own instead.
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = start();
+            PostgresServer started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-test-postgres"));
+        }
+        return shared;
+    }
+
+    public int port() {
         return port;
     }
 
     /** A new, empty database; returns its JDBC URL. */
-    String createDatabase() {
+    public String createDatabase() {
         String name = "keymeter_test_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres")); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -83,12 +98,12 @@ final class PostgresServer implements AutoCloseable {
         return jdbcUrl(name);
     }
 
-    String jdbcUrl(String database) {
+    public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER;
     }
 
     /** Stops the server at once (as a crash would), keeping its data. */
-    void kill() {
+    public void kill() {
         if (server != null) {
             runQuietly(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "stop", "-m", "immediate"));
             waitFor(server);
@@ -97,7 +112,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Starts a killed server again on the same port and data. */
-    void restart() {
+    public void restart() {
         if (server == null) {
             startServer();
         }

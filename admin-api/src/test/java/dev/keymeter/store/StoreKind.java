@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * The databases the store runs on. Store tests are written once and run against each
  * ({@code @ParameterizedClass @EnumSource(StoreKind.class)}): SQLite in a file of the test's temporary
- * directory, PostgreSQL in a new database of one real server shared by the test JVM
- * ({@link PostgresServer}, started on first use, stopped when the JVM exits).
+ * directory, PostgreSQL in a new database of the test JVM's one real server
+ * ({@link PostgresServer#shared}).
  */
 enum StoreKind {
     SQLITE, POSTGRESQL;
@@ -24,7 +24,7 @@ enum StoreKind {
                 yield () -> SqliteKeyStore.open(file);
             }
             case POSTGRESQL -> {
-                String url = SharedPostgres.server().createDatabase();
+                String url = PostgresServer.shared().createDatabase();
                 yield () -> PostgresKeyStore.open(url);
             }
         };
@@ -33,22 +33,5 @@ enum StoreKind {
     /** A new, empty store. */
     KeyStore open(Path dir) {
         return newLocation(dir).open();
-    }
-
-    /** The one PostgreSQL server of the test JVM. */
-    static final class SharedPostgres {
-        private static PostgresServer server;
-
-        private SharedPostgres() {
-        }
-
-        static synchronized PostgresServer server() {
-            if (server == null) {
-                server = PostgresServer.start();
-                PostgresServer started = server;
-                Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-test-postgres"));
-            }
-            return server;
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.keymeter.logging.LogFormat;
 import dev.keymeter.routes.RouteTable;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.keymeter.store.StoreSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +105,18 @@ final class ProcessOptions {
                     + "charged in full (env KEYMETER_RESERVATION_TTL; default ${DEFAULT-VALUE}).")
     Duration reservationTtl;
 
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:KEYMETER_STORE}",
+            description = "(serve, control-plane) Where the control plane keeps keys: sqlite:PATH (one machine) or "
+                    + "postgresql://[USER@]HOST:PORT/DATABASE[?sslmode=…] (several control planes share it); a "
+                    + "password goes in KEYMETER_STORE, KEYMETER_STORE_PASSWORD or --store-password-file, never in "
+                    + "this flag (env KEYMETER_STORE; default: sqlite:<data-dir>/keymeter.db).")
+    String store;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE", defaultValue = "${env:KEYMETER_STORE_PASSWORD_FILE}",
+            description = "(serve, control-plane) A file holding the PostgreSQL password (its first line); "
+                    + "env KEYMETER_STORE_PASSWORD_FILE, or the password itself in KEYMETER_STORE_PASSWORD.")
+    Path storePasswordFile;
+
     @Option(names = "--budgets-store", paramLabel = "URI", defaultValue = "${env:KEYMETER_BUDGETS_STORE:-local}",
             description = "Where budgets are counted: local (each sidecar alone), redis://[:PASSWORD@]HOST:PORT, "
                     + "rediss://… (TLS) or redis-cluster://H1:P1,H2:P2 (sidecars share each key's limits; prefer "
@@ -157,9 +170,42 @@ final class ProcessOptions {
         }
         BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults(),
                 new FleetSettings(BudgetsStore.parse(budgetsStore), budgetsSyncInterval, sidecarId));
-        return new Settings(dataDir.toAbsolutePath().normalize(), HostPort.parse("--admin-addr", adminAddr),
+        Path data = dataDir.toAbsolutePath().normalize();
+        return new Settings(data, HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
-                metricsKeySeries);
+                metricsKeySeries, storeSpec(data));
+    }
+
+    /** {@code --store} with its password from the file or the environment; {@code null} for the default. */
+    private StoreSpec storeSpec(Path data) {
+        if (store == null || store.isBlank()) {
+            if (storePasswordFile != null) {
+                throw new IllegalArgumentException("--store-password-file needs a PostgreSQL --store");
+            }
+            return null;
+        }
+        StoreSpec spec = StoreSpec.parse(store.strip(), data);
+        String password = null;
+        if (storePasswordFile != null) {
+            try {
+                password = Files.readAllLines(storePasswordFile).stream().findFirst().orElse("").strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--store-password-file: cannot read " + storePasswordFile + ": "
+                        + e.getMessage());
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("--store-password-file: " + storePasswordFile + " is empty");
+            }
+        } else if (spec.postgres() && System.getenv("KEYMETER_STORE_PASSWORD") != null) {
+            password = System.getenv("KEYMETER_STORE_PASSWORD");
+        }
+        if (password != null) {
+            if (!spec.postgres()) {
+                throw new IllegalArgumentException("a store password applies to a PostgreSQL --store, not to " + spec);
+            }
+            spec = spec.withPassword(password);
+        }
+        return spec;
     }
 }

@@ -92,6 +92,8 @@ final class ProcessRunner {
         ControlPlane cp = ControlPlane.start(settings.controlPlane());
         started.add(cp);
         out.println("  data directory : " + settings.dataDir());
+        out.println("  store          : " + settings.controlPlane().storeSpec()
+                + (settings.controlPlane().storeSpec().postgres() ? " (shared: other control planes may use it)" : ""));
         out.println("  admin API      : " + new HostPort(cp.host(), cp.port()) + " (gRPC, with health and reflection)");
         cp.bootstrapKey().ifPresentOrElse(key -> bootstrapNotice(key, cp), () -> {
             if (Files.exists(cp.bootstrapKeyFile())) {

@@ -5,6 +5,7 @@ import dev.keymeter.check.CheckSettings;
 import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarConfig;
+import dev.keymeter.store.StoreSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,10 +26,11 @@ import java.util.Objects;
  * @param logFormat {@code --log-format} / {@code KEYMETER_LOG_FORMAT}, {@code text} (default) or {@code json}
  * @param budgets {@code --quota-capacity}, {@code --prices}, {@code --reservation-ttl}
  * @param metricsKeySeries {@code --metrics-key-series} / {@code KEYMETER_METRICS_KEY_SERIES}, default 10,000
+ * @param store {@code --store} / {@code KEYMETER_STORE} with its password; {@code null}: {@code sqlite:<dataDir>/keymeter.db}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets, int metricsKeySeries) {
+        BudgetSettings budgets, int metricsKeySeries, StoreSpec store) {
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -49,7 +51,7 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public ControlPlaneConfig controlPlane() {
         return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC());
+                Clock.systemUTC()).withStore(store);
     }
 
     public SidecarConfig sidecar() {
