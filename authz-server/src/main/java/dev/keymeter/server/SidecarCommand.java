@@ -1,9 +1,8 @@
 package dev.keymeter.server;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
@@ -21,9 +20,11 @@ final class SidecarCommand implements Callable<Integer> {
     @Mixin
     ProcessOptions options;
 
-    @Option(names = "--control-plane", paramLabel = "HOST:PORT",
+    @Option(names = "--control-plane", paramLabel = "HOST:PORT[,HOST:PORT…]",
             defaultValue = "${env:KEYMETER_CONTROL_PLANE:-127.0.0.1:9190}",
-            description = "The control plane's admin address (env KEYMETER_CONTROL_PLANE; default ${DEFAULT-VALUE}).")
+            description = "The control plane's admin address, or several control planes sharing one store, tried "
+                    + "in order: the sidecar follows the first that answers and moves on when it goes away "
+                    + "(env KEYMETER_CONTROL_PLANE; default ${DEFAULT-VALUE}).")
     String controlPlane;
 
     @Option(names = "--control-plane-key", paramLabel = "KEY", defaultValue = "${env:KEYMETER_CONTROL_PLANE_KEY}",
@@ -38,24 +39,20 @@ final class SidecarCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Settings settings = SettingsReader.read(options, spec);
-        HostPort target = parse("--control-plane", controlPlane);
+        List<HostPort> targets = parse("--control-plane", controlPlane);
         if (controlPlaneKey == null || controlPlaneKey.isBlank()) {
             throw new ParameterException(spec.commandLine(),
                     "no control-plane key: pass --control-plane-key or set KEYMETER_CONTROL_PLANE_KEY");
         }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(target.host(), target.port())
-                .usePlaintext()
-                // Notice a control plane that vanished without closing the connection.
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS)
-                .build();
+        ManagedChannel channel = ControlPlaneChannel.open(targets);
+        String shown = targets.stream().map(HostPort::toString).collect(java.util.stream.Collectors.joining(", "));
         return new ProcessRunner("sidecar", settings, spec.commandLine().getOut(), spec.commandLine().getErr())
-                .sidecar(channel, target.toString(), controlPlaneKey.strip());
+                .sidecar(channel, shown, controlPlaneKey.strip());
     }
 
-    private HostPort parse(String flag, String value) {
+    private List<HostPort> parse(String flag, String value) {
         try {
-            return HostPort.parse(flag, value);
+            return ControlPlaneChannel.parse(flag, value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
         }

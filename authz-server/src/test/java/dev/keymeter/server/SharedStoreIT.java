@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code keymeter control-plane} processes on one real PostgreSQL database and a
- * {@code keymeter sidecar} following the second: a key created through the first control plane is
- * allowed at the sidecar, and a revocation made through the second is enforced there. Only the first
- * start bootstraps an admin key; both banners name the shared store.
+ * {@code keymeter sidecar}: a key created through one control plane is allowed at a sidecar that
+ * follows the other, and a revocation made through the other is enforced there; a sidecar given both
+ * addresses moves to the second when the first is killed with SIGKILL, and enforces a revocation made
+ * after the kill. Only the first start bootstraps an admin key; both banners name the shared store.
  */
 class SharedStoreIT {
 
@@ -28,6 +29,56 @@ class SharedStoreIT {
 
     @TempDir
     Path work;
+
+    @Test
+    void controlPlaneTheSidecarFollowsKilled_sidecarMovesToTheOther_andEnforcesARevocationMadeAfter()
+            throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        String jdbc = pg.createDatabase();
+        String database = jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
+        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/" + database;
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr",
+                    "127.0.0.1:0", "--store", store);
+            open.add(a);
+            String adminKey = JarCli.find(TOKEN, a.readUntil("Press Ctrl-C"));
+            RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr",
+                    "127.0.0.1:0", "--store", store);
+            open.add(b);
+            b.readUntil("Press Ctrl-C");
+            int portA = a.port(ADMIN_LINE);
+            int portB = b.port(ADMIN_LINE);
+            String both = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+            RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
+                    "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", both,
+                    "--control-plane-key", adminKey);
+            open.add(sidecar);
+            String banner = sidecar.readUntil("Press Ctrl-C");
+            assertTrue(banner.contains("127.0.0.1:" + portA + ", 127.0.0.1:" + portB), banner);
+            EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
+            open.add(envoy);
+            envoy.awaitServing();
+            JarCli.run(work, portA, adminKey, "projects", "create", "payments");
+            String created = JarCli.run(work, portA, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
+            String token = JarCli.find(TOKEN, created);
+            String keyId = JarCli.find(KEY_ID, created);
+            assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));
+
+            a.process.destroyForcibly(); // SIGKILL: the control plane the sidecar follows (the first that answers)
+            assertTrue(a.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            long killed = System.nanoTime();
+            JarCli.run(work, portB, adminKey, "keys", "revoke", keyId, "--yes");
+            assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401),
+                    "a revocation made through B after A was killed is enforced by A's former sidecar");
+            System.out.printf(Locale.ROOT, "control plane killed under the sidecar: a revocation through the other"
+                    + " was enforced %.0f ms after the kill%n", (System.nanoTime() - killed) / 1e6);
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+        }
+    }
 
     @Test
     void createThroughOneControlPlane_revokeThroughTheOther_theSidecarOfTheSecondEnforcesBoth() throws Exception {
