@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * directory, listening on a free loopback port, removed on {@link #close}. PostgreSQL refuses to run
  * as root, so as root the cluster belongs to the {@code postgres} user the Debian package creates
  * and every server command runs through {@code runuser -u postgres}; as anyone else it runs as that
- * user. The superuser is {@code keymeter}, trusted on loopback (no password). {@code fsync} is off:
- * these are tests of the store's logic, not of the disk.
+ * user. The superuser is {@code keymeter}, trusted on loopback (no password). {@code fsync} is off
+ * unless asked for: these are tests of the store's logic, not of the disk.
  *
  * <p>Needs the Debian package {@code postgresql} ({@code bash .ci/test} installs it).
  */
@@ -38,18 +38,25 @@ public final class PostgresServer implements AutoCloseable {
     private final Path data;
     private final int port;
     private final boolean asPostgresUser;
+    private final boolean fsync;
     private Process server;
 
-    private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser) {
+    private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser, boolean fsync) {
         this.bin = bin;
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
         this.asPostgresUser = asPostgresUser;
+        this.fsync = fsync;
     }
 
     /** Creates a cluster and starts it; returns once it accepts connections. */
     public static PostgresServer start() {
+        return start(false);
+    }
+
+    /** As {@link #start()}; {@code fsync} on makes commits as durable as a production server's (for timings). */
+    public static PostgresServer start(boolean fsync) {
         Path bin = findBin();
         try {
             Path dir = Files.createTempDirectory("keymeter-pg");
@@ -59,7 +66,7 @@ public final class PostgresServer implements AutoCloseable {
                         .lookupPrincipalByName("postgres");
                 Files.setOwner(dir, postgres);
             }
-            PostgresServer pg = new PostgresServer(bin, dir, freePort(), root);
+            PostgresServer pg = new PostgresServer(bin, dir, freePort(), root, fsync);
             pg.run(List.of(bin.resolve("initdb").toString(), "-D", pg.data.toString(), "-A", "trust", "-U", USER,
                     "-E", "UTF8", "--locale=C", "--no-sync"), 120);
             pg.startServer();
@@ -131,7 +138,7 @@ public final class PostgresServer implements AutoCloseable {
     private void startServer() {
         List<String> cmd = command(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", Integer.toString(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
-                "-c", "fsync=off", "-c", "max_connections=200"));
+                "-c", "fsync=" + (fsync ? "on" : "off"), "-c", "max_connections=200"));
         try {
             server = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.log").toFile()).start();

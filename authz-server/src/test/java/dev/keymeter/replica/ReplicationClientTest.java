@@ -10,6 +10,7 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
+import dev.keymeter.store.StoreSpec;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
@@ -233,6 +234,7 @@ class ReplicationClientTest {
                 Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
         private final Path dataDir;
+        private final StoreSpec store;
         private final String adminToken;
         private int port;
         private ControlPlane controlPlane;
@@ -240,13 +242,26 @@ class ReplicationClientTest {
         private ManagedChannel sidecarChannel;
 
         ControlPlaneHarness(Path dataDir) throws IOException {
+            this(dataDir, null, null);
+        }
+
+        /**
+         * A control plane on {@code store} ({@code null}: SQLite in {@code dataDir}); {@code adminToken}
+         * {@code null} when this start bootstraps the store, else a key it already holds.
+         */
+        ControlPlaneHarness(Path dataDir, StoreSpec store, String adminToken) throws IOException {
             this.dataDir = dataDir;
+            this.store = store;
             start();
-            this.adminToken = controlPlane.bootstrapKey().orElseThrow().token();
+            this.adminToken = adminToken != null ? adminToken : controlPlane.bootstrapKey().orElseThrow().token();
+        }
+
+        String adminToken() {
+            return adminToken;
         }
 
         void start() throws IOException {
-            controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(port)
+            controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(port).withStore(store)
                     .withReplication(ReplicationSettings.defaults().withHeartbeatInterval(Duration.ofSeconds(1))));
             port = controlPlane.port();
             adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

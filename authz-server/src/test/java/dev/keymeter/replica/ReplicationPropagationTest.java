@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
+import dev.keymeter.store.PostgresServer;
+import dev.keymeter.store.StoreSpec;
 import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.DisableKeyRequest;
 import dev.keymeter.proto.admin.v1.EnableKeyRequest;
@@ -71,12 +73,35 @@ class ReplicationPropagationTest {
         run("propagation_under_contention", CONTENDING_THREADS);
     }
 
+    /**
+     * Two control planes on one real PostgreSQL database: each key is revoked through the first while
+     * the sidecar's replica is fed by the second, which hears the commit through NOTIFY (or its poll).
+     */
+    @Test
+    void revokeKey_throughAnotherControlPlaneOnPostgres_reachesTheReplicaWellWithinASecond() throws Exception {
+        StoreSpec store = new StoreSpec(null, PostgresServer.shared().createDatabase(), null, null);
+        try (ReplicationClientTest.ControlPlaneHarness a = new ReplicationClientTest.ControlPlaneHarness(
+                        dir.resolve("a"), store, null);
+                ReplicationClientTest.ControlPlaneHarness b = new ReplicationClientTest.ControlPlaneHarness(
+                        dir.resolve("b"), store, a.adminToken())) {
+            run("propagation_two_control_planes_postgresql", 0, a, b);
+        }
+    }
+
     /** Revokes {@link #KEYS} keys one by one while {@code contenders} threads commit other changes. */
     private void run(String name, int contenders) throws Exception {
-        Level auditLevel = AUDIT_LOG.getLevel();
-        AUDIT_LOG.setLevel(Level.WARNING); // 2,000 mutations would print 4,000 lines
         try (ReplicationClientTest.ControlPlaneHarness cp = new ReplicationClientTest.ControlPlaneHarness(
                 dir.resolve("control-plane"))) {
+            run(name, contenders, cp, cp);
+        }
+    }
+
+    /** Revokes through {@code cp}; the sidecar's replica follows {@code feeding}. */
+    private void run(String name, int contenders, ReplicationClientTest.ControlPlaneHarness cp,
+            ReplicationClientTest.ControlPlaneHarness feeding) throws Exception {
+        Level auditLevel = AUDIT_LOG.getLevel();
+        AUDIT_LOG.setLevel(Level.WARNING); // 2,000 mutations would print 4,000 lines
+        try {
             cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("load").build());
             String sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
             List<CreateKeyResponse> keys = new ArrayList<>(KEYS);
@@ -91,7 +116,7 @@ class ReplicationPropagationTest {
             // and the real Check decision reading it.
             try (KeyReplica replica = new CachingKeyReplica(
                             ChronicleKeyReplica.open(dir.resolve("replica"), 2 * KEYS + 64), CachingKeyReplica.DEFAULT_SLOTS);
-                    ReplicationClient client = new ReplicationClient(cp.sidecarChannel(), sidecarToken, replica,
+                    ReplicationClient client = new ReplicationClient(feeding.sidecarChannel(), sidecarToken, replica,
                             "propagation")) {
                 client.start();
                 awaitTrue(() -> client.appliedRevision() >= cp.currentRevision(), "initial snapshot");
