@@ -78,7 +78,7 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
         }
         WatchCall call = new WatchCall((ServerCallStreamObserver<WatchEvent>) responseObserver);
         WatchStream stream = new WatchStream(store, notifier, clock, heartbeatNanos, call,
-                request.getAppliedRevision(), forLog(request.getSidecarId()));
+                request.getAppliedRevision(), request.getStoreId(), forLog(request.getSidecarId()));
         calls.add(call);
         try {
             if (closed) {

@@ -8,6 +8,7 @@ import dev.keymeter.proto.replication.v1.SnapshotEnd;
 import dev.keymeter.proto.replication.v1.WatchEvent;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.StoreReader;
+import dev.keymeter.store.StoreUnavailableException;
 import io.grpc.Status;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -39,17 +40,37 @@ final class WatchStream implements Runnable {
     private final WatchCall call;
     private final String sidecar;
     private long cursor;
+    private final long cursorStoreId;
+    /** This store's id, read when the stream starts. */
+    private long storeId;
     private long lastSentNanos;
 
+    /**
+     * @param appliedRevision the sidecar's cursor
+     * @param cursorStoreId   the store the cursor belongs to (0: unknown, trusted); another store's
+     *                        cursor is served a snapshot, since revisions of two stores do not compare
+     */
     WatchStream(KeyStore store, RevisionNotifier notifier, Clock clock, long heartbeatNanos, WatchCall call,
-            long appliedRevision, String sidecar) {
+            long appliedRevision, long cursorStoreId, String sidecar) {
         this.store = store;
         this.notifier = notifier;
         this.clock = clock;
         this.heartbeatNanos = heartbeatNanos;
         this.call = call;
         this.cursor = appliedRevision;
+        this.cursorStoreId = cursorStoreId;
         this.sidecar = sidecar;
+    }
+
+    /** Reads this store's id; a cursor of another store starts over from a snapshot. */
+    private void checkStore() {
+        storeId = store.read(StoreReader::storeId);
+        if (cursorStoreId != 0 && cursorStoreId != storeId && cursor != 0) {
+            LOG.log(Level.INFO, "replication watch sidecar={0}: its revision {1} belongs to store {2}, this is store"
+                    + " {3}: sending a snapshot", sidecar, Long.toString(cursor), Long.toString(cursorStoreId),
+                    Long.toString(storeId));
+            cursor = 0;
+        }
     }
 
     @Override
@@ -58,6 +79,7 @@ final class WatchStream implements Runnable {
         notifier.subscribe(wakeUp); // before the first read: a commit during it rings, so none is missed
         LOG.log(Level.INFO, "replication watch opened sidecar={0} applied_revision={1}", sidecar, Long.toString(cursor));
         try {
+            checkStore();
             if (!catchUp()) {
                 heartbeat(); // up to date already: say so at once, so the sidecar knows it is connected
             }
@@ -75,6 +97,10 @@ final class WatchStream implements Runnable {
             LOG.log(Level.INFO, "replication watch closed sidecar={0} revision={1}: {2}", sidecar,
                     Long.toString(cursor), ended.getMessage());
             call.fail(Status.UNAVAILABLE.withDescription(ended.getMessage()));
+        } catch (StoreUnavailableException e) { // the database is down: the sidecar retries, here or elsewhere
+            LOG.log(Level.WARNING, "replication watch closed sidecar={0} revision={1}: {2}", sidecar,
+                    Long.toString(cursor), e.getMessage());
+            call.fail(Status.UNAVAILABLE.withDescription("the key store is unreachable; retry later"));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "replication watch failed sidecar={0} revision={1}: {2}", sidecar,
                     Long.toString(cursor), e.toString());
@@ -113,7 +139,7 @@ final class WatchStream implements Runnable {
         LOG.log(Level.INFO, "replication snapshot sidecar={0} revision={1} keys={2} (applied_revision was {3})",
                 sidecar, Long.toString(revision), Long.toString(count), Long.toString(cursor));
         send(WatchEvent.newBuilder().setSnapshotBegin(
-                SnapshotBegin.newBuilder().setRevision(revision).setRecordCount(count)).build());
+                SnapshotBegin.newBuilder().setRevision(revision).setRecordCount(count).setStoreId(storeId)).build());
         Instant now = clock.instant();
         String after = "";
         List<ApiKey> page;
@@ -130,7 +156,7 @@ final class WatchStream implements Runnable {
 
     private void heartbeat() {
         Instant now = clock.instant();
-        send(WatchEvent.newBuilder().setHeartbeat(Heartbeat.newBuilder().setRevision(cursor)
+        send(WatchEvent.newBuilder().setHeartbeat(Heartbeat.newBuilder().setRevision(cursor).setStoreId(storeId)
                 .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build());
     }
 

@@ -26,6 +26,10 @@ final class ChangeLog {
         return Sql.queryLong(connection, "SELECT value FROM meta WHERE name = 'revision'");
     }
 
+    static long storeId(Connection connection) throws SQLException {
+        return Sql.queryLong(connection, "SELECT value FROM meta WHERE name = 'store_id'");
+    }
+
     static long floor(Connection connection) throws SQLException {
         return Sql.queryLong(connection, "SELECT value FROM meta WHERE name = 'changes_floor'");
     }

@@ -27,7 +27,8 @@ final class Migrations {
     static final List<Migration> ALL = List.of(
             new Migration(1, "initial schema", "/db/V1__initial_schema.sql"),
             new Migration(2, "key last-used times", "/db/V2__key_last_used.sql"),
-            new Migration(3, "key usage resets", "/db/V3__key_usage_reset.sql"));
+            new Migration(3, "key usage resets", "/db/V3__key_usage_reset.sql"),
+            new Migration(4, "store identity", "/db/V4__store_identity.sql"));
 
     private Migrations() {
     }

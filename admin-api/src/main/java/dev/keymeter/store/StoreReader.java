@@ -47,6 +47,12 @@ public interface StoreReader {
     /** Audit records, newest first, optionally only those with this target. */
     Page<AuditEntry> listAudit(String target, int pageSize, String pageToken);
 
+    /**
+     * This store's identity: a random number in [1, 2^31 − 1] drawn when it was created. Revisions of
+     * different stores are not comparable; replication checks a replica's cursor against it.
+     */
+    long storeId();
+
     /** The highest revision allocated so far (0 for an empty store). */
     long currentRevision();
 

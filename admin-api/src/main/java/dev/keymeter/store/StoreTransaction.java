@@ -233,6 +233,11 @@ final class StoreTransaction implements StoreWriter {
     }
 
     @Override
+    public long storeId() {
+        return run("read the store id", () -> ChangeLog.storeId(connection));
+    }
+
+    @Override
     public List<KeyChange> changesAfter(long afterRevision, int max) {
         return run("list changes", () -> ChangeLog.after(connection, afterRevision, max));
     }

@@ -277,6 +277,16 @@ public final class CachingKeyReplica implements KeyReplica {
     }
 
     @Override
+    public long storeId() {
+        return replica.storeId();
+    }
+
+    @Override
+    public void markStore(long storeId) {
+        replica.markStore(storeId);
+    }
+
+    @Override
     public boolean isLoaded() {
         return replica.isLoaded();
     }

@@ -284,6 +284,24 @@ public final class ChronicleKeyReplica implements KeyReplica {
     }
 
     @Override
+    public long storeId() {
+        return meta.current().storeId();
+    }
+
+    /** Records the store id in the meta (in the reserved bytes of layout 2: older files read 0, unknown). */
+    @Override
+    public synchronized void markStore(long storeId) {
+        requireOpen();
+        if (storeId < 0 || storeId > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("store id out of range: " + storeId);
+        }
+        ReplicaMeta current = meta.current();
+        if (current.storeId() != storeId) {
+            meta.write(current.withStore((int) storeId));
+        }
+    }
+
+    @Override
     public boolean isLoaded() {
         return meta.current().loaded();
     }

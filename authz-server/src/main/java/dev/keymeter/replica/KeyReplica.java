@@ -55,6 +55,18 @@ public interface KeyReplica extends AutoCloseable {
     /** Records that every change up to {@code revision} is applied. Durable with the data it follows. */
     void markApplied(long revision);
 
+    /**
+     * The control-plane store the applied revision belongs to ({@code SnapshotBegin.store_id}); 0 when
+     * unknown. Sent back with the revision when replication resumes: another store sends a snapshot.
+     */
+    default long storeId() {
+        return 0;
+    }
+
+    /** Records the store the applied revision belongs to. Durable with the revision. */
+    default void markStore(long storeId) {
+    }
+
     /** True once a snapshot has completed in the life of this replica file (now or before a restart). */
     boolean isLoaded();
 

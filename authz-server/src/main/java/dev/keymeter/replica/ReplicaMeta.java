@@ -16,7 +16,9 @@ import java.nio.ByteOrder;
  *     24    8  snapshot generation
  *     32    8  digest capacity the files were created for
  *     40    1  loaded (0 or 1)
- *     41    7  reserved, 0
+ *     41    3  reserved, 0
+ *     44    4  the id of the store the applied revision belongs to (0: unknown; files written before
+ *              the control plane sent it read 0 here, so the layout version did not change)
  *     48       end
  * </pre>
  *
@@ -25,8 +27,10 @@ import java.nio.ByteOrder;
  * @param generation      the current snapshot generation (see {@link KeyDigests})
  * @param capacity        the digest capacity the files were created for
  * @param loaded          whether a snapshot ever completed into these files
+ * @param storeId         the control plane store the applied revision belongs to; 0 when unknown
  */
-record ReplicaMeta(long sequence, long appliedRevision, long generation, long capacity, boolean loaded) {
+record ReplicaMeta(long sequence, long appliedRevision, long generation, long capacity, boolean loaded,
+                   int storeId) {
 
     /** Bump when any file's layout changes: older files are then rebuilt, never misread. */
     static final int LAYOUT_VERSION = 2;
@@ -40,7 +44,7 @@ record ReplicaMeta(long sequence, long appliedRevision, long generation, long ca
 
     /** The meta of new, empty files. */
     static ReplicaMeta fresh(long capacity) {
-        return new ReplicaMeta(1, 0, 0, capacity, false);
+        return new ReplicaMeta(1, 0, 0, capacity, false, 0);
     }
 
     /** Which of the two slots this meta is written to: alternate, so the other keeps the last one. */
@@ -49,11 +53,15 @@ record ReplicaMeta(long sequence, long appliedRevision, long generation, long ca
     }
 
     ReplicaMeta withApplied(long revision, boolean loaded) {
-        return new ReplicaMeta(sequence + 1, revision, generation, capacity, loaded);
+        return new ReplicaMeta(sequence + 1, revision, generation, capacity, loaded, storeId);
+    }
+
+    ReplicaMeta withStore(int newStoreId) {
+        return new ReplicaMeta(sequence + 1, appliedRevision, generation, capacity, loaded, newStoreId);
     }
 
     ReplicaMeta withNextGeneration() {
-        return new ReplicaMeta(sequence + 1, appliedRevision, generation + 1, capacity, loaded);
+        return new ReplicaMeta(sequence + 1, appliedRevision, generation + 1, capacity, loaded, storeId);
     }
 
     byte[] encode() {
@@ -70,6 +78,7 @@ record ReplicaMeta(long sequence, long appliedRevision, long generation, long ca
         LONGS.set(value, 24, generation);
         LONGS.set(value, 32, capacity);
         value[40] = (byte) (loaded ? 1 : 0);
+        INTS.set(value, 44, storeId);
         return value;
     }
 
@@ -84,6 +93,6 @@ record ReplicaMeta(long sequence, long appliedRevision, long generation, long ca
                     + "; this build reads version " + LAYOUT_VERSION, null);
         }
         return new ReplicaMeta((long) LONGS.get(value, 8), (long) LONGS.get(value, 16),
-                (long) LONGS.get(value, 24), (long) LONGS.get(value, 32), value[40] == 1);
+                (long) LONGS.get(value, 24), (long) LONGS.get(value, 32), value[40] == 1, (int) INTS.get(value, 44));
     }
 }

@@ -202,7 +202,8 @@ public final class ReplicationClient implements AutoCloseable {
         current = new WatchStreamObserver(new WatchEventApplier(replica, this::refused), this::applied, this::ended);
         streamsOpened++;
         long from = snapshotCutShort ? 0 : replica.appliedRevision();
-        stub.watch(WatchRequest.newBuilder().setAppliedRevision(from).setSidecarId(sidecarId).build(), current);
+        stub.watch(WatchRequest.newBuilder().setAppliedRevision(from).setStoreId(replica.storeId())
+                .setSidecarId(sidecarId).build(), current);
     }
 
     /** The stream ended (error, completion, or cancelled by us): call again after the backoff. */

@@ -30,6 +30,7 @@ final class WatchEventApplier {
     private boolean inSnapshot;
     private long snapshotRevision;
     private long expectedRecords;
+    private long snapshotStoreId;
     private long receivedRecords;
 
     /** @param refused hears the key id and the replica's reason for each record it refused */
@@ -51,6 +52,7 @@ final class WatchEventApplier {
                 inSnapshot = true;
                 snapshotRevision = event.getSnapshotBegin().getRevision();
                 expectedRecords = event.getSnapshotBegin().getRecordCount();
+                snapshotStoreId = event.getSnapshotBegin().getStoreId();
                 receivedRecords = 0;
                 replica.beginSnapshot(snapshotRevision);
                 yield Applied.SNAPSHOT_STARTED;
@@ -69,6 +71,11 @@ final class WatchEventApplier {
                 require(receivedRecords == expectedRecords, "snapshot ended after " + receivedRecords
                         + " of " + expectedRecords + " records");
                 replica.endSnapshot(snapshotRevision);
+                // After the revision: a crash in between leaves the old store id, which the next Watch
+                // answers with another snapshot (the safe side).
+                if (snapshotStoreId != 0) {
+                    replica.markStore(snapshotStoreId);
+                }
                 inSnapshot = false;
                 yield Applied.SNAPSHOT_ENDED;
             }
@@ -80,6 +87,12 @@ final class WatchEventApplier {
             case HEARTBEAT -> {
                 if (!inSnapshot) {
                     markApplied(event.getHeartbeat().getRevision());
+                    // A replica from before store ids learns its store here; the control plane compared
+                    // nothing (the cursor carried 0) but served this store's changes since.
+                    long heard = event.getHeartbeat().getStoreId();
+                    if (heard != 0 && replica.storeId() == 0) {
+                        replica.markStore(heard);
+                    }
                 }
                 yield Applied.HEARTBEAT;
             }

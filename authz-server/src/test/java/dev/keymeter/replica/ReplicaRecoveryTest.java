@@ -83,7 +83,7 @@ class ReplicaRecoveryTest {
         loadedReplica();
         try (PersistedMap<Integer, byte[]> meta =
                 ChronicleFiles.open(ReplicaFiles.metaLayout(), dir.resolve(ChronicleKeyReplica.META_FILE))) {
-            ReplicaMeta future = new ReplicaMeta(1_000, 5, 1, CAPACITY, true);
+            ReplicaMeta future = new ReplicaMeta(1_000, 5, 1, CAPACITY, true, 0);
             meta.map().put(future.slot(), future.encode(ReplicaMeta.LAYOUT_VERSION + 1));
         }
 

@@ -107,6 +107,42 @@ class ReplicationClientTest {
         assertEquals(KeyStatus.REVOKED, lookup(active.getToken()).status);
     }
 
+    /**
+     * A replica that followed one store, pointed at a control plane on another store whose revision is
+     * as high (a restored backup, a new database): revisions of two stores do not compare, so it takes
+     * a snapshot instead of resuming — without the store id it would keep the first store's keys.
+     */
+    @Test
+    void start_controlPlaneOfAnotherStore_takesASnapshotWhateverTheRevision() throws Exception {
+        CreateKeyResponse first = cp.serviceKey("payments", "only-in-the-first-store");
+        openReplica();
+        startClient();
+        awaitCaughtUp();
+        long firstStore = replica.storeId();
+        assertTrue(firstStore > 0, "the replica records its store");
+        assertEquals(KeyStatus.ACTIVE, lookup(first.getToken()).status);
+        client.close();
+        client = null;
+        long revisionSeen = replica.appliedRevision();
+        cp.close();
+
+        cp = new ControlPlaneHarness(dir.resolve("another-control-plane"));
+        cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
+        sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
+        CreateKeyResponse second = cp.serviceKey("payments", "only-in-the-second-store");
+        while (cp.currentRevision() < revisionSeen + 1) {
+            cp.serviceKey("payments", "filler-" + cp.currentRevision());
+        }
+        startClient();
+        awaitTrue(() -> replica.storeId() != firstStore && client.appliedRevision() >= cp.currentRevision(),
+                "a snapshot of the other store");
+
+        assertNull(lookup(first.getToken()), "the first store's key is gone with its store");
+        assertEquals(KeyStatus.ACTIVE, lookup(second.getToken()).status);
+        assertEquals(cp.keyCount(), replica.keyCount());
+        assertEquals(1, client.snapshotsApplied());
+    }
+
     @Test
     void start_controlPlaneDown_replicaStaysUnloadedUntilTheSnapshotEnds() throws Exception {
         CreateKeyResponse key = cp.serviceKey("payments", "k");
