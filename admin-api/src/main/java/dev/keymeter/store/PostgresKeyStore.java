@@ -41,7 +41,7 @@ import org.postgresql.PGNotification;
  * failing row's values in its messages ({@code logServerErrorDetail=false}): a duplicate digest
  * would otherwise appear in an exception.
  */
-public final class PostgresKeyStore implements KeyStore {
+public final class PostgresKeyStore implements JdbcStore {
 
     /** Connections each control plane keeps at most. */
     static final int POOL_SIZE = 10;
@@ -125,6 +125,21 @@ public final class PostgresKeyStore implements KeyStore {
                     }
                     return result;
                 }));
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.POSTGRESQL;
+    }
+
+    @Override
+    public <T> T readJdbc(ConnectionWork<T> work, String operation) {
+        return inConnection(operation, c -> Transactions.read(c, Dialect.POSTGRESQL, operation, () -> work.run(c)));
+    }
+
+    @Override
+    public <T> T writeJdbc(ConnectionWork<T> work, String operation) {
+        return inConnection(operation, c -> Transactions.write(c, Dialect.POSTGRESQL, operation, () -> work.run(c)));
     }
 
     @Override

@@ -46,7 +46,7 @@ import org.sqlite.SQLiteDataSource;
  * <p>At open the schema is brought up to date by {@link Migrations}; a database written by a
  * newer version is refused.
  */
-public final class SqliteKeyStore implements KeyStore {
+public final class SqliteKeyStore implements JdbcStore {
 
     /** How long a connection waits for another process's lock on the file before failing. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
@@ -135,6 +135,23 @@ public final class SqliteKeyStore implements KeyStore {
     public int compactChangesThrough(long revision) {
         return locked(writeLock, () -> Transactions.write(writer, "compact the change log",
                 () -> StoreTransaction.forWrite(writer).compactChangesThrough(revision)));
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.SQLITE;
+    }
+
+    /** Raw work on the reader connection; see {@link JdbcStore}. */
+    @Override
+    public <T> T readJdbc(ConnectionWork<T> work, String operation) {
+        return locked(readLock, () -> Transactions.read(reader, operation, () -> work.run(reader)));
+    }
+
+    /** Raw work on the writer connection; see {@link JdbcStore}. */
+    @Override
+    public <T> T writeJdbc(ConnectionWork<T> work, String operation) {
+        return locked(writeLock, () -> Transactions.write(writer, operation, () -> work.run(writer)));
     }
 
     /** SQLite's {@code PRAGMA integrity_check}: {@code "ok"}, or the problems it found. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code keymeter}: the one executable. The process modes ({@code serve}, {@code control-plane},
- * {@code doctor}) and the admin CLI ({@code keys}, {@code projects}, {@code members}, {@code audit})
+ * {@code sidecar}, {@code doctor}, {@code store copy}) and the admin CLI ({@code keys}, {@code projects}, {@code members}, {@code audit})
  * are its subcommands.
  */
 @Command(
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ControlPlaneCommand.class,
             SidecarCommand.class,
             DoctorCommand.class,
+            StoreCommand.class,
         })
 public final class Main {
 
