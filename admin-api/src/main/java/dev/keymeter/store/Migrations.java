@@ -1,101 +1,90 @@
 package dev.keymeter.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
- * The schema's history: an ordered list of migrations, each a SQL file under {@code db/} applied in
- * one transaction together with its row in {@code schema_version}. A database is brought up to the
- * latest version at open; one written by a newer keymeter (a version this code does not know) is
- * refused rather than used with a schema it might misread or damage.
+ * The schema's history, one per dialect, applied by Flyway: {@code db/sqlite/V<n>__*.sql} and
+ * {@code db/postgresql/V<n>__*.sql}, the same versions with the same tables in each database's types.
+ * A store is brought up to {@link #LATEST} when it opens; one written by a newer keymeter (a version
+ * this code does not know) is refused rather than used with a schema it might misread or damage.
+ * Flyway's lock (on PostgreSQL) lets control planes that start together migrate once.
+ *
+ * <p>SQLite files written before Flyway kept their history in {@code schema_version}; such a file is
+ * baselined at its version there, so Flyway applies only what is newer, and the old table stays as
+ * it was.
  *
  * <p>Migrations are append-only: never edit one that has shipped, add the next version instead.
  */
 final class Migrations {
 
-    /** One step of the schema: {@code resource} holds its SQL statements. */
-    record Migration(int version, String description, String resource) {
-    }
-
-    static final List<Migration> ALL = List.of(
-            new Migration(1, "initial schema", "/db/V1__initial_schema.sql"),
-            new Migration(2, "key last-used times", "/db/V2__key_last_used.sql"),
-            new Migration(3, "key usage resets", "/db/V3__key_usage_reset.sql"),
-            new Migration(4, "store identity", "/db/V4__store_identity.sql"));
+    /** The newest schema version this code knows (the highest V&lt;n&gt; in both folders). */
+    static final int LATEST = 4;
 
     private Migrations() {
     }
 
-    static int latestVersion() {
-        return ALL.get(ALL.size() - 1).version();
+    /** Migrates the SQLite file (its own connection, closed afterwards). */
+    static void migrateSqlite(Path file) {
+        String url = "jdbc:sqlite:" + file;
+        int legacy = legacyVersion(url);
+        FluentConfiguration config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/sqlite");
+        if (legacy > 0) {
+            refuseNewer(legacy);
+            config.baselineOnMigrate(true).baselineVersion(Integer.toString(legacy))
+                    .baselineDescription("schema_version " + legacy + " (before Flyway)");
+        }
+        migrate(config.load(), "the SQLite store " + file);
     }
 
-    /** Applies every migration newer than the database's version. The caller holds the connection. */
-    static void migrate(Connection connection) {
-        int found;
+    /** Migrates the PostgreSQL database behind {@code pool}. */
+    static void migratePostgres(DataSource pool, String where) {
+        migrate(Flyway.configure().dataSource(pool).locations("classpath:db/postgresql").load(), where);
+    }
+
+    private static void migrate(Flyway flyway, String where) {
         try {
-            Sql.execute(connection, "CREATE TABLE IF NOT EXISTS schema_version ("
-                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-            found = versionOf(connection);
-        } catch (SQLException e) {
-            throw new StoreException("read the schema version failed", e);
+            MigrationInfo current = flyway.info().current();
+            if (current != null && current.getVersion() != null) {
+                refuseNewer(Integer.parseInt(current.getVersion().getVersion()));
+            }
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("migrate " + where + " failed: " + rootMessage(e), null);
         }
-        if (found > latestVersion()) {
+    }
+
+    private static void refuseNewer(int found) {
+        if (found > LATEST) {
             throw new StoreException("the database has schema version " + found + " but this keymeter knows"
-                    + " versions up to " + latestVersion() + "; a newer keymeter wrote it, so upgrade to open it", null);
-        }
-        for (Migration migration : ALL) {
-            if (migration.version() > found) {
-                apply(connection, migration);
-            }
+                    + " versions up to " + LATEST + "; a newer keymeter wrote it, so upgrade to open it", null);
         }
     }
 
-    /** The highest applied version; 0 for a new database. */
-    static int versionOf(Connection connection) throws SQLException {
-        return (int) Sql.queryLong(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    }
-
-    private static void apply(Connection connection, Migration migration) {
-        List<String> statements = statements(migration);
-        Transactions.write(connection, "migrate the schema to version " + migration.version(), () -> {
-            // Re-read under the write lock: another process may have migrated since we looked.
-            if (versionOf(connection) >= migration.version()) {
-                return null;
-            }
-            for (String statement : statements) {
-                Sql.execute(connection, statement);
-            }
-            Sql.update(connection, "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
-                    migration.version(), migration.description(), Instant.now());
-            return null;
-        });
-    }
-
-    /** The statements of a migration file: whole-line comments dropped, split at a ';' ending a line. */
-    static List<String> statements(Migration migration) {
-        String text;
-        try (InputStream in = Migrations.class.getResourceAsStream(migration.resource())) {
-            if (in == null) {
-                throw new IllegalStateException("missing migration resource " + migration.resource());
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new StoreException("read migration " + migration.resource() + " failed", e);
+    /** The version in a pre-Flyway {@code schema_version} table, or 0 when there is none (or Flyway took over). */
+    private static int legacyVersion(String url) {
+        try (Connection c = DriverManager.getConnection(url)) {
+            boolean old = Sql.queryLong(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") > 0;
+            boolean flyway = Sql.queryLong(c,
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'") > 0;
+            return old && !flyway ? (int) Sql.queryLong(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version") : 0;
+        } catch (SQLException e) {
+            throw new StoreException("read the schema version of " + url.substring("jdbc:sqlite:".length()) + " failed", e);
         }
-        String code = text.lines()
-                .filter(line -> !line.trim().startsWith("--"))
-                .collect(Collectors.joining("\n"));
-        return Arrays.stream(code.split(";\\s*(\\n|$)"))
-                .map(String::trim)
-                .filter(statement -> !statement.isEmpty())
-                .toList();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

@@ -6,8 +6,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -102,11 +100,10 @@ public final class PostgresKeyStore implements JdbcStore {
             throw new StoreException("connect to the PostgreSQL store " + spec + " failed: " + rootMessage(e), null);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/postgresql")
-                    .failOnMissingLocations(true).load().migrate();
-        } catch (FlywayException e) {
+            Migrations.migratePostgres(pool, "the PostgreSQL store " + spec);
+        } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("migrate the PostgreSQL store " + spec + " failed: " + rootMessage(e), null);
+            throw e;
         }
         return new PostgresKeyStore(pool, spec);
     }

@@ -72,9 +72,9 @@ public final class SqliteKeyStore implements JdbcStore {
         } catch (IOException e) {
             throw new StoreException("create the directory of the store " + file + " failed", e);
         }
+        Migrations.migrateSqlite(file);
         Connection writer = connect(file, false);
         try {
-            Migrations.migrate(writer);
             return new SqliteKeyStore(file, writer, connect(file, true));
         } catch (RuntimeException e) {
             closeQuietly(writer, e);

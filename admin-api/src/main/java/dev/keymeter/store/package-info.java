@@ -5,10 +5,12 @@
  * <p>{@link dev.keymeter.store.KeyStore} is the interface, with two implementations over the same
  * SQL ({@link dev.keymeter.store.StoreTransaction}, the subset both databases share):
  * {@link dev.keymeter.store.SqliteKeyStore}, embedded (one SQLite file, WAL, {@code synchronous=FULL},
- * versioned migrations from {@code db/V*.sql}), and {@link dev.keymeter.store.PostgresKeyStore},
+ * Flyway migrations from {@code db/sqlite/}), and {@link dev.keymeter.store.PostgresKeyStore},
  * shared by several control planes (a HikariCP pool, Flyway migrations from {@code db/postgresql/},
  * key writes committed in revision order by the revision row's lock). {@link dev.keymeter.store.Dialect}
- * holds what differs. The store tests run against both ({@code StoreKind}). Every mutation and its audit record commit in one transaction. A write
+ * holds what differs. The store tests run against both ({@code StoreKind}).
+ * {@link dev.keymeter.store.StoreSpec} parses {@code --store}; {@link dev.keymeter.store.StoreCopy}
+ * copies one store into another, empty one. Every mutation and its audit record commit in one transaction. A write
  * that would duplicate a unique thing (key name in its project, key id, secret digest, project id)
  * fails with {@link dev.keymeter.store.DuplicateException}; a database failure with
  * {@link dev.keymeter.store.StoreException}. Times are stored as epoch milliseconds: callers pass

@@ -1,6 +1,5 @@
--- keymeter store, schema version 1.
--- Times are epoch milliseconds (INTEGER). Enums are stored by name. A statement ends with ';' at
--- the end of a line; whole-line comments are dropped before statements are split.
+-- keymeter store on SQLite, schema version 1 (applied by Flyway; see Migrations).
+-- Times are epoch milliseconds (INTEGER). Enums are stored by name.
 
 CREATE TABLE projects (
     id           TEXT PRIMARY KEY,
