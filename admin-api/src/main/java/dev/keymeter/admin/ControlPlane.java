@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,9 +41,10 @@ public final class ControlPlane implements AutoCloseable {
     private Server inProcessServer;
     private ManagedChannel inProcessChannel;
     private final IssuedKey bootstrapKey;
+    private final StoreHealth storeHealth;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
-            Replication replication, HealthStatusManager health, IssuedKey bootstrapKey) {
+            Replication replication, HealthStatusManager health, IssuedKey bootstrapKey, StoreHealth storeHealth) {
         this.config = config;
         this.store = store;
         this.rules = rules;
@@ -50,6 +52,7 @@ public final class ControlPlane implements AutoCloseable {
         this.replication = replication;
         this.health = health;
         this.bootstrapKey = bootstrapKey;
+        this.storeHealth = storeHealth;
     }
 
     /** Opens the store, bootstraps the first admin key if there is none, and starts serving. */
@@ -78,7 +81,9 @@ public final class ControlPlane implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             health.setStatus(ReplicationServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-            return new ControlPlane(config, store, rules, server, replication, health, bootstrap);
+            StoreHealth storeHealth = new StoreHealth(store, health,
+                    List.of("", AdminServiceGrpc.SERVICE_NAME, ReplicationServiceGrpc.SERVICE_NAME));
+            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth);
         } catch (IOException | RuntimeException e) {
             if (replication != null) {
                 replication.close();
@@ -163,6 +168,7 @@ public final class ControlPlane implements AutoCloseable {
      */
     @Override
     public void close() {
+        storeHealth.close();
         health.enterTerminalState();
         server.shutdown();
         synchronized (this) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedStoreReplicationTest {
 
     /** Creates through each control plane in the concurrent test. */
-    private static final int CREATES_EACH = 300;
+    private static final int CREATES_EACH = 1_000;
 
     @TempDir
     Path dir;
