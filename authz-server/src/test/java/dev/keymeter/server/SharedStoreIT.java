@@ -80,6 +80,132 @@ class SharedStoreIT {
         }
     }
 
+    /**
+     * 1,000 keys created through each control plane at once arrive at a sidecar following one of them:
+     * every one is allowed there, and the replica holds exactly as many keys as the store lists.
+     */
+    @Test
+    void concurrentCreatesThroughBoth_reachTheSidecar_whoseReplicaMatchesTheKeyList() throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        String jdbc = pg.createDatabase();
+        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/"
+                + jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr",
+                    "127.0.0.1:0", "--store", store);
+            open.add(a);
+            String adminKey = JarCli.find(TOKEN, a.readUntil("Press Ctrl-C"));
+            RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr",
+                    "127.0.0.1:0", "--store", store);
+            open.add(b);
+            b.readUntil("Press Ctrl-C");
+            RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
+                    "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + b.port(ADMIN_LINE),
+                    "--control-plane-key", adminKey);
+            open.add(sidecar);
+            sidecar.readUntil("Press Ctrl-C");
+            EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
+            open.add(envoy);
+            envoy.awaitServing();
+            AdminStub viaA = new AdminStub(a.port(ADMIN_LINE), adminKey);
+            AdminStub viaB = new AdminStub(b.port(ADMIN_LINE), adminKey);
+            open.add(viaA);
+            open.add(viaB);
+            viaA.createProject("payments");
+
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<String> tokens = new ArrayList<>();
+            try {
+                var fromA = pool.submit(() -> viaA.createKeys("payments", "a-", 1_000));
+                var fromB = pool.submit(() -> viaB.createKeys("payments", "b-", 1_000));
+                tokens.addAll(fromA.get(300, java.util.concurrent.TimeUnit.SECONDS));
+                tokens.addAll(fromB.get(300, java.util.concurrent.TimeUnit.SECONDS));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(200, envoy.awaitStatus(tokens.get(999), "POST", "/v1/chat/completions", 200));
+            assertEquals(200, envoy.awaitStatus(tokens.get(1_999), "POST", "/v1/chat/completions", 200));
+            long listed = viaA.countKeys();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (replicaKeys(sidecar) != listed && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(listed, replicaKeys(sidecar), "the replica holds what keys list shows");
+            int allowed = 0;
+            for (String token : tokens) {
+                allowed += envoy.check(token, "POST", "/v1/chat/completions") == 200 ? 1 : 0;
+            }
+            assertEquals(2_000, allowed, "every key created through either control plane is allowed");
+            System.out.printf(Locale.ROOT, "two control planes, 1,000 creates through each: all %d allowed at the"
+                    + " sidecar, replica keys %d = keys listed%n", allowed, listed);
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+        }
+    }
+
+    /** The sidecar's {@code keymeter_replica_keys} gauge. */
+    private static long replicaKeys(RunningProcess sidecar) throws Exception {
+        int port = sidecar.port(Pattern.compile("metrics\\s+: 127\\.0\\.0\\.1:(\\d+)"));
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(l -> l.startsWith("keymeter_replica_keys ")).mapToLong(
+                l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
+    }
+
+    /** The admin API of one control plane over gRPC, as tooling calls it. */
+    private static final class AdminStub implements AutoCloseable {
+        private final io.grpc.ManagedChannel channel;
+        private final dev.keymeter.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub stub;
+
+        AdminStub(int port, String adminKey) {
+            channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            io.grpc.Metadata md = new io.grpc.Metadata();
+            md.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminKey);
+            stub = dev.keymeter.proto.admin.v1.AdminServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md));
+        }
+
+        void createProject(String id) {
+            stub.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).createProject(
+                    dev.keymeter.proto.admin.v1.CreateProjectRequest.newBuilder().setProjectId(id).build());
+        }
+
+        List<String> createKeys(String project, String prefix, int n) {
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                tokens.add(stub.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).createKey(
+                        dev.keymeter.proto.admin.v1.CreateKeyRequest.newBuilder().setName(prefix + i)
+                                .setKind(dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_PROJECT).setProjectId(project)
+                                .setOwnerType(dev.keymeter.proto.admin.v1.OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build())
+                        .getToken());
+            }
+            return tokens;
+        }
+
+        /** Every key, in any status, as ListKeys pages them. */
+        long countKeys() {
+            long n = 0;
+            String page = "";
+            do {
+                var r = stub.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).listKeys(
+                        dev.keymeter.proto.admin.v1.ListKeysRequest.newBuilder().setPageSize(1000).setPageToken(page)
+                                .build());
+                n += r.getKeysCount();
+                page = r.getNextPageToken();
+            } while (!page.isEmpty());
+            return n;
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void createThroughOneControlPlane_revokeThroughTheOther_theSidecarOfTheSecondEnforcesBoth() throws Exception {
         PostgresServer pg = PostgresServer.shared();
