@@ -33,32 +33,17 @@ class SharedStoreIT {
     @Test
     void controlPlaneTheSidecarFollowsKilled_sidecarMovesToTheOther_andEnforcesARevocationMadeAfter()
             throws Exception {
-        PostgresServer pg = PostgresServer.shared();
-        String jdbc = pg.createDatabase();
-        String database = jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
-        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/" + database;
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(a);
-            String adminKey = JarCli.find(TOKEN, a.readUntil("Press Ctrl-C"));
-            RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(b);
-            b.readUntil("Press Ctrl-C");
-            int portA = a.port(ADMIN_LINE);
-            int portB = b.port(ADMIN_LINE);
+            ControlPlanes cps = startTwo(open);
+            RunningProcess a = cps.a();
+            String adminKey = cps.adminKey();
+            int portA = cps.portA();
+            int portB = cps.portB();
             String both = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-            RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
-                    "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", both,
-                    "--control-plane-key", adminKey);
-            open.add(sidecar);
-            String banner = sidecar.readUntil("Press Ctrl-C");
-            assertTrue(banner.contains("127.0.0.1:" + portA + ", 127.0.0.1:" + portB), banner);
-            EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
-            open.add(envoy);
-            envoy.awaitServing();
+            Following sidecar = startSidecar(open, both, adminKey);
+            assertTrue(sidecar.banner().contains("127.0.0.1:" + portA + ", 127.0.0.1:" + portB), sidecar.banner());
+            EnvoyCheck envoy = sidecar.envoy();
             JarCli.run(work, portA, adminKey, "projects", "create", "payments");
             String created = JarCli.run(work, portA, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
             String token = JarCli.find(TOKEN, created);
@@ -86,30 +71,14 @@ class SharedStoreIT {
      */
     @Test
     void concurrentCreatesThroughBoth_reachTheSidecar_whoseReplicaMatchesTheKeyList() throws Exception {
-        PostgresServer pg = PostgresServer.shared();
-        String jdbc = pg.createDatabase();
-        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/"
-                + jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(a);
-            String adminKey = JarCli.find(TOKEN, a.readUntil("Press Ctrl-C"));
-            RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(b);
-            b.readUntil("Press Ctrl-C");
-            RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
-                    "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + b.port(ADMIN_LINE),
-                    "--control-plane-key", adminKey);
-            open.add(sidecar);
-            sidecar.readUntil("Press Ctrl-C");
-            EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
-            open.add(envoy);
-            envoy.awaitServing();
-            AdminStub viaA = new AdminStub(a.port(ADMIN_LINE), adminKey);
-            AdminStub viaB = new AdminStub(b.port(ADMIN_LINE), adminKey);
+            ControlPlanes cps = startTwo(open);
+            String adminKey = cps.adminKey();
+            Following sidecar = startSidecar(open, "127.0.0.1:" + cps.portB(), adminKey);
+            EnvoyCheck envoy = sidecar.envoy();
+            AdminStub viaA = new AdminStub(cps.portA(), adminKey);
+            AdminStub viaB = new AdminStub(cps.portB(), adminKey);
             open.add(viaA);
             open.add(viaB);
             viaA.createProject("payments");
@@ -128,10 +97,10 @@ class SharedStoreIT {
             assertEquals(200, envoy.awaitStatus(tokens.get(1_999), "POST", "/v1/chat/completions", 200));
             long listed = viaA.countKeys();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (replicaKeys(sidecar) != listed && System.nanoTime() < deadline) {
+            while (replicaKeys(sidecar.process()) != listed && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertEquals(listed, replicaKeys(sidecar), "the replica holds what keys list shows");
+            assertEquals(listed, replicaKeys(sidecar.process()), "the replica holds what keys list shows");
             int allowed = 0;
             for (String token : tokens) {
                 allowed += envoy.check(token, "POST", "/v1/chat/completions") == 200 ? 1 : 0;
@@ -144,6 +113,48 @@ class SharedStoreIT {
                 open.get(i).close();
             }
         }
+    }
+
+    /** Two control-plane processes on a new database of the shared PostgreSQL, and the admin key the first bootstrapped. */
+    private record ControlPlanes(RunningProcess a, RunningProcess b, String adminKey, int portA, int portB) {
+    }
+
+    /**
+     * Starts {@link ControlPlanes} (each added to {@code open}): both banners name the store, and only
+     * the first start bootstraps an admin key.
+     */
+    private ControlPlanes startTwo(List<AutoCloseable> open) throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        String jdbc = pg.createDatabase();
+        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/"
+                + jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
+        RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr", "127.0.0.1:0",
+                "--store", store);
+        open.add(a);
+        String bannerA = a.readUntil("Press Ctrl-C");
+        assertTrue(bannerA.contains("store          : " + store), bannerA);
+        RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr", "127.0.0.1:0",
+                "--store", store);
+        open.add(b);
+        String bannerB = b.readUntil("Press Ctrl-C");
+        assertFalse(TOKEN.matcher(bannerB).find(), "the store was bootstrapped once, by the first:\n" + bannerB);
+        return new ControlPlanes(a, b, JarCli.find(TOKEN, bannerA), a.port(ADMIN_LINE), b.port(ADMIN_LINE));
+    }
+
+    /** A {@code keymeter sidecar} process following {@code controlPlanes}, serving. */
+    private record Following(RunningProcess process, EnvoyCheck envoy, String banner) {
+    }
+
+    private Following startSidecar(List<AutoCloseable> open, String controlPlanes, String adminKey) throws Exception {
+        RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
+                "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", controlPlanes,
+                "--control-plane-key", adminKey);
+        open.add(sidecar);
+        String banner = sidecar.readUntil("Press Ctrl-C");
+        EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
+        open.add(envoy);
+        envoy.awaitServing();
+        return new Following(sidecar, envoy, banner);
     }
 
     /** The sidecar's {@code keymeter_replica_keys} gauge. */
@@ -208,34 +219,13 @@ class SharedStoreIT {
 
     @Test
     void createThroughOneControlPlane_revokeThroughTheOther_theSidecarOfTheSecondEnforcesBoth() throws Exception {
-        PostgresServer pg = PostgresServer.shared();
-        String jdbc = pg.createDatabase();
-        String database = jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
-        String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/" + database;
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(a);
-            String bannerA = a.readUntil("Press Ctrl-C");
-            assertTrue(bannerA.contains("store          : " + store), bannerA);
-            String adminKey = JarCli.find(TOKEN, bannerA);
-            RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr",
-                    "127.0.0.1:0", "--store", store);
-            open.add(b);
-            String bannerB = b.readUntil("Press Ctrl-C");
-            assertFalse(TOKEN.matcher(bannerB).find(), "the store was bootstrapped once, by the first:\n" + bannerB);
-            int portA = a.port(ADMIN_LINE);
-            int portB = b.port(ADMIN_LINE);
-
-            RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar", "--authz-addr",
-                    "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + portB,
-                    "--control-plane-key", adminKey);
-            open.add(sidecar);
-            sidecar.readUntil("Press Ctrl-C");
-            EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE));
-            open.add(envoy);
-            envoy.awaitServing();
+            ControlPlanes cps = startTwo(open);
+            String adminKey = cps.adminKey();
+            int portA = cps.portA();
+            int portB = cps.portB();
+            EnvoyCheck envoy = startSidecar(open, "127.0.0.1:" + portB, adminKey).envoy();
 
             JarCli.run(work, portA, adminKey, "projects", "create", "payments");
             String created = JarCli.run(work, portA, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
