@@ -149,6 +149,14 @@ public final class ControlPlane implements AutoCloseable {
         return rules;
     }
 
+    /**
+     * Whether the store answered its last health check (every two seconds): what the gRPC health
+     * service and {@code /readyz} report.
+     */
+    public boolean storeReachable() {
+        return storeHealth.serving();
+    }
+
     public KeyStore store() {
         return store;
     }

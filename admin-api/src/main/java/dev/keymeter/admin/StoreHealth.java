@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * the store's revision, and while that fails (the database is down or out of reach) the admin and
  * replication services report NOT_SERVING, so a load balancer or a Kubernetes gRPC probe moves
  * callers to another control plane; they report SERVING again on the first read that succeeds.
+ * {@link #serving()} gives the same answer to the HTTP {@code /readyz} of {@code keymeter control-plane}.
  */
 final class StoreHealth implements AutoCloseable {
 
@@ -31,7 +32,8 @@ final class StoreHealth implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private boolean serving = true;
+    /** Written only by the checker thread; volatile so {@code /readyz} threads see its last answer. */
+    private volatile boolean serving = true;
 
     StoreHealth(KeyStore store, HealthStatusManager health, List<String> services) {
         this.store = store;
@@ -60,6 +62,11 @@ final class StoreHealth implements AutoCloseable {
                 LOG.log(Level.WARNING, "the key store does not answer ({0}): health NOT_SERVING", why);
             }
         }
+    }
+
+    /** Whether the last check read the store (true until a check fails). */
+    boolean serving() {
+        return serving;
     }
 
     @Override

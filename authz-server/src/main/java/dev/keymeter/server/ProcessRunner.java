@@ -2,8 +2,12 @@ package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.lifecycle.IssuedKey;
+import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.sidecar.Sidecar;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,9 +44,23 @@ final class ProcessRunner {
         });
     }
 
-    /** {@code keymeter control-plane}. */
+    /**
+     * {@code keymeter control-plane}, with {@code /healthz}, {@code /readyz} (503 while the store does
+     * not answer) and {@code /metrics} ({@code keymeter_store_up}) on the metrics address.
+     */
     int controlPlane() {
-        return run(this::startControlPlane);
+        return run(() -> {
+            ControlPlane cp = startControlPlane();
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Gauge.builder("keymeter_store_up", cp, plane -> plane.storeReachable() ? 1 : 0)
+                    .description("1 while the key store answered its last health check, else 0")
+                    .register(registry);
+            MetricsServer http = new MetricsServer(settings.metricsAddress().host(), settings.metricsAddress().port(),
+                    registry, cp::storeReachable);
+            started.add(http);
+            out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), http.port())
+                    + " (/metrics, /healthz, /readyz: 503 while the store does not answer)");
+        });
     }
 
     /** {@code keymeter sidecar}: follows a control plane elsewhere with an admin key. */

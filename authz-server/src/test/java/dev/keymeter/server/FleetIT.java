@@ -38,7 +38,7 @@ class FleetIT {
     void threeSidecarsSharingRedis_admitTheKeysLimitOnceAcrossTheFleet() throws Exception {
         List<AutoCloseable> open = new ArrayList<>();
         try (RedisServer redis = RedisServer.start()) {
-            RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp",
+            RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp", "--metrics-addr", "127.0.0.1:0",
                     "--admin-addr", "127.0.0.1:0");
             open.add(cp);
             cp.readUntil("Press Ctrl-C");

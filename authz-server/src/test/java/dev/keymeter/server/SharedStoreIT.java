@@ -129,12 +129,12 @@ class SharedStoreIT {
         String store = "postgresql://" + PostgresServer.USER + "@127.0.0.1:" + pg.port() + "/"
                 + jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
         RunningProcess a = new RunningProcess(work, "control-plane", "--data-dir", "a", "--admin-addr", "127.0.0.1:0",
-                "--store", store);
+                "--metrics-addr", "127.0.0.1:0", "--store", store);
         open.add(a);
         String bannerA = a.readUntil("Press Ctrl-C");
         assertTrue(bannerA.contains("store          : " + store), bannerA);
         RunningProcess b = new RunningProcess(work, "control-plane", "--data-dir", "b", "--admin-addr", "127.0.0.1:0",
-                "--store", store);
+                "--metrics-addr", "127.0.0.1:0", "--store", store);
         open.add(b);
         String bannerB = b.readUntil("Press Ctrl-C");
         assertFalse(TOKEN.matcher(bannerB).find(), "the store was bootstrapped once, by the first:\n" + bannerB);

@@ -26,7 +26,8 @@ class SidecarIT {
 
 
     private RunningProcess controlPlane(String addr) throws Exception {
-        RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp", "--admin-addr", addr);
+        RunningProcess cp = new RunningProcess(work, "control-plane", "--data-dir", "cp", "--admin-addr", addr,
+                "--metrics-addr", "127.0.0.1:0");
         cp.readUntil("Press Ctrl-C");
         return cp;
     }
