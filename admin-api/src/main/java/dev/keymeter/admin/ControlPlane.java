@@ -8,6 +8,7 @@ import dev.keymeter.replication.LastUsedService;
 import dev.keymeter.replication.Replication;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.DuplicateException;
+import dev.keymeter.tls.ServerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -42,9 +43,13 @@ public final class ControlPlane implements AutoCloseable {
     private ManagedChannel inProcessChannel;
     private final IssuedKey bootstrapKey;
     private final StoreHealth storeHealth;
+    /** The admin listener's certificate, re-read while it serves; null when plaintext. */
+    private final ServerTls tls;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
-            Replication replication, HealthStatusManager health, IssuedKey bootstrapKey, StoreHealth storeHealth) {
+            Replication replication, HealthStatusManager health, IssuedKey bootstrapKey, StoreHealth storeHealth,
+            ServerTls tls) {
+        this.tls = tls;
         this.config = config;
         this.store = store;
         this.rules = rules;
@@ -60,6 +65,7 @@ public final class ControlPlane implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         KeyStore store = config.storeSpec().open();
         Replication replication = null;
+        ServerTls tls = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
             IssuedKey bootstrap = bootstrap(rules);
@@ -70,7 +76,12 @@ public final class ControlPlane implements AutoCloseable {
             rules.audited().onCommit(replication::committed);
             AuthInterceptor auth = new AuthInterceptor(rules.authenticator(), rules.audited());
             HealthStatusManager health = new HealthStatusManager();
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+            InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+            if (config.tls() != null) {
+                tls = ServerTls.load(config.tls());
+            }
+            Server server = (tls == null ? NettyServerBuilder.forAddress(address)
+                    : NettyServerBuilder.forAddress(address, tls.credentials()))
                     .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
                     .addService(ServerInterceptors.intercept(replication.watchService(), auth))
                     .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard()), auth))
@@ -83,8 +94,11 @@ public final class ControlPlane implements AutoCloseable {
             health.setStatus(ReplicationServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             StoreHealth storeHealth = new StoreHealth(store, health,
                     List.of("", AdminServiceGrpc.SERVICE_NAME, ReplicationServiceGrpc.SERVICE_NAME));
-            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth);
+            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth, tls);
         } catch (IOException | RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
             if (replication != null) {
                 replication.close();
             }
@@ -157,6 +171,11 @@ public final class ControlPlane implements AutoCloseable {
         return storeHealth.serving();
     }
 
+    /** How the admin listener speaks: "plaintext", "TLS" or "mTLS (…)". */
+    public String transport() {
+        return tls == null ? "plaintext" : tls.describe();
+    }
+
     public KeyStore store() {
         return store;
     }
@@ -189,6 +208,9 @@ public final class ControlPlane implements AutoCloseable {
         try {
             GracefulStop.awaitOrForce(server, config.shutdownGrace());
         } finally {
+            if (tls != null) {
+                tls.close();
+            }
             store.close();
         }
     }

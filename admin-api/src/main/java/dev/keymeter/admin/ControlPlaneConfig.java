@@ -2,6 +2,7 @@ package dev.keymeter.admin;
 
 import dev.keymeter.replication.ReplicationSettings;
 import dev.keymeter.store.StoreSpec;
+import dev.keymeter.tls.ServerTlsFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param shutdownGrace how long in-flight calls may finish on shutdown
  * @param replication heartbeats of the Watch streams and the change log's retention
  * @param store where the state lives ({@code --store}); {@code null}: {@code sqlite:<dataDir>/keymeter.db}
+ * @param tls the admin listener's certificate (and client CA for mTLS); {@code null}: plaintext
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
-        ReplicationSettings replication, StoreSpec store) {
+        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -38,7 +40,7 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
 
     /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
-        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null);
+        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null);
     }
 
     /** Defaults for everything but the data directory. */
@@ -47,20 +49,24 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
     }
 
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls);
+    }
+
+    public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

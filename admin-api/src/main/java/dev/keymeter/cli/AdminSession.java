@@ -2,6 +2,8 @@ package dev.keymeter.cli;
 
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.keymeter.tls.ClientTls;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -10,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One command's connection to the admin API: a plaintext channel, a stub that sends
+ * One command's connection to the admin API: a plaintext or TLS channel, a stub that sends
  * {@code authorization: Bearer <admin key>} with every call, and a per-call deadline.
  *
  * <p>The deadline is set per call ({@link #stub()}), not once per session, so that {@code --all}
@@ -28,20 +30,24 @@ final class AdminSession implements AutoCloseable {
     private final AdminServiceBlockingStub stub;
     private final Duration timeout;
 
-    private AdminSession(ManagedChannel channel, AdminServiceBlockingStub stub, Duration timeout) {
+    private final ClientTls tls;
+
+    private AdminSession(ManagedChannel channel, AdminServiceBlockingStub stub, Duration timeout, ClientTls tls) {
+        this.tls = tls;
         this.channel = channel;
         this.stub = stub;
         this.timeout = timeout;
     }
 
-    /** Opens a session; the channel connects lazily, at the first call. */
-    static AdminSession open(String address, String adminKey, Duration timeout) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+    /** Opens a session, over TLS when {@code tls} is set; the channel connects lazily, at the first call. */
+    static AdminSession open(String address, String adminKey, Duration timeout, ClientTls tls) {
+        ManagedChannel channel = tls == null ? ManagedChannelBuilder.forTarget(address).usePlaintext().build()
+                : Grpc.newChannelBuilder(address, tls.credentials()).build();
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + adminKey);
         AdminServiceBlockingStub stub = AdminServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        return new AdminSession(channel, stub, timeout);
+        return new AdminSession(channel, stub, timeout, tls);
     }
 
     /** The stub for one call, its deadline starting now. */
@@ -56,6 +62,9 @@ final class AdminSession implements AutoCloseable {
             channel.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 }

@@ -83,7 +83,12 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
     static String message(Status status, ConnectionOptions connection) {
         if (exitCode(status.getCode()) == UNREACHABLE) {
             String address = connection == null ? "the configured address" : connection.address();
-            return "error: cannot reach keymeter at " + address + ": " + reason(status);
+            String reason = reason(status);
+            // A TLS server drops a plaintext client's connection: say what may be missing.
+            String hint = connection != null && !connection.usesTls()
+                    && (reason.contains("Network closed") || reason.contains("reset by peer"))
+                    ? " (if it serves TLS: pass --ca-file PEM or --tls)" : "";
+            return "error: cannot reach keymeter at " + address + ": " + reason + hint;
         }
         String description = status.getDescription();
         return "error: " + status.getCode() + ": " + (description == null ? "(no description)" : description);
@@ -96,9 +101,26 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
         }
         Throwable cause = status.getCause();
         if (cause != null && cause.getMessage() != null) {
-            reason.append(" (").append(cause.getMessage()).append(')');
+            reason.append(" (").append(cause.getMessage());
+            // A TLS failure says what went wrong only at the bottom of its chain ("PKIX path building
+            // failed", "certificate expired"); the top says "General OpenSslEngine problem".
+            String root = rootMessage(cause);
+            if (root != null && !root.equals(cause.getMessage())) {
+                reason.append(": ").append(root);
+            }
+            reason.append(')');
         }
         return reason.toString();
+    }
+
+    private static String rootMessage(Throwable failure) {
+        String message = null;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 
     private static Status statusOf(Throwable failure) {

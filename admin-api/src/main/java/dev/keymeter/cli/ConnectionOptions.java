@@ -1,5 +1,9 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.tls.ClientTls;
+import dev.keymeter.tls.ClientTlsFiles;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +31,22 @@ public final class ConnectionOptions {
             description = "Admin key (default: $KEYMETER_ADMIN_KEY, which keeps it out of shell history).")
     String adminKey;
 
+    @Option(names = "--tls", defaultValue = "${env:KEYMETER_TLS:-false}",
+            description = "Speak TLS, trusting the JDK's CAs (env KEYMETER_TLS; implied by --ca-file and --client-cert).")
+    boolean tls;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", defaultValue = "${env:KEYMETER_CA_FILE}",
+            description = "Speak TLS and trust the CAs in this PEM bundle (env KEYMETER_CA_FILE).")
+    Path caFile;
+
+    @Option(names = "--client-cert", paramLabel = "PEM", defaultValue = "${env:KEYMETER_CLIENT_CERT}",
+            description = "Client certificate for an admin API with mTLS (env KEYMETER_CLIENT_CERT); with --client-key.")
+    Path clientCert;
+
+    @Option(names = "--client-key", paramLabel = "PEM", defaultValue = "${env:KEYMETER_CLIENT_KEY}",
+            description = "The client certificate's private key, PKCS#8 (env KEYMETER_CLIENT_KEY).")
+    Path clientKey;
+
     @Option(names = "--output", paramLabel = "table|json", defaultValue = "table",
             converter = Choices.Output.class,
             description = "table for people (default), json for scripts.")
@@ -47,6 +67,11 @@ public final class ConnectionOptions {
         return adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
     }
 
+    /** Whether calls go over TLS: asked for, or implied by a CA bundle or a client certificate. */
+    boolean usesTls() {
+        return tls || caFile != null || clientCert != null;
+    }
+
     OutputFormat output() {
         return output;
     }
@@ -61,6 +86,10 @@ public final class ConnectionOptions {
             throw new ParameterException(spec.commandLine(),
                     "the admin key holds characters a header cannot carry (only printable ASCII)");
         }
+        if ((clientCert == null) != (clientKey == null)) {
+            throw new ParameterException(spec.commandLine(), clientCert == null
+                    ? "--client-key needs --client-cert" : "--client-cert needs --client-key");
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be more than 0");
         }
@@ -69,9 +98,20 @@ public final class ConnectionOptions {
     /** Opens a channel to the admin API; {@link #validate} first. */
     AdminSession open(CommandSpec spec) {
         validate(spec);
+        ClientTls clientTls = null;
+        if (usesTls()) {
+            try {
+                clientTls = ClientTls.load(new ClientTlsFiles(caFile, clientCert, clientKey));
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         try {
-            return AdminSession.open(address, adminKeyOrNull(), timeout);
+            return AdminSession.open(address, adminKeyOrNull(), timeout, clientTls);
         } catch (IllegalArgumentException e) {
+            if (clientTls != null) {
+                clientTls.close();
+            }
             throw new ParameterException(spec.commandLine(), "--addr '" + address + "' is not a valid address");
         }
     }

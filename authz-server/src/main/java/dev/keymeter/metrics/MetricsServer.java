@@ -2,6 +2,10 @@ package dev.keymeter.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.keymeter.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The HTTP side: {@code GET /metrics} (Prometheus text exposition 0.0.4), {@code GET /healthz} (200
@@ -61,6 +66,15 @@ public final class MetricsServer implements AutoCloseable {
      */
     public MetricsServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
             Runnable beforeScrape) throws IOException {
+        this(host, port, registry, ready, beforeScrape, null);
+    }
+
+    /**
+     * As above, over HTTPS when {@code tls} is set; with mTLS every client (Prometheus) must present a
+     * certificate from its CA, or the handshake fails.
+     */
+    public MetricsServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            Runnable beforeScrape, ServerTls tls) throws IOException {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.beforeScrape = Objects.requireNonNull(beforeScrape, "beforeScrape");
@@ -69,7 +83,7 @@ public final class MetricsServer implements AutoCloseable {
                 MetricsServer::daemon, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            server = tls == null ? HttpServer.create(new InetSocketAddress(host, port), 0) : https(host, port, tls);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
             throw e;
@@ -77,6 +91,19 @@ public final class MetricsServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+    }
+
+    private static HttpsServer https(String host, int port, ServerTls tls) throws IOException {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+                parameters.setNeedClientAuth(tls.mutual());
+                params.setSSLParameters(parameters);
+            }
+        });
+        return https;
     }
 
     /** The port bound (the real one when constructed with 0). */

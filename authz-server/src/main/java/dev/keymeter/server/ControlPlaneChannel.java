@@ -2,7 +2,10 @@ package dev.keymeter.server;
 
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.ManagedChannel;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannelBuilder;
+import dev.keymeter.tls.ClientTls;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
@@ -49,18 +52,31 @@ final class ControlPlaneChannel {
 
     /** A plaintext channel to the control planes at {@code targets}, tried in order. */
     static ManagedChannel open(List<HostPort> targets) {
+        return open(targets, null);
+    }
+
+    /**
+     * A channel to the control planes at {@code targets}, tried in order, over TLS when {@code tls} is
+     * set. Each control plane's certificate must name the host it was dialled by (as given in the list).
+     */
+    static ManagedChannel open(List<HostPort> targets, ClientTls tls) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("--control-plane needs at least one HOST:PORT");
         }
         ManagedChannelBuilder<?> builder;
         if (targets.size() == 1) {
-            builder = ManagedChannelBuilder.forAddress(targets.get(0).host(), targets.get(0).port());
+            builder = tls == null ? ManagedChannelBuilder.forAddress(targets.get(0).host(), targets.get(0).port())
+                    : Grpc.newChannelBuilderForAddress(targets.get(0).host(), targets.get(0).port(), tls.credentials());
         } else {
             String id = Integer.toString(NEXT.incrementAndGet());
             LISTS.put(id, List.copyOf(targets));
-            builder = ManagedChannelBuilder.forTarget(SCHEME + ":///" + id);
+            builder = tls == null ? ManagedChannelBuilder.forTarget(SCHEME + ":///" + id)
+                    : Grpc.newChannelBuilder(SCHEME + ":///" + id, tls.credentials());
         }
-        return builder.usePlaintext()
+        if (tls == null) {
+            builder.usePlaintext();
+        }
+        return builder
                 // Notice a control plane that vanished without closing the connection.
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
@@ -146,7 +162,10 @@ final class ControlPlaneChannel {
             for (HostPort t : targets) {
                 try {
                     for (InetAddress address : InetAddress.getAllByName(t.host())) {
-                        groups.add(new EquivalentAddressGroup(new InetSocketAddress(address, t.port())));
+                        // Each address keeps its own host name, which its TLS certificate must match.
+                        groups.add(new EquivalentAddressGroup(new InetSocketAddress(address, t.port()),
+                                Attributes.newBuilder()
+                                        .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, t.toString()).build()));
                     }
                 } catch (UnknownHostException e) {
                     unknown.add(t.host());

@@ -45,6 +45,28 @@ final class ProcessOptions {
                     + "default ${DEFAULT-VALUE}).")
     String metricsAddr;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "${env:KEYMETER_TLS_CERT}",
+            description = "Serve every listener over TLS with this certificate chain; re-read when it changes "
+                    + "(env KEYMETER_TLS_CERT; with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "${env:KEYMETER_TLS_KEY}",
+            description = "The certificate's private key, PKCS#8 PEM (env KEYMETER_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--admin-client-ca", paramLabel = "PEM", defaultValue = "${env:KEYMETER_ADMIN_CLIENT_CA}",
+            description = "mTLS on the admin listener: require client certificates from these CAs "
+                    + "(env KEYMETER_ADMIN_CLIENT_CA).")
+    Path adminClientCa;
+
+    @Option(names = "--authz-client-ca", paramLabel = "PEM", defaultValue = "${env:KEYMETER_AUTHZ_CLIENT_CA}",
+            description = "mTLS on the ext_authz/usage listener (env KEYMETER_AUTHZ_CLIENT_CA).")
+    Path authzClientCa;
+
+    @Option(names = "--metrics-client-ca", paramLabel = "PEM", defaultValue = "${env:KEYMETER_METRICS_CLIENT_CA}",
+            description = "mTLS on the metrics listener (env KEYMETER_METRICS_CLIENT_CA).")
+    Path metricsClientCa;
+
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:KEYMETER_LOG_FORMAT:-text}",
             description = "Log lines on stderr as text or one JSON object per line (env KEYMETER_LOG_FORMAT; "
                     + "default ${DEFAULT-VALUE}).")
@@ -174,7 +196,8 @@ final class ProcessOptions {
         return new Settings(data, HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
-                metricsKeySeries, storeSpec(data));
+                metricsKeySeries, storeSpec(data),
+                new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa));
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */

@@ -4,6 +4,7 @@ import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.sidecar.Sidecar;
+import dev.keymeter.tls.ServerTls;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -55,16 +56,25 @@ final class ProcessRunner {
             Gauge.builder("keymeter_store_up", cp, plane -> plane.storeReachable() ? 1 : 0)
                     .description("1 while the key store answered its last health check, else 0")
                     .register(registry);
+            ServerTls tls = settings.tls().metrics() == null ? null : ServerTls.load(settings.tls().metrics());
+            if (tls != null) {
+                started.add(tls);
+            }
             MetricsServer http = new MetricsServer(settings.metricsAddress().host(), settings.metricsAddress().port(),
-                    registry, cp::storeReachable);
+                    registry, cp::storeReachable, () -> { }, tls);
             started.add(http);
             out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), http.port())
-                    + " (/metrics, /healthz, /readyz: 503 while the store does not answer)");
+                    + " (/metrics, /healthz, /readyz: 503 while the store does not answer; "
+                    + (tls == null ? "plaintext" : tls.describe()) + ")");
+            warnIfExposed("--metrics-addr", settings.metricsAddress(), tls == null);
         });
     }
 
     /** {@code keymeter sidecar}: follows a control plane elsewhere with an admin key. */
-    int sidecar(ManagedChannel controlPlane, String target, String key) {
+    int sidecar(ManagedChannel controlPlane, String target, String key, AutoCloseable channelTls) {
+        if (channelTls != null) {
+            started.add(channelTls);
+        }
         started.add(controlPlane::shutdownNow);
         return run(() -> {
             startSidecar(controlPlane, key);
@@ -112,7 +122,9 @@ final class ProcessRunner {
         out.println("  data directory : " + settings.dataDir());
         out.println("  store          : " + settings.controlPlane().storeSpec()
                 + (settings.controlPlane().storeSpec().postgres() ? " (shared: other control planes may use it)" : ""));
-        out.println("  admin API      : " + new HostPort(cp.host(), cp.port()) + " (gRPC, with health and reflection)");
+        out.println("  admin API      : " + new HostPort(cp.host(), cp.port()) + " (gRPC, with health and reflection; "
+                + cp.transport() + ")");
+        warnIfExposed("--admin-addr", settings.adminAddress(), settings.tls().admin() == null);
         cp.bootstrapKey().ifPresentOrElse(key -> bootstrapNotice(key, cp), () -> {
             if (Files.exists(cp.bootstrapKeyFile())) {
                 out.println("  warning        : " + cp.bootstrapKeyFile()
@@ -126,10 +138,13 @@ final class ProcessRunner {
         Sidecar sidecar = Sidecar.start(settings.sidecar(), controlPlane, key);
         started.add(sidecar);
         out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
-                + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded)");
+                + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded; "
+                + sidecar.transport() + ")");
+        warnIfExposed("--authz-addr", settings.authzAddress(), settings.tls().authz() == null);
         out.println("  usage in       : same port (envoy.service.accesslog.v3.AccessLogService, keymeter.usage.v1.UsageService)");
         out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), sidecar.metricsPort())
-                + " (/metrics, /healthz, /readyz)");
+                + " (/metrics, /healthz, /readyz; " + sidecar.metricsTransport() + ")");
+        warnIfExposed("--metrics-addr", settings.metricsAddress(), settings.tls().metrics() == null);
         out.println("  replica        : " + settings.sidecar().replicaDir() + " (capacity "
                 + settings.replicaCapacity() + " secrets, " + (sidecar.replica().isLoaded()
                         ? "loaded at revision " + sidecar.replica().appliedRevision() : "loading") + ")");
@@ -142,6 +157,18 @@ final class ProcessRunner {
                 ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
                         + " ms; sidecars alive: " + sidecar.budgets().fleet().sidecars() + ")"
                 : "counted by this sidecar alone (--budgets-store local)"));
+    }
+
+    /**
+     * A plaintext listener beyond loopback is readable and writable by anyone on the network: say so,
+     * naming the flag, and how to fix it. (Not an error: a mesh sidecar may be doing TLS in front.)
+     */
+    private void warnIfExposed(String flag, HostPort address, boolean plaintext) {
+        if (plaintext && !address.loopback()) {
+            err.println("warning: " + flag + " " + address + " listens beyond loopback in plaintext; anyone who "
+                    + "reaches it can call it: set --tls-cert and --tls-key (or keep it behind a mesh that does TLS)");
+            err.flush();
+        }
     }
 
     private void closeAll() {

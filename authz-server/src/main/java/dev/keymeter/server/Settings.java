@@ -27,12 +27,14 @@ import java.util.Objects;
  * @param budgets {@code --quota-capacity}, {@code --prices}, {@code --reservation-ttl}
  * @param metricsKeySeries {@code --metrics-key-series} / {@code KEYMETER_METRICS_KEY_SERIES}, default 10,000
  * @param store {@code --store} / {@code KEYMETER_STORE} with its password; {@code null}: {@code sqlite:<dataDir>/keymeter.db}
+ * @param tls the listeners' certificate and client CAs ({@link TlsSettings#NONE}: plaintext)
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets, int metricsKeySeries, StoreSpec store) {
+        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, TlsSettings tls) {
 
     public Settings {
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
         Objects.requireNonNull(authzAddress, "authzAddress");
@@ -51,12 +53,12 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public ControlPlaneConfig controlPlane() {
         return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC()).withStore(store);
+                Clock.systemUTC()).withStore(store).withTls(tls.admin());
     }
 
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
-                metricsAddress.port(), budgets, metricsKeySeries);
+                metricsAddress.port(), budgets, metricsKeySeries, tls.authz(), tls.metrics());
     }
 }

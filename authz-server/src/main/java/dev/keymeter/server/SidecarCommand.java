@@ -1,6 +1,10 @@
 package dev.keymeter.server;
 
+import dev.keymeter.tls.ClientTls;
+import dev.keymeter.tls.ClientTlsFiles;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +37,22 @@ final class SidecarCommand implements Callable<Integer> {
                     + "(env KEYMETER_CONTROL_PLANE_KEY, which keeps it out of the process list).")
     String controlPlaneKey;
 
+    @Option(names = "--control-plane-ca", paramLabel = "PEM", defaultValue = "${env:KEYMETER_CONTROL_PLANE_CA}",
+            description = "Reach the control plane over TLS, trusting the CAs in this bundle "
+                    + "(env KEYMETER_CONTROL_PLANE_CA).")
+    Path controlPlaneCa;
+
+    @Option(names = "--control-plane-client-cert", paramLabel = "PEM",
+            defaultValue = "${env:KEYMETER_CONTROL_PLANE_CLIENT_CERT}",
+            description = "This sidecar's certificate for a control plane with mTLS "
+                    + "(env KEYMETER_CONTROL_PLANE_CLIENT_CERT; with --control-plane-client-key).")
+    Path controlPlaneClientCert;
+
+    @Option(names = "--control-plane-client-key", paramLabel = "PEM",
+            defaultValue = "${env:KEYMETER_CONTROL_PLANE_CLIENT_KEY}",
+            description = "Its private key, PKCS#8 PEM (env KEYMETER_CONTROL_PLANE_CLIENT_KEY).")
+    Path controlPlaneClientKey;
+
     @Spec
     CommandSpec spec;
 
@@ -44,10 +64,28 @@ final class SidecarCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "no control-plane key: pass --control-plane-key or set KEYMETER_CONTROL_PLANE_KEY");
         }
-        ManagedChannel channel = ControlPlaneChannel.open(targets);
+        ClientTls tls = clientTls();
+        ManagedChannel channel = ControlPlaneChannel.open(targets, tls);
         String shown = targets.stream().map(HostPort::toString).collect(java.util.stream.Collectors.joining(", "));
         return new ProcessRunner("sidecar", settings, spec.commandLine().getOut(), spec.commandLine().getErr())
-                .sidecar(channel, shown, controlPlaneKey.strip());
+                .sidecar(channel, shown + (tls == null ? " (plaintext)" : " (TLS)"), controlPlaneKey.strip(), tls);
+    }
+
+    /** The control-plane channel's TLS, or null for plaintext (no CA bundle and no client certificate). */
+    private ClientTls clientTls() {
+        if (controlPlaneCa == null && controlPlaneClientCert == null && controlPlaneClientKey == null) {
+            return null;
+        }
+        if ((controlPlaneClientCert == null) != (controlPlaneClientKey == null)) {
+            throw new ParameterException(spec.commandLine(), controlPlaneClientCert == null
+                    ? "--control-plane-client-key needs --control-plane-client-cert"
+                    : "--control-plane-client-cert needs --control-plane-client-key");
+        }
+        try {
+            return ClientTls.load(new ClientTlsFiles(controlPlaneCa, controlPlaneClientCert, controlPlaneClientKey));
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
+        }
     }
 
     private List<HostPort> parse(String flag, String value) {

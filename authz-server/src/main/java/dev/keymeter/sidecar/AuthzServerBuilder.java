@@ -1,6 +1,7 @@
 package dev.keymeter.sidecar;
 
 import io.grpc.BindableService;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,14 @@ public final class AuthzServerBuilder {
     }
 
     public static NettyServerBuilder forAddress(String host, int port, BindableService authorization) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        return forAddress(host, port, authorization, null);
+    }
+
+    /** As above, over TLS (or mTLS) when {@code tls} is set. */
+    public static NettyServerBuilder forAddress(String host, int port, BindableService authorization,
+            ServerCredentials tls) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        return (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls))
                 .directExecutor()
                 .addService(authorization)
                 .maxInboundMessageSize(1 << 20)

@@ -19,6 +19,7 @@ import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicationClient;
 import dev.keymeter.metrics.UsageMetrics;
 import dev.keymeter.quota.ChronicleCounterStore;
+import dev.keymeter.tls.ServerTls;
 import dev.keymeter.usage.AccessLogService;
 import dev.keymeter.usage.Budgets;
 import dev.keymeter.usage.RecentRequests;
@@ -83,10 +84,30 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
+    /** The listeners' certificates, re-read from disk while they serve. */
+    private final ListenerTls tls;
+
+    /** Each listener's TLS, {@code null} where it is plaintext; closed with the sidecar. */
+    private record ListenerTls(ServerTls authz, ServerTls metrics) {
+        void close() {
+            if (authz != null) {
+                authz.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+
+        static String describe(ServerTls tls) {
+            return tls == null ? "plaintext" : tls.describe();
+        }
+    }
+
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
             HealthStatusManager health, ScheduledExecutorService scheduler, ScheduledExecutorService merges,
             LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger,
-            UsageReporter usageReporter, Budgets budgets, FleetBudgets fleet) {
+            UsageReporter usageReporter, Budgets budgets, FleetBudgets fleet, ListenerTls tls) {
+        this.tls = tls;
         this.fleet = fleet;
         this.counters = counters;
         this.ledger = ledger;
@@ -112,6 +133,8 @@ public final class Sidecar implements AutoCloseable {
         ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(config.replicaDir(), config.replicaCapacity());
         ChronicleCounterStore counters = null;
         FleetBudgets fleet = null;
+        ServerTls authzTls = null;
+        ServerTls metricsTls = null;
         try {
             BudgetSettings budgetSettings = config.budgets();
             counters = ChronicleCounterStore.open(config.countersDir(), budgetSettings.counterCapacity());
@@ -138,8 +161,15 @@ public final class Sidecar implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+            if (config.authzTls() != null) {
+                authzTls = ServerTls.load(config.authzTls());
+            }
+            if (config.metricsTls() != null) {
+                metricsTls = ServerTls.load(config.metricsTls());
+            }
             Server server = AuthzServerBuilder.forAddress(config.host(), config.port(),
-                            new CheckService(authorizer, replica::isLoaded))
+                            new CheckService(authorizer, replica::isLoaded),
+                            authzTls == null ? null : authzTls.credentials())
                     .addService(new AccessLogService(ledger, budgetSettings.usage(), usageMetrics))
                     .addService(new UsageReportService(ledger, usageMetrics))
                     .addService(health.getHealthService())
@@ -152,7 +182,7 @@ public final class Sidecar implements AutoCloseable {
             ReplicationMetrics replicationMetrics = new ReplicationMetrics(registry, replication, served);
             FleetMetrics fleetMetrics = fleet == null ? null : new FleetMetrics(registry, fleet.sync());
             MetricsServer metrics = new MetricsServer(config.metricsHost(), config.metricsPort(), registry,
-                    replica::isLoaded, checkMetrics::flush);
+                    replica::isLoaded, checkMetrics::flush, metricsTls);
             Metadata auth = new Metadata();
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
             LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
@@ -163,7 +193,7 @@ public final class Sidecar implements AutoCloseable {
             ScheduledExecutorService merges = daemonScheduler("keymeter-sidecar-merge");
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, merges, reporter,
                     new Telemetry(metrics, replicationMetrics, jvm, fleetMetrics), counters, ledger, usageReporter,
-                    budgets, fleet);
+                    budgets, fleet, new ListenerTls(authzTls, metricsTls));
             // Health follows the replica from the first moment: a restarted sidecar whose replica is
             // already loaded says SERVING before start returns, not after the scheduler's first run.
             sidecar.updateHealth();
@@ -182,6 +212,7 @@ public final class Sidecar implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(sidecar::expireReservations, 1, 1, TimeUnit.SECONDS);
             return sidecar;
         } catch (IOException | RuntimeException e) {
+            new ListenerTls(authzTls, metricsTls).close();
             if (fleet != null) {
                 fleet.close();
             }
@@ -288,6 +319,17 @@ public final class Sidecar implements AutoCloseable {
         }
         counters.close();
         replica.close();
+        tls.close();
+    }
+
+    /** How the ext_authz/usage listener speaks: "plaintext", "TLS" or "mTLS (…)". */
+    public String transport() {
+        return ListenerTls.describe(tls.authz());
+    }
+
+    /** How the metrics listener speaks, likewise. */
+    public String metricsTransport() {
+        return ListenerTls.describe(tls.metrics());
     }
 
     static ScheduledExecutorService daemonScheduler(String threadName) {

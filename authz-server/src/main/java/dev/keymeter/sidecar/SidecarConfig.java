@@ -2,6 +2,7 @@ package dev.keymeter.sidecar;
 
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.metrics.MetricsServer;
+import dev.keymeter.tls.ServerTlsFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param budgets counters, prices and reservations
  * @param metricsKeySeries how many keys get per-key metric series of their own (the rest share
  *     {@code key_id="_other"})
+ * @param authzTls the ext_authz/usage listener's certificate (and client CA for mTLS); {@code null}: plaintext
+ * @param metricsTls the metrics listener's, likewise
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
         Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
-        BudgetSettings budgets, int metricsKeySeries) {
+        BudgetSettings budgets, int metricsKeySeries, ServerTlsFiles authzTls, ServerTlsFiles metricsTls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
@@ -53,7 +56,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     public static SidecarConfig defaults(Path replicaDir) {
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
-                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES);
+                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES, null, null);
     }
 
     /** Where the persisted counters live: beside the replica, in its own directory. */
@@ -63,13 +66,19 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries);
+                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, authzTls, metricsTls);
     }
 
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries);
+                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, authzTls, metricsTls);
+    }
+
+    /** The ext_authz and metrics listeners with TLS ({@code null}: plaintext). */
+    public SidecarConfig withTls(ServerTlsFiles newAuthzTls, ServerTlsFiles newMetricsTls) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newAuthzTls, newMetricsTls);
     }
 }
