@@ -8,16 +8,11 @@ import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.tls.ServerTlsFiles;
 import dev.keymeter.tls.TestCertificates;
+import dev.keymeter.tls.TlsProbe;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,14 +110,14 @@ class AdminTlsTest {
         TestCertificates certs = new TestCertificates(dir.resolve("pki"));
         TestCertificates.Pem served = certs.server("admin");
         ControlPlane cp = start(served.server());
-        assertEquals("CN=admin", servedSubject(cp.port()));
+        assertEquals("CN=admin", TlsProbe.servedSubject(cp.port()));
 
         TestCertificates.replace(served, certs.server("admin-rotated"));
         long deadline = System.nanoTime() + 20_000_000_000L;
-        String subject = servedSubject(cp.port());
+        String subject = TlsProbe.servedSubject(cp.port());
         while (!subject.equals("CN=admin-rotated") && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            subject = servedSubject(cp.port());
+            subject = TlsProbe.servedSubject(cp.port());
         }
         assertEquals("CN=admin-rotated", subject, "the replaced certificate is served to new connections");
         CliRun after = projects(cp, "--ca-file=" + certs.ca());
@@ -136,34 +131,5 @@ class AdminTlsTest {
                 () -> start(new ServerTlsFiles(missing, dir.resolve("nowhere.key"), null)));
         assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"),
                 e.getMessage());
-    }
-
-    /** The subject of the certificate a new TLS connection to {@code port} is shown. */
-    private static String servedSubject(int port) throws Exception {
-        X509Certificate[][] seen = new X509Certificate[1][];
-        TrustManager recordAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen[0] = chain; // only reads the subject; this socket sends nothing
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {recordAll}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"h2"});
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-        }
-        return seen[0][0].getSubjectX500Principal().getName();
     }
 }

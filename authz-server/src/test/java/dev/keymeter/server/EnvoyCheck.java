@@ -21,6 +21,11 @@ final class EnvoyCheck implements AutoCloseable {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
+    /** Over TLS (or mTLS) with {@code credentials}, as Envoy's {@code transport_socket} would. */
+    EnvoyCheck(int port, io.grpc.ChannelCredentials credentials) {
+        channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
+    }
+
     /** Waits (bounded) until health says SERVING: the replica has loaded. */
     void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
