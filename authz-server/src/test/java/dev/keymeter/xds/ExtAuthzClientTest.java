@@ -33,6 +33,8 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import dev.keymeter.tls.ClientTls;
+import dev.keymeter.tls.ServerTlsFiles;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelRegistry;
@@ -98,6 +100,8 @@ class ExtAuthzClientTest {
     CreateKeyResponse fullKey;
     CreateKeyResponse restrictedKey;
     CreateKeyResponse limitedKey;
+    /** The ext_authz client's TLS (null: plaintext). */
+    ClientTls envoyTls;
 
     @BeforeAll
     void start() throws Exception {
@@ -120,8 +124,10 @@ class ExtAuthzClientTest {
         cache.setSnapshot("test", XdsResources.snapshot(sidecar.port(), backend.getPort()));
         ads = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
-        System.setProperty("io.grpc.xds.bootstrapConfig", XdsResources.bootstrap(ads.getPort(), sidecar.port()));
-        rootContext = new RootContextChannelProvider(XdsResources.authzTarget(sidecar.port()));
+        System.setProperty("io.grpc.xds.bootstrapConfig", XdsResources.bootstrap(ads.getPort(), sidecar.port(),
+                envoyTls == null ? "insecure" : "tls"));
+        rootContext = new RootContextChannelProvider(XdsResources.authzTarget(sidecar.port()),
+                envoyTls == null ? null : envoyTls.credentials());
         ManagedChannelRegistry.getDefaultRegistry().register(rootContext);
         xds = Grpc.newChannelBuilder("xds:///" + XdsResources.LISTENER, InsecureChannelCredentials.create()).build();
     }
@@ -132,17 +138,29 @@ class ExtAuthzClientTest {
         SidecarConfig d = SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0);
         SidecarConfig config = new SidecarConfig(d.replicaDir(), d.host(), d.port(), d.replicaCapacity(),
                 d.check().withRoutes(routes), d.lastUsedInterval(), d.shutdownGrace(), d.clock(), d.metricsHost(),
-                d.metricsPort(), d.budgets(), d.metricsKeySeries(), null, null);
+                d.metricsPort(), d.budgets(), d.metricsKeySeries(), sidecarTls(), null);
         sidecar = Sidecar.start(config, controlPlane.inProcessChannel(), "");
-        authz = Grpc.newChannelBuilderForAddress("127.0.0.1", sidecar.port(), InsecureChannelCredentials.create()).build();
+        authz = Grpc.newChannelBuilderForAddress("127.0.0.1", sidecar.port(),
+                envoyTls == null ? InsecureChannelCredentials.create() : envoyTls.credentials()).build();
         await("replica loaded", () -> sidecar.replica().isLoaded());
         await("full key replicated", () -> directCheck(fullKey.getToken()) == 200);
         await("restricted key replicated", () -> directCheck(restrictedKey.getToken()) == 403);
         await("limited key replicated", () -> directCheck(limitedKey.getToken()) == 200);
     }
 
+    /**
+     * The sidecar's ext_authz listener: plaintext here; {@link ExtAuthzClientTlsIT} answers mTLS and
+     * sets {@link #envoyTls}, the client certificate grpc-java's ext_authz channel presents.
+     */
+    ServerTlsFiles sidecarTls() throws java.io.IOException {
+        return null;
+    }
+
     @AfterAll
     void stop() throws InterruptedException {
+        if (envoyTls != null) {
+            envoyTls.close();
+        }
         if (xds != null) {
             xds.shutdownNow();
         }

@@ -30,9 +30,20 @@ import java.util.concurrent.TimeUnit;
 final class RootContextChannelProvider extends ManagedChannelProvider {
 
     private final String target;
+    private final ChannelCredentials tls;
 
     RootContextChannelProvider(String target) {
+        this(target, null);
+    }
+
+    /**
+     * As above; when the bootstrap asks for {@code tls} channel credentials for the target, {@code tls}
+     * stands in for them: grpc-java 1.85.1's {@code tls} bootstrap type trusts only the JDK's CAs and
+     * takes no client certificate, where Envoy's {@code transport_socket} names a CA bundle and one.
+     */
+    RootContextChannelProvider(String target, ChannelCredentials tls) {
         this.target = Objects.requireNonNull(target, "target");
+        this.tls = tls;
     }
 
     @Override
@@ -60,7 +71,8 @@ final class RootContextChannelProvider extends ManagedChannelProvider {
         if (!target.equals(requested)) {
             return NewChannelBuilderResult.error("not the ext_authz target");
         }
-        return NewChannelBuilderResult.channelBuilder(new RootContextBuilder(NettyChannelBuilder.forTarget(requested, creds)));
+        ChannelCredentials used = tls != null && creds instanceof io.grpc.TlsChannelCredentials ? tls : creds;
+        return NewChannelBuilderResult.channelBuilder(new RootContextBuilder(NettyChannelBuilder.forTarget(requested, used)));
     }
 
     @Override

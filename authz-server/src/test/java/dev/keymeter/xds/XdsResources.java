@@ -113,13 +113,18 @@ final class XdsResources {
 
     /** The xDS bootstrap: our ADS server (not trusted) and the authz target in {@code allowed_grpc_services}. */
     static String bootstrap(int adsPort, int sidecarPort) {
+        return bootstrap(adsPort, sidecarPort, "insecure");
+    }
+
+    /** As above, the authz target's channel credentials of {@code type}: {@code insecure} or {@code tls}. */
+    static String bootstrap(int adsPort, int sidecarPort, String type) {
         return """
                 {
                   "xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}],
                                    "server_features": ["xds_v3"]}],
                   "node": {"id": "keymeter-ext-authz-test", "cluster": "test"},
-                  "allowed_grpc_services": {"%s": {"channel_creds": [{"type": "insecure"}]}}
+                  "allowed_grpc_services": {"%s": {"channel_creds": [{"type": "%s"}]}}
                 }
-                """.formatted(adsPort, authzTarget(sidecarPort));
+                """.formatted(adsPort, authzTarget(sidecarPort), type);
     }
 }
