@@ -65,7 +65,7 @@ public interface StoreReader {
     /** Every key, for a replication snapshot. */
     List<ApiKey> allKeys();
 
-    /** The number of keys, in any status: the size of a replication snapshot. */
+    /** The number of keys, in any status, but sidecar credentials (never replicated): the size of a replication snapshot. */
     long keyCount();
 
     /**

@@ -254,7 +254,8 @@ final class StoreTransaction implements StoreWriter {
 
     @Override
     public long keyCount() {
-        return run("count keys", () -> Sql.queryLong(connection, "SELECT COUNT(*) FROM keys"));
+        return run("count keys", () -> Sql.queryLong(connection, "SELECT COUNT(*) FROM keys WHERE kind <> ?",
+                KeyKind.SIDECAR));
     }
 
     /** A keyset page on the primary key: each page costs the same however deep into the table it is. */

@@ -6,6 +6,7 @@ import dev.keymeter.check.CheckService;
 import dev.keymeter.check.DecisionListener;
 import dev.keymeter.logging.DenialLog;
 import dev.keymeter.check.LastUsedTracker;
+import dev.keymeter.ingest.IngestAuthInterceptor;
 import dev.keymeter.metrics.CheckMetrics;
 import dev.keymeter.metrics.FleetMetrics;
 import dev.keymeter.metrics.JvmMetrics;
@@ -29,6 +30,7 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -138,10 +140,13 @@ public final class Sidecar implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+            // Check stays open (network placement); the usage services charge budgets: credential first.
+            IngestAuthInterceptor ingestGate = new IngestAuthInterceptor(config.ingest(), usageMetrics);
             Server server = AuthzServerBuilder.forAddress(config.host(), config.port(),
                             new CheckService(authorizer, replica::isLoaded))
-                    .addService(new AccessLogService(ledger, budgetSettings.usage(), usageMetrics))
-                    .addService(new UsageReportService(ledger, usageMetrics))
+                    .addService(ServerInterceptors.intercept(
+                            new AccessLogService(ledger, budgetSettings.usage(), usageMetrics), ingestGate))
+                    .addService(ServerInterceptors.intercept(new UsageReportService(ledger, usageMetrics), ingestGate))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()

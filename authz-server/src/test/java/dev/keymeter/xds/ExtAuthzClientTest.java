@@ -132,7 +132,7 @@ class ExtAuthzClientTest {
         SidecarConfig d = SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0);
         SidecarConfig config = new SidecarConfig(d.replicaDir(), d.host(), d.port(), d.replicaCapacity(),
                 d.check().withRoutes(routes), d.lastUsedInterval(), d.shutdownGrace(), d.clock(), d.metricsHost(),
-                d.metricsPort(), d.budgets(), d.metricsKeySeries());
+                d.metricsPort(), d.budgets(), d.metricsKeySeries(), d.ingest());
         sidecar = Sidecar.start(config, controlPlane.inProcessChannel(), "");
         authz = Grpc.newChannelBuilderForAddress("127.0.0.1", sidecar.port(), InsecureChannelCredentials.create()).build();
         await("replica loaded", () -> sidecar.replica().isLoaded());
