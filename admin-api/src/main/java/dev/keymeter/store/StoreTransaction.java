@@ -275,6 +275,19 @@ final class StoreTransaction implements StoreWriter {
     }
 
     @Override
+    public java.util.Set<String> existingKeyIds(Collection<String> keyIds) {
+        return run("look up key ids", () -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (String id : keyIds) {
+                if (Sql.queryLong(connection, "SELECT COUNT(*) FROM keys WHERE id = ?", id) > 0) {
+                    found.add(id);
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
     public int recordLastUsed(Map<String, Instant> lastUsed) {
         return run("record last-used times", () -> LastUsedRows.record(connection, lastUsed));
     }

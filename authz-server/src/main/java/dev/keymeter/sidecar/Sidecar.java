@@ -107,7 +107,7 @@ public final class Sidecar implements AutoCloseable {
 
     /**
      * Opens (or rebuilds) the replica, starts serving Check, and starts following the control plane
-     * on {@code controlPlane} with {@code sidecarKey} (an admin key; a read-only one will do).
+     * on {@code controlPlane} with {@code sidecarKey} (a sidecar credential, {@code kmc_…}).
      */
     public static Sidecar start(SidecarConfig config, ManagedChannel controlPlane, String sidecarKey)
             throws IOException {
