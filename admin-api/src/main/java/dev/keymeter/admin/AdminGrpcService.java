@@ -221,7 +221,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         if (kind == KeyKind.PROJECT) {
             projectId = RequestReader.projectId("project_id", projectField);
         } else if (!projectField.isEmpty()) {
-            throw dev.keymeter.lifecycle.AdminFailure.invalid("project_id", "must be empty for admin keys");
+            throw dev.keymeter.lifecycle.AdminFailure.invalid("project_id", "must be empty for admin keys and sidecar credentials");
         } else {
             projectId = null;
         }
@@ -230,6 +230,15 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             ownerUser = RequestReader.user("owner_user", ownerUserField);
         } else if (!ownerUserField.isEmpty()) {
             throw dev.keymeter.lifecycle.AdminFailure.invalid("owner_user", "must be empty for service-account keys");
+        }
+        if (kind == KeyKind.SIDECAR) {
+            if (owner != OwnerType.SERVICE_ACCOUNT) {
+                throw dev.keymeter.lifecycle.AdminFailure.invalid("owner_type", "sidecar credentials are service accounts");
+            }
+            // Never replicated, so never checked: permissions and limits would mean nothing.
+            return new NewKey(RequestReader.name("name", name), kind, null, owner, null,
+                    dev.keymeter.keys.Permissions.READ_ONLY, dev.keymeter.keys.Limits.NONE,
+                    expire == null ? null : RequestReader.instant("expire_time", expire));
         }
         return new NewKey(RequestReader.name("name", name), kind, projectId, owner, ownerUser,
                 RequestReader.permissions("permissions", permissions), RequestReader.limits("limits", limits),

@@ -21,9 +21,10 @@ import java.util.Set;
  * the {@link Caller} in the gRPC context. A refused mutating call is audited (with no actor). The
  * token is digested by the {@link Authenticator} and dropped; it is never logged.
  *
- * <p>Replication (a sidecar's Watch) needs an admin key of any preset: a read-only admin key is the
- * right credential for a sidecar, which reads every key record. Project keys are refused
- * (PERMISSION_DENIED). Other services (health, reflection) pass unauthenticated.
+ * <p>Replication (a sidecar's Watch) and the sidecar reports need the sidecar role
+ * ({@link Caller#requireSidecarRole}): a sidecar credential, or (deprecated, warned once per key) an
+ * admin key with preset All; anything else is PERMISSION_DENIED. The admin API refuses sidecar
+ * credentials. Other services (health, reflection) pass unauthenticated.
  */
 final class AuthInterceptor implements ServerInterceptor {
 
@@ -35,6 +36,7 @@ final class AuthInterceptor implements ServerInterceptor {
 
     private final Authenticator authenticator;
     private final AuditedStore audited;
+    private final AdminKeyForSidecarWarning deprecation = new AdminKeyForSidecarWarning();
 
     AuthInterceptor(Authenticator authenticator, AuditedStore audited) {
         this.authenticator = authenticator;
@@ -52,9 +54,11 @@ final class AuthInterceptor implements ServerInterceptor {
         }
         try {
             Caller caller = authenticator.authenticate(bearer(headers.get(AUTHORIZATION)));
-            if (replication && !caller.isAdmin()) {
-                throw AdminFailure.denied("replication needs an admin key (a read-only one will do); "
-                        + "project keys cannot watch key records");
+            if (replication && caller.requireSidecarRole()) {
+                deprecation.warnOnce(caller.keyId());
+            } else if (!replication && caller.isSidecar()) {
+                throw AdminFailure.denied("sidecar credentials serve only replication and sidecar reports, "
+                        + "not the admin API");
             }
             return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
         } catch (AdminFailure refused) {

@@ -84,7 +84,7 @@ public final class ControlPlane implements AutoCloseable {
                     : NettyServerBuilder.forAddress(address, tls.credentials()))
                     .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
                     .addService(ServerInterceptors.intercept(replication.watchService(), auth))
-                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard()), auth))
+                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard(), config.clock()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -130,7 +130,7 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store, rules.usageBoard()))
+                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock()))
                     .build()
                     .start();
             inProcessChannel = InProcessChannelBuilder.forName(name).build();

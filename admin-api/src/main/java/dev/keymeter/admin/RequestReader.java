@@ -74,7 +74,8 @@ final class RequestReader {
         return switch (k) {
             case KEY_KIND_ADMIN -> KeyKind.ADMIN;
             case KEY_KIND_PROJECT -> KeyKind.PROJECT;
-            default -> throw AdminFailure.invalid(field, "required: KEY_KIND_ADMIN or KEY_KIND_PROJECT");
+            case KEY_KIND_SIDECAR -> KeyKind.SIDECAR;
+            default -> throw AdminFailure.invalid(field, "required: KEY_KIND_ADMIN, KEY_KIND_PROJECT or KEY_KIND_SIDECAR");
         };
     }
 

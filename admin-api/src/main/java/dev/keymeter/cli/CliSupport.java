@@ -15,9 +15,9 @@ import picocli.CommandLine;
  */
 public final class CliSupport {
 
-    /** The top-level client commands: {@code keys}, {@code projects}, {@code members}, {@code audit}. */
-    public static final List<Class<?>> CLIENT_COMMANDS =
-            List.of(KeysCommand.class, ProjectsCommand.class, MembersCommand.class, AuditCommand.class);
+    /** The top-level client commands: {@code keys}, {@code projects}, {@code members}, {@code sidecars}, {@code audit}. */
+    public static final List<Class<?>> CLIENT_COMMANDS = List.of(KeysCommand.class, ProjectsCommand.class,
+            MembersCommand.class, SidecarsCommand.class, AuditCommand.class);
 
     private CliSupport() {
     }

@@ -25,6 +25,7 @@ final class Labels {
         return switch (kind) {
             case KEY_KIND_ADMIN -> "Admin";
             case KEY_KIND_PROJECT -> "Project";
+            case KEY_KIND_SIDECAR -> "Sidecar";
             default -> kind.name();
         };
     }

@@ -1,10 +1,16 @@
 package dev.keymeter.keys;
 
-/** The three keymeter token prefixes (design §6), chosen by key kind and owner. */
+/**
+ * The keymeter token prefixes (design §6): the three of API keys, chosen by key kind and owner, then
+ * the two credentials that are not API keys and never pass Check: a sidecar's credential for the
+ * control plane ({@code kmc_}) and an ingest token for the usage ports ({@code kmi_}).
+ */
 public enum TokenType {
     ADMIN("kma_"),
     USER("kmu_"),
-    SERVICE_ACCOUNT("kms_");
+    SERVICE_ACCOUNT("kms_"),
+    SIDECAR("kmc_"),
+    INGEST("kmi_");
 
     private final String prefix;
 
@@ -16,10 +22,13 @@ public enum TokenType {
         return prefix;
     }
 
-    /** Admin keys get {@code kma_}; project keys {@code kmu_} or {@code kms_} by owner. */
+    /** Admin keys get {@code kma_}, sidecar credentials {@code kmc_}; project keys {@code kmu_} or {@code kms_} by owner. */
     public static TokenType of(KeyKind kind, OwnerType owner) {
         if (kind == KeyKind.ADMIN) {
             return ADMIN;
+        }
+        if (kind == KeyKind.SIDECAR) {
+            return SIDECAR;
         }
         return owner == OwnerType.USER ? USER : SERVICE_ACCOUNT;
     }

@@ -14,12 +14,13 @@ public final class ControlPlaneRules {
     private final Projects projects;
     private final Members members;
     private final Authenticator authenticator;
-    private final UsageBoard usageBoard = new UsageBoard();
+    private final UsageBoard usageBoard;
 
     public ControlPlaneRules(KeyStore store, Clock clock) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
         this.audited = new AuditedStore(store, clock);
+        this.usageBoard = new UsageBoard(clock);
         this.creation = new KeyCreation(audited);
         this.changes = new KeyChanges(audited);
         this.queries = new KeyQueries(audited, usageBoard);

@@ -122,6 +122,9 @@ public final class KeyCreation {
         if (spec.kind() == KeyKind.ADMIN && !caller.isAdmin()) {
             throw AdminFailure.denied("only admin keys create admin keys");
         }
+        if (spec.kind() == KeyKind.SIDECAR && !caller.isAdmin()) {
+            throw AdminFailure.denied("only admin keys create sidecar credentials");
+        }
         if (spec.ownerType() == OwnerType.SERVICE_ACCOUNT && !caller.isAdmin()) {
             throw AdminFailure.denied("only admin keys create service-account keys");
         }

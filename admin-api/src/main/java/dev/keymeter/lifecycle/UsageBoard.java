@@ -1,5 +1,7 @@
 package dev.keymeter.lifecycle;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The latest usage figures each sidecar reported for each key, in memory, added up for the usage
@@ -16,8 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Lost when the control plane restarts: sidecars report every key they count again within
  * their full-report interval. Thread-safe (concurrent maps of immutable records).
+ *
+ * <p><b>Bounded.</b> At most {@code maxSidecars} sidecar ids and {@code maxEntries} (key, sidecar)
+ * figures are held (defaults {@value #DEFAULT_MAX_SIDECARS} and {@value #DEFAULT_MAX_ENTRIES}, about
+ * 200 MB at most): a sidecar credential that reports under ever-new sidecar ids or keys cannot exhaust
+ * the control plane's memory. When full, figures not older than {@link #STALE} are kept (a sidecar
+ * reports every key it counts at least once a minute, so older ones belong to sidecars that stopped),
+ * stale ones are dropped at most every 10 s to make room, and what still does not fit is not
+ * recorded ({@link #record} answers false; the usage overview then misses that sidecar's part until
+ * room frees). Figures already held are always updated. The bounds hold to within the number of
+ * reports recorded at the same moment (the counts are kept beside the maps, not under one lock).
  */
 public final class UsageBoard {
+
+    public static final int DEFAULT_MAX_SIDECARS = 1_000;
+    public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
+    /** Figures older than this are dropped when the board is full. */
+    static final Duration STALE = Duration.ofMinutes(15);
+    private static final long PRUNE_EVERY_MILLIS = 10_000;
 
     /** One key's counters on one sidecar. Immutable. */
     public record Figures(Instant usageResetAt, Instant periodStart, long tokensUsed, long tokensReserved,
@@ -47,11 +66,90 @@ public final class UsageBoard {
     private static final long MINUTE_MILLIS = 60_000;
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Figures>> byKey = new ConcurrentHashMap<>();
+    /** Entries held per sidecar id: its size is the number of sidecars on the board. */
+    private final ConcurrentHashMap<String, AtomicInteger> entriesBySidecar = new ConcurrentHashMap<>();
+    private final AtomicInteger entries = new AtomicInteger();
+    private final int maxSidecars;
+    private final int maxEntries;
+    private final Clock clock;
+    private volatile long lastPruneMillis = Long.MIN_VALUE / 2;
 
-    /** Records {@code figures} of {@code keyId} from {@code sidecarId}, unless newer ones are already held. */
-    public void record(String keyId, String sidecarId, Figures figures) {
-        byKey.computeIfAbsent(keyId, k -> new ConcurrentHashMap<>())
-                .merge(sidecarId, figures, (old, next) -> next.asOf().isBefore(old.asOf()) ? old : next);
+    public UsageBoard(Clock clock) {
+        this(clock, DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES);
+    }
+
+    public UsageBoard(Clock clock, int maxSidecars, int maxEntries) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxSidecars < 1 || maxEntries < 1) {
+            throw new IllegalArgumentException("maxSidecars and maxEntries must be positive");
+        }
+        this.maxSidecars = maxSidecars;
+        this.maxEntries = maxEntries;
+    }
+
+    /**
+     * Records {@code figures} of {@code keyId} from {@code sidecarId}, unless newer ones are already
+     * held; false when the board is full and they were not recorded.
+     */
+    public boolean record(String keyId, String sidecarId, Figures figures) {
+        ConcurrentHashMap<String, Figures> perKey = byKey.get(keyId);
+        if (perKey == null || !perKey.containsKey(sidecarId)) {
+            if (!hasRoomFor(sidecarId)) {
+                pruneStale();
+                if (!hasRoomFor(sidecarId)) {
+                    return false;
+                }
+            }
+        }
+        boolean[] added = {false};
+        byKey.computeIfAbsent(keyId, k -> new ConcurrentHashMap<>()).compute(sidecarId, (s, old) -> {
+            if (old == null) {
+                added[0] = true;
+                return figures;
+            }
+            return figures.asOf().isBefore(old.asOf()) ? old : figures;
+        });
+        if (added[0]) {
+            entries.incrementAndGet();
+            entriesBySidecar.computeIfAbsent(sidecarId, s -> new AtomicInteger()).incrementAndGet();
+        }
+        return true;
+    }
+
+    /** How many sidecars and (key, sidecar) figures the board holds. */
+    public int sidecars() {
+        return entriesBySidecar.size();
+    }
+
+    public int entries() {
+        return entries.get();
+    }
+
+    private boolean hasRoomFor(String sidecarId) {
+        return entries.get() < maxEntries
+                && (entriesBySidecar.containsKey(sidecarId) || entriesBySidecar.size() < maxSidecars);
+    }
+
+    /** Drops figures older than {@link #STALE}; at most once per 10 s (it scans the whole board). */
+    private void pruneStale() {
+        long now = clock.millis();
+        if (now - lastPruneMillis < PRUNE_EVERY_MILLIS) {
+            return;
+        }
+        lastPruneMillis = now;
+        Instant before = Instant.ofEpochMilli(now).minus(STALE);
+        for (Map.Entry<String, ConcurrentHashMap<String, Figures>> key : byKey.entrySet()) {
+            for (Map.Entry<String, Figures> f : key.getValue().entrySet()) {
+                if (f.getValue().asOf().isBefore(before) && key.getValue().remove(f.getKey(), f.getValue())) {
+                    entries.decrementAndGet();
+                    AtomicInteger held = entriesBySidecar.get(f.getKey());
+                    if (held != null && held.decrementAndGet() <= 0) {
+                        entriesBySidecar.remove(f.getKey(), held);
+                    }
+                }
+            }
+            byKey.computeIfPresent(key.getKey(), (k, m) -> m.isEmpty() ? null : m);
+        }
     }
 
 

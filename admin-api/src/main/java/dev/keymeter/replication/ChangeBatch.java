@@ -23,7 +23,7 @@ import java.util.Set;
  * times in the batch is sent once, at its first change (sent at its last, it would follow changes
  * of other keys that came before that, and a sidecar cut off between the two would resume past a
  * change it never applied); a key that no longer exists is sent as a deletion whatever its change
- * said. Every batch ends on {@code through}: when its last event is below it — the last revisions
+ * said (and so is a sidecar credential, which is never replicated: a no-op for the sidecar). Every batch ends on {@code through}: when its last event is below it — the last revisions
  * touched no key (a project or membership change), or changed a key already sent at an earlier
  * revision — a {@code no_key_change} at {@code through} follows, so that the sidecar's applied
  * revision is where the stream really brought it, not a heartbeat later.
@@ -68,7 +68,7 @@ record ChangeBatch(boolean needsSnapshot, List<WatchEvent> events, long through,
 
     private static WatchEvent event(long revision, Optional<ApiKey> key, String keyId, Instant now) {
         Change.Builder change = Change.newBuilder().setRevision(revision);
-        if (key.isPresent()) {
+        if (key.isPresent() && KeyRecords.replicated(key.get())) {
             change.setUpsert(KeyRecords.of(key.get(), now));
         } else {
             change.setDeletedKeyId(keyId);

@@ -29,6 +29,14 @@ final class KeyRecords {
     private KeyRecords() {
     }
 
+    /**
+     * Whether sidecars get {@code key}: every key but sidecar credentials, which authenticate to the
+     * control plane only and must never pass Check (nor reach an older sidecar that cannot read them).
+     */
+    static boolean replicated(ApiKey key) {
+        return key.kind() != dev.keymeter.keys.KeyKind.SIDECAR;
+    }
+
     static KeyRecord of(ApiKey key, Instant now) {
         KeyRecord.Builder b = KeyRecord.newBuilder()
                 .setKeyId(key.id())

@@ -3,83 +3,110 @@ package dev.keymeter.replication;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.replication.v1.KeyLastUsed;
 import dev.keymeter.proto.replication.v1.KeyUsageFigures;
-import dev.keymeter.proto.replication.v1.UsageReport;
-import dev.keymeter.proto.replication.v1.UsageReportAck;
 import dev.keymeter.proto.replication.v1.LastUsedReport;
 import dev.keymeter.proto.replication.v1.LastUsedReportAck;
 import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
+import dev.keymeter.proto.replication.v1.UsageReport;
+import dev.keymeter.proto.replication.v1.UsageReportAck;
 import dev.keymeter.store.KeyStore;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Receives what sidecars report: last-used times (the latest per key, stored) and usage figures (the
  * latest per sidecar and key, in the {@link UsageBoard}, for the usage overview). Not admin mutations:
  * no audit record, no revision (it would wake every Watch stream on every report).
+ *
+ * <p>Callers hold the sidecar role (the interceptor checks it). Each report is checked whole first
+ * ({@link SidecarReports}): a bad one is INVALID_ARGUMENT naming the field, and nothing of it is
+ * recorded. Usage figures that do not fit the bounded board are acknowledged as not recorded.
  */
 public final class LastUsedService extends SidecarReportServiceGrpc.SidecarReportServiceImplBase {
 
-    static final int MAX_ENTRIES = 10_000;
+    static final int MAX_ENTRIES = SidecarReports.MAX_ENTRIES;
+    private static final Logger LOG = System.getLogger("keymeter.replication");
+    private static final long FULL_WARNING_EVERY_MILLIS = 60_000;
 
     private final KeyStore store;
     private final UsageBoard board;
+    private final Clock clock;
+    private volatile long lastFullWarning = Long.MIN_VALUE / 2;
 
-    public LastUsedService(KeyStore store, UsageBoard board) {
+    public LastUsedService(KeyStore store, UsageBoard board, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.board = Objects.requireNonNull(board, "board");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public void reportUsage(UsageReport report, StreamObserver<UsageReportAck> out) {
-        if (report.getKeysCount() > MAX_ENTRIES) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("keys: at most " + MAX_ENTRIES
-                    + " entries per report, got " + report.getKeysCount()).asRuntimeException());
-            return;
-        }
-        String sidecar = report.getSidecarId().isEmpty() ? "unnamed" : report.getSidecarId();
-        if (sidecar.length() > 128) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("sidecar_id: at most 128 characters")
-                    .asRuntimeException());
+        if (!valid(() -> SidecarReports.check(report, clock.instant(), this::existing), out)) {
             return;
         }
         int recorded = 0;
         for (KeyUsageFigures k : report.getKeysList()) {
-            if (k.getKeyId().isEmpty() || !k.hasAsOfTime()) {
-                continue;
-            }
-            board.record(k.getKeyId(), sidecar, new UsageBoard.Figures(
+            boolean fits = board.record(k.getKeyId(), report.getSidecarId(), new UsageBoard.Figures(
                     k.hasUsageResetTime() ? instant(k.getUsageResetTime()) : null,
                     k.hasPeriodStartTime() ? instant(k.getPeriodStartTime()) : null,
                     k.getTokensUsed(), k.getTokensReserved(), k.getCostUsedMicroUsd(), k.getCostReservedMicroUsd(),
                     k.getRequestsLastMinute(), k.getReservationsInFlight(), instant(k.getAsOfTime())));
-            recorded++;
+            recorded += fits ? 1 : 0;
+        }
+        if (recorded < report.getKeysCount()) {
+            warnFull(report.getKeysCount() - recorded);
         }
         out.onNext(UsageReportAck.newBuilder().setRecorded(recorded).build());
         out.onCompleted();
     }
 
-    private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-    }
-
     @Override
     public void reportLastUsed(LastUsedReport report, StreamObserver<LastUsedReportAck> out) {
-        if (report.getKeysCount() > MAX_ENTRIES) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("keys: at most " + MAX_ENTRIES
-                    + " entries per report, got " + report.getKeysCount()).asRuntimeException());
+        if (!valid(() -> SidecarReports.check(report, clock.instant(), this::existing), out)) {
             return;
         }
         Map<String, Instant> latest = new HashMap<>();
         for (KeyLastUsed k : report.getKeysList()) {
-            Instant t = Instant.ofEpochSecond(k.getLastUsedTime().getSeconds(), k.getLastUsedTime().getNanos());
-            latest.merge(k.getKeyId(), t, (a, b) -> a.isAfter(b) ? a : b);
+            latest.merge(k.getKeyId(), instant(k.getLastUsedTime()), (a, b) -> a.isAfter(b) ? a : b);
         }
         int recorded = latest.isEmpty() ? 0 : store.write(tx -> tx.recordLastUsed(latest));
         out.onNext(LastUsedReportAck.newBuilder().setRecorded(recorded).build());
         out.onCompleted();
+    }
+
+    private Set<String> existing(List<String> keyIds) {
+        return store.read(r -> r.existingKeyIds(keyIds));
+    }
+
+    /** Runs the checks; a refusal answers INVALID_ARGUMENT and returns false. */
+    private static boolean valid(Runnable checks, StreamObserver<?> out) {
+        try {
+            checks.run();
+            return true;
+        } catch (SidecarReports.Invalid invalid) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException());
+            return false;
+        }
+    }
+
+    private void warnFull(int dropped) {
+        long now = clock.millis();
+        if (now - lastFullWarning >= FULL_WARNING_EVERY_MILLIS) {
+            lastFullWarning = now;
+            LOG.log(Level.WARNING, "usage board full (" + board.sidecars() + " sidecars, " + board.entries()
+                    + " figures): " + dropped + " figures of a report not recorded; the usage overview misses them");
+        }
+    }
+
+    private static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

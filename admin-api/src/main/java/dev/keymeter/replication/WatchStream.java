@@ -146,6 +146,9 @@ final class WatchStream implements Runnable {
         do {
             page = reader.keysAfter(after, SNAPSHOT_PAGE);
             for (ApiKey key : page) {
+                if (!KeyRecords.replicated(key)) {
+                    continue; // counted out of keyCount() too
+                }
                 send(WatchEvent.newBuilder().setSnapshotRecord(KeyRecords.of(key, now)).build());
             }
             after = page.isEmpty() ? after : page.get(page.size() - 1).id();

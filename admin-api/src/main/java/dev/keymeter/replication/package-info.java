@@ -13,7 +13,9 @@
  * holding up no admin call. {@code ChangeLogCompaction} keeps the change log bounded.
  *
  * <p>Authentication happens before these classes see a call ({@code dev.keymeter.admin}'s
- * interceptor: an admin key, any preset). Thread-safe. Must not import {@code dev.keymeter.admin}
+ * interceptor: the sidecar role, i.e. a sidecar credential or, deprecated, an admin key with preset
+ * All). Sidecar reports are validated here ({@code SidecarReports}) before anything is recorded; sidecar
+ * credentials themselves are never replicated ({@code KeyRecords.replicated}). Thread-safe. Must not import {@code dev.keymeter.admin}
  * or {@code dev.keymeter.cli}; it reads the store through {@code dev.keymeter.store} only and never
  * writes keys. Never sends or logs a token: records carry SHA-256 digests only.
  */

@@ -65,7 +65,7 @@ public interface StoreReader {
     /** Every key, for a replication snapshot. */
     List<ApiKey> allKeys();
 
-    /** The number of keys, in any status: the size of a replication snapshot. */
+    /** The number of keys, in any status, but sidecar credentials (never replicated): the size of a replication snapshot. */
     long keyCount();
 
     /**
@@ -77,4 +77,7 @@ public interface StoreReader {
 
     /** When sidecars last saw these keys authenticate; keys never seen are absent from the map. */
     java.util.Map<String, java.time.Instant> lastUsed(java.util.Collection<String> keyIds);
+
+    /** Those of {@code keyIds} that are stored keys (in any status): what sidecar reports may name. */
+    java.util.Set<String> existingKeyIds(java.util.Collection<String> keyIds);
 }

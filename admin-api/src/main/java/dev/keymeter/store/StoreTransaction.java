@@ -254,7 +254,8 @@ final class StoreTransaction implements StoreWriter {
 
     @Override
     public long keyCount() {
-        return run("count keys", () -> Sql.queryLong(connection, "SELECT COUNT(*) FROM keys"));
+        return run("count keys", () -> Sql.queryLong(connection, "SELECT COUNT(*) FROM keys WHERE kind <> ?",
+                KeyKind.SIDECAR));
     }
 
     /** A keyset page on the primary key: each page costs the same however deep into the table it is. */
@@ -271,6 +272,19 @@ final class StoreTransaction implements StoreWriter {
     @Override
     public Map<String, Instant> lastUsed(Collection<String> keyIds) {
         return run("read last-used times", () -> LastUsedRows.find(connection, keyIds));
+    }
+
+    @Override
+    public java.util.Set<String> existingKeyIds(Collection<String> keyIds) {
+        return run("look up key ids", () -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (String id : keyIds) {
+                if (Sql.queryLong(connection, "SELECT COUNT(*) FROM keys WHERE id = ?", id) > 0) {
+                    found.add(id);
+                }
+            }
+            return found;
+        });
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class WireValues {
         return switch (k) {
             case ADMIN -> dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_ADMIN;
             case PROJECT -> dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_PROJECT;
+            case SIDECAR -> dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_SIDECAR;
         };
     }
 

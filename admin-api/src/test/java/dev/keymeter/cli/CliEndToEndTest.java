@@ -54,6 +54,34 @@ class CliEndToEndTest {
     }
 
     @Test
+    void sidecarsCreateListRevoke_tokenOnce_revokeRefusesApiKeys_audited() {
+        CliRun created = cli(new SidecarsCommand(), "create", "gateway-eu");
+        assertEquals(0, created.exitCode(), created.err());
+        String token = first(Pattern.compile("kmc_[0-9A-Za-z]{36}"), created.out());
+        String id = first(KEY_ID, created.out());
+
+        CliRun list = cli(new SidecarsCommand(), "list");
+        assertEquals(0, list.exitCode(), list.err());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches(id + "\\s+gateway-eu\\s+Active\\s+.*kmc_.*")), list.out());
+        assertFalse(list.out().contains(token), "a listing never shows a token");
+        assertFalse(list.out().contains("bootstrap-admin"), "only sidecar credentials");
+
+        CliRun project = cli(new ProjectsCommand(), "create", "payments");
+        String apiKeyId = first(KEY_ID, project.out());
+        CliRun wrongKind = cli(new SidecarsCommand(), "revoke", apiKeyId, "--yes");
+        assertEquals(2, wrongKind.exitCode());
+        assertTrue(wrongKind.err().contains("is not a sidecar credential"), wrongKind.err());
+        assertEquals(2, cli(new SidecarsCommand(), "revoke", id).exitCode(), "needs --yes");
+
+        CliRun revoked = cli(new SidecarsCommand(), "revoke", id, "--yes");
+        assertEquals(0, revoked.exitCode(), revoked.err());
+        assertTrue(cli(new SidecarsCommand(), "list").out().lines()
+                .anyMatch(l -> l.startsWith(id) && l.contains("Revoked")));
+        String audit = cli(new AuditCommand(), "list", "--target", "key/" + id).out();
+        assertTrue(audit.contains("CreateKey") && audit.contains("RevokeKey"), audit);
+    }
+
+    @Test
     void projectRestrictedKeyListRotateDisableRevoke_fullFlow() {
         CliRun project = cli(new ProjectsCommand(), "create", "payments");
         assertEquals(0, project.exitCode(), project.err());

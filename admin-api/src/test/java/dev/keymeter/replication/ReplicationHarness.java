@@ -99,6 +99,26 @@ final class ReplicationHarness implements AutoCloseable {
                 .setProjectId(project).setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
     }
 
+    /** What sidecars follow Watch with: a key of kind SIDECAR. */
+    CreateKeyResponse sidecarCredential(String name) {
+        return admin().createKey(CreateKeyRequest.newBuilder().setName(name).setKind(KeyKind.KEY_KIND_SIDECAR)
+                .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
+    }
+
+    /** A stub of the sidecar report service as {@code token}. */
+    dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc.SidecarReportServiceBlockingStub reports(String token) {
+        return dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** A stub of the admin API as {@code token}. */
+    AdminServiceGrpc.AdminServiceBlockingStub admin(String token) {
+        return AdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
     CreateKeyResponse readOnlyAdminKey(String name) {
         return admin().createKey(CreateKeyRequest.newBuilder().setName(name).setKind(KeyKind.KEY_KIND_ADMIN)
                 .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)

@@ -35,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Ingestion: {@code keymeter_usage_entries_total{source, outcome}} ({@code source}
  * {@code access_log} or {@code report}; {@code outcome} {@code received}, {@code counted},
  * {@code duplicate}, {@code unmatched}, {@code malformed}, {@code no_usage}, {@code unknown_key},
- * {@code failed}); {@code keymeter_reservations_expired_total}; {@code keymeter_usage_unpriced_total}
+ * {@code failed}); {@code keymeter_usage_rejected_total{source, reason}} (calls refused before they
+ * were read: {@code reason} {@code unauthenticated}, no client certificate and no known ingest token);
+ * {@code keymeter_reservations_expired_total}; {@code keymeter_usage_unpriced_total}
  * (usage of a model without a price, refuse policy); gauges {@code keymeter_reservations_in_flight},
  * {@code keymeter_quota_keys} and {@code keymeter_quota_capacity_keys}.
  *
@@ -54,6 +56,7 @@ public final class UsageMetrics implements UsageListener, IngestionListener {
     private final Counter expired;
     private final Counter unpriced;
     private final EnumMap<UsageRecord.Source, Map<String, Counter>> entries = new EnumMap<>(UsageRecord.Source.class);
+    private final EnumMap<UsageRecord.Source, Counter> unauthenticated = new EnumMap<>(UsageRecord.Source.class);
     private final ConcurrentHashMap<String, Boolean> remainingGauges = new ConcurrentHashMap<>();
     private final int maxKeySeries;
     private final Budgets budgets;
@@ -87,6 +90,10 @@ public final class UsageMetrics implements UsageListener, IngestionListener {
                         .register(registry));
             }
             entries.put(source, byOutcome);
+            unauthenticated.put(source, Counter.builder("keymeter.usage.rejected")
+                    .description("Usage calls refused before they were read, by reason")
+                    .tags("source", source.label(), "reason", "unauthenticated")
+                    .register(registry));
         }
         Gauge.builder("keymeter.reservations.in.flight", budgets.reservations(), r -> r.size())
                 .description("Reservations waiting for their usage").register(registry);
@@ -154,6 +161,11 @@ public final class UsageMetrics implements UsageListener, IngestionListener {
     @Override
     public void failed(UsageRecord.Source source, RuntimeException cause) {
         count(source, "failed");
+    }
+
+    @Override
+    public void unauthenticated(UsageRecord.Source source) {
+        unauthenticated.get(source).increment();
     }
 
     private void count(UsageRecord.Source source, String outcome) {

@@ -60,6 +60,7 @@ final class KeyRecords {
         return switch (record.getKind()) {
             case KEY_KIND_ADMIN -> KeyKind.ADMIN;
             case KEY_KIND_PROJECT -> KeyKind.PROJECT;
+            // KEY_KIND_SIDECAR included: the control plane never sends sidecar credentials.
             default -> throw invalid("kind", "must be ADMIN or PROJECT, was " + record.getKind());
         };
     }

@@ -81,7 +81,7 @@ public final class ReplicationClient implements AutoCloseable {
 
     /**
      * @param channel to the control plane; the caller owns it (and its keepalive settings)
-     * @param sidecarKey an admin key (a read-only one will do), sent as {@code authorization: Bearer}
+     * @param sidecarKey the sidecar credential (an admin key with preset All still works, deprecated), sent as {@code authorization: Bearer}
      * @param replica written only by this client while it is open; the caller closes it after this
      * @param sidecarId names this sidecar in the control plane's logs, at most 128 characters
      */

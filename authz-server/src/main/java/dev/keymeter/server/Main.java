@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             SidecarCommand.class,
             DoctorCommand.class,
             StoreCommand.class,
+            IngestTokenCommand.class,
         })
 public final class Main {
 

@@ -164,6 +164,12 @@ final class ProcessOptions {
                     + "(env KEYMETER_METRICS_KEY_SERIES; default ${DEFAULT-VALUE}).")
     int metricsKeySeries;
 
+    @Option(names = "--ingest-token-file", paramLabel = "FILE", defaultValue = "${env:KEYMETER_INGEST_TOKEN_FILE}",
+            description = "(serve, sidecar) Ingest tokens the usage ports accept, one sha256:<hex> digest or kmi_ token "
+                    + "a line (keymeter ingest-token create); callers with a verified client certificate need none "
+                    + "(env KEYMETER_INGEST_TOKEN_FILE; default: <data-dir>/ingest-token, created with a new token).")
+    Path ingestTokenFile;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -196,7 +202,7 @@ final class ProcessOptions {
         return new Settings(data, HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
-                metricsKeySeries, storeSpec(data),
+                metricsKeySeries, storeSpec(data), ingestTokenFile,
                 new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa));
     }
 

@@ -1,6 +1,8 @@
 package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.ingest.IngestTokenFile;
+import dev.keymeter.ingest.IngestTokens;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.sidecar.Sidecar;
@@ -135,13 +137,16 @@ final class ProcessRunner {
     }
 
     private void startSidecar(ManagedChannel controlPlane, String key) throws IOException {
-        Sidecar sidecar = Sidecar.start(settings.sidecar(), controlPlane, key);
+        IngestTokenFile.Loaded ingest = loadIngestTokens();
+        Sidecar sidecar = Sidecar.start(settings.sidecar().withIngest(ingest.tokens()), controlPlane, key);
         started.add(sidecar);
         out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
                 + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded; "
                 + sidecar.transport() + ")");
         warnIfExposed("--authz-addr", settings.authzAddress(), settings.tls().authz() == null);
         out.println("  usage in       : same port (envoy.service.accesslog.v3.AccessLogService, keymeter.usage.v1.UsageService)");
+        out.println("  ingest tokens  : " + ingest.file() + " (" + ingest.tokens().size() + (ingest.created()
+                ? " new token: send it as gRPC metadata " + IngestTokens.HEADER + ")" : " accepted)"));
         out.println("  metrics        : " + new HostPort(settings.metricsAddress().host(), sidecar.metricsPort())
                 + " (/metrics, /healthz, /readyz; " + sidecar.metricsTransport() + ")");
         warnIfExposed("--metrics-addr", settings.metricsAddress(), settings.tls().metrics() == null);
@@ -168,6 +173,16 @@ final class ProcessRunner {
             err.println("warning: " + flag + " " + address + " listens beyond loopback in plaintext; anyone who "
                     + "reaches it can call it: set --tls-cert and --tls-key (or keep it behind a mesh that does TLS)");
             err.flush();
+        }
+    }
+
+    /** {@code --ingest-token-file}, or the data directory's own; a bad file names the flag. */
+    private IngestTokenFile.Loaded loadIngestTokens() throws IOException {
+        try {
+            return IngestTokenFile.load(settings.ingestTokenFile(), settings.dataDir());
+        } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--ingest-token-file: " + e.getMessage()
+                    + (e instanceof java.nio.file.NoSuchFileException ? " does not exist" : ""));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.ingest.IngestTokens;
 import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarConfig;
@@ -27,11 +28,13 @@ import java.util.Objects;
  * @param budgets {@code --quota-capacity}, {@code --prices}, {@code --reservation-ttl}
  * @param metricsKeySeries {@code --metrics-key-series} / {@code KEYMETER_METRICS_KEY_SERIES}, default 10,000
  * @param store {@code --store} / {@code KEYMETER_STORE} with its password; {@code null}: {@code sqlite:<dataDir>/keymeter.db}
+ * @param ingestTokenFile {@code --ingest-token-file} / {@code KEYMETER_INGEST_TOKEN_FILE}; {@code null}:
+ *     {@code <dataDir>/ingest-token}, created with a new token on the first start
  * @param tls the listeners' certificate and client CAs ({@link TlsSettings#NONE}: plaintext)
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, TlsSettings tls) {
+        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
@@ -59,6 +62,6 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
-                metricsAddress.port(), budgets, metricsKeySeries, tls.authz(), tls.metrics());
+                metricsAddress.port(), budgets, metricsKeySeries, IngestTokens.none(), tls.authz(), tls.metrics());
     }
 }

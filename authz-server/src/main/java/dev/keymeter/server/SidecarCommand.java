@@ -2,6 +2,7 @@ package dev.keymeter.server;
 
 import dev.keymeter.tls.ClientTls;
 import dev.keymeter.tls.ClientTlsFiles;
+import dev.keymeter.keys.TokenType;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,8 +34,9 @@ final class SidecarCommand implements Callable<Integer> {
 
     @Option(names = "--control-plane-key", paramLabel = "KEY", defaultValue = "${env:KEYMETER_CONTROL_PLANE_KEY}",
             showDefaultValue = Visibility.NEVER,
-            description = "An admin key for the replication stream; a read-only one will do "
-                    + "(env KEYMETER_CONTROL_PLANE_KEY, which keeps it out of the process list).")
+            description = "The sidecar credential (keymeter sidecars create NAME) for replication and reports; an "
+                    + "admin key with preset All still works, deprecated (env KEYMETER_CONTROL_PLANE_KEY, which "
+                    + "keeps it out of the process list).")
     String controlPlaneKey;
 
     @Option(names = "--control-plane-ca", paramLabel = "PEM", defaultValue = "${env:KEYMETER_CONTROL_PLANE_CA}",
@@ -63,6 +65,11 @@ final class SidecarCommand implements Callable<Integer> {
         if (controlPlaneKey == null || controlPlaneKey.isBlank()) {
             throw new ParameterException(spec.commandLine(),
                     "no control-plane key: pass --control-plane-key or set KEYMETER_CONTROL_PLANE_KEY");
+        }
+        if (controlPlaneKey.strip().startsWith(TokenType.ADMIN.prefix())) {
+            spec.commandLine().getErr().println("warning: --control-plane-key is an admin key: deprecated for "
+                    + "sidecars (read-only admin keys are refused); create a sidecar credential with "
+                    + "'keymeter sidecars create NAME'");
         }
         ClientTls tls = clientTls();
         ManagedChannel channel = ControlPlaneChannel.open(targets, tls);

@@ -7,6 +7,7 @@ import dev.keymeter.proto.replication.v1.LastUsedReport;
 import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends the last-used times Check noted to the control plane, off the hot path, on the sidecar's
  * scheduler thread. A report that fails is kept and merged into the next one: last-used times are
- * advisory, so they wait for the control plane rather than block anything.
+ * advisory, so they wait for the control plane rather than block anything. A report the control plane
+ * refuses as invalid (INVALID_ARGUMENT: a key deleted meanwhile, a clock far ahead) is dropped, since
+ * sending it again cannot succeed.
  */
 final class LastUsedReporter {
 
@@ -51,9 +54,14 @@ final class LastUsedReporter {
             try {
                 stub.withDeadlineAfter(5, TimeUnit.SECONDS).reportLastUsed(report.build());
             } catch (StatusRuntimeException e) {
-                LOG.log(Level.WARNING, "last-used report of " + report.getKeysCount() + " keys failed ("
-                        + e.getStatus().getCode() + "); will retry with the next report");
-                return;
+                if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                    LOG.log(Level.WARNING, "last-used report of " + report.getKeysCount() + " keys failed ("
+                            + e.getStatus().getCode() + "); will retry with the next report");
+                    return;
+                }
+                // Refused whole (e.g. a key deleted since it was used): the same report would be refused again.
+                LOG.log(Level.WARNING, "last-used report of " + report.getKeysCount() + " keys refused, dropped: "
+                        + e.getStatus().getDescription());
             }
             report.getKeysList().forEach(k -> pending.remove(k.getKeyId()));
         }

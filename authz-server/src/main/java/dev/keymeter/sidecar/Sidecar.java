@@ -6,6 +6,7 @@ import dev.keymeter.check.CheckService;
 import dev.keymeter.check.DecisionListener;
 import dev.keymeter.logging.DenialLog;
 import dev.keymeter.check.LastUsedTracker;
+import dev.keymeter.ingest.IngestAuthInterceptor;
 import dev.keymeter.metrics.CheckMetrics;
 import dev.keymeter.metrics.FleetMetrics;
 import dev.keymeter.metrics.JvmMetrics;
@@ -30,6 +31,7 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -126,7 +128,7 @@ public final class Sidecar implements AutoCloseable {
 
     /**
      * Opens (or rebuilds) the replica, starts serving Check, and starts following the control plane
-     * on {@code controlPlane} with {@code sidecarKey} (an admin key; a read-only one will do).
+     * on {@code controlPlane} with {@code sidecarKey} (a sidecar credential, {@code kmc_…}).
      */
     public static Sidecar start(SidecarConfig config, ManagedChannel controlPlane, String sidecarKey)
             throws IOException {
@@ -167,11 +169,14 @@ public final class Sidecar implements AutoCloseable {
             if (config.metricsTls() != null) {
                 metricsTls = ServerTls.load(config.metricsTls());
             }
+            // Check stays open (network placement); the usage services charge budgets: credential first.
+            IngestAuthInterceptor ingestGate = new IngestAuthInterceptor(config.ingest(), usageMetrics);
             Server server = AuthzServerBuilder.forAddress(config.host(), config.port(),
                             new CheckService(authorizer, replica::isLoaded),
                             authzTls == null ? null : authzTls.credentials())
-                    .addService(new AccessLogService(ledger, budgetSettings.usage(), usageMetrics))
-                    .addService(new UsageReportService(ledger, usageMetrics))
+                    .addService(ServerInterceptors.intercept(
+                            new AccessLogService(ledger, budgetSettings.usage(), usageMetrics), ingestGate))
+                    .addService(ServerInterceptors.intercept(new UsageReportService(ledger, usageMetrics), ingestGate))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()

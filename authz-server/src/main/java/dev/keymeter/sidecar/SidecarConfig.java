@@ -1,6 +1,7 @@
 package dev.keymeter.sidecar;
 
 import dev.keymeter.check.CheckSettings;
+import dev.keymeter.ingest.IngestTokens;
 import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.tls.ServerTlsFiles;
 import java.nio.file.Path;
@@ -22,12 +23,15 @@ import java.util.Objects;
  * @param budgets counters, prices and reservations
  * @param metricsKeySeries how many keys get per-key metric series of their own (the rest share
  *     {@code key_id="_other"})
+ * @param ingest the ingest tokens the usage ports accept (callers with a verified client certificate
+ *     need none); {@link IngestTokens#none()} by default: usage ingestion is never open
  * @param authzTls the ext_authz/usage listener's certificate (and client CA for mTLS); {@code null}: plaintext
  * @param metricsTls the metrics listener's, likewise
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
         Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
-        BudgetSettings budgets, int metricsKeySeries, ServerTlsFiles authzTls, ServerTlsFiles metricsTls) {
+        BudgetSettings budgets, int metricsKeySeries, IngestTokens ingest, ServerTlsFiles authzTls,
+        ServerTlsFiles metricsTls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
@@ -44,6 +48,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(budgets, "budgets");
+        Objects.requireNonNull(ingest, "ingest");
         if (metricsKeySeries < 0 || metricsKeySeries > 1_000_000) {
             throw new IllegalArgumentException("--metrics-key-series must be 0–1000000, was " + metricsKeySeries);
         }
@@ -56,7 +61,8 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     public static SidecarConfig defaults(Path replicaDir) {
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
-                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES, null, null);
+                MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES,
+                IngestTokens.none(), null, null);
     }
 
     /** Where the persisted counters live: beside the replica, in its own directory. */
@@ -66,19 +72,25 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, authzTls, metricsTls);
+                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls);
     }
 
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, authzTls, metricsTls);
+                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls);
     }
 
     /** The ext_authz and metrics listeners with TLS ({@code null}: plaintext). */
     public SidecarConfig withTls(ServerTlsFiles newAuthzTls, ServerTlsFiles newMetricsTls) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newAuthzTls, newMetricsTls);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, newAuthzTls, newMetricsTls);
+    }
+
+    /** The ingest tokens the usage ports accept. */
+    public SidecarConfig withIngest(IngestTokens newIngest) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newIngest, authzTls, metricsTls);
     }
 }

@@ -12,6 +12,7 @@ import dev.keymeter.replica.ReplicaEntry;
 import dev.keymeter.usage.Budgets;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Sends the control plane the usage figures of the keys whose counters changed, for the admin usage
  * overview, on the sidecar's scheduler thread. Every {@value #FULL_EVERY}th report sends every key
  * this process has counted, so a control plane that restarted (its figures live in memory) is whole
- * again within that many intervals. A report that fails is kept for the next one.
+ * again within that many intervals. A report that fails is kept for the next one; one refused as
+ * invalid is dropped.
  */
 final class UsageReporter {
 
@@ -80,9 +82,14 @@ final class UsageReporter {
                     stub.withDeadlineAfter(5, TimeUnit.SECONDS).reportUsage(report.build());
                 }
             } catch (StatusRuntimeException e) {
-                LOG.log(Level.WARNING, "usage report of " + report.getKeysCount() + " keys failed ("
-                        + e.getStatus().getCode() + "); will retry with the next report");
-                return;
+                if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                    LOG.log(Level.WARNING, "usage report of " + report.getKeysCount() + " keys failed ("
+                            + e.getStatus().getCode() + "); will retry with the next report");
+                    return;
+                }
+                // Refused whole: sending it again cannot succeed; the keys' next figures go with the next report.
+                LOG.log(Level.WARNING, "usage report of " + report.getKeysCount() + " keys refused, dropped: "
+                        + e.getStatus().getDescription());
             }
             sent.forEach(pending::remove);
         }

@@ -193,6 +193,7 @@ public final class AccessLogService extends AccessLogServiceGrpc.AccessLogServic
                 case COUNTED -> listener.counted(usage, settlement);
                 case DUPLICATE -> listener.duplicate(usage);
                 case UNKNOWN_KEY -> listener.unknownKey(usage);
+                case RESERVATION_OF_ANOTHER_KEY -> malformed(keyId, RESERVATION_ID, "names another key's reservation");
             }
         } catch (RuntimeException e) {
             listener.failed(Source.ACCESS_LOG, e);

@@ -79,6 +79,13 @@ public interface IngestionListener {
                     l.failed(source, cause);
                 }
             }
+
+            @Override
+            public void unauthenticated(Source source) {
+                for (IngestionListener l : all) {
+                    l.unauthenticated(source);
+                }
+            }
         };
     }
 
@@ -128,5 +135,12 @@ public interface IngestionListener {
 
     /** Handling the usage failed unexpectedly (a bug or the ledger failing); nothing was charged. */
     default void failed(Source source, RuntimeException cause) {
+    }
+
+    /**
+     * A call refused before it reached the service: no client certificate and no known ingest token
+     * ({@code dev.keymeter.ingest}). Not preceded by {@link #received}: nothing of it was read.
+     */
+    default void unauthenticated(Source source) {
     }
 }

@@ -72,18 +72,39 @@ public final class Reservations {
         return id;
     }
 
-    /** Removes and returns the open reservation {@code id}, or {@code null} (unknown, settled or expired). */
-    public Reservation take(String id) {
-        Reservation r = id == null ? null : open.remove(id);
-        if (r != null) {
-            decrement(r.keyId());
+    /**
+     * Removes and returns the open reservation {@code id} of {@code keyId}, or {@code null} (unknown,
+     * settled, expired, or another key's: that one stays where it is, for its own key's report).
+     */
+    public Reservation take(String id, String keyId) {
+        Reservation r = id == null ? null : open.get(id);
+        if (r == null || !r.keyId().equals(keyId) || !open.remove(id, r)) {
+            return null;
         }
+        decrement(r.keyId());
         return r;
     }
 
-    /** Removes and returns the tombstone of an expired reservation {@code id}, or {@code null}. */
-    public Reservation takeExpired(String id) {
-        return id == null ? null : expired.remove(id);
+    /** Removes and returns the tombstone of an expired reservation {@code id} of {@code keyId}, or {@code null}. */
+    public Reservation takeExpired(String id, String keyId) {
+        Reservation r = id == null ? null : expired.get(id);
+        return r != null && r.keyId().equals(keyId) && expired.remove(id, r) ? r : null;
+    }
+
+    /**
+     * True when {@code id} is a reservation (open or expired) of a key other than {@code keyId}: a
+     * report naming it is refused, never allowed to settle it. A reservation's key never changes, so
+     * this answer cannot be invalidated by a concurrent take.
+     */
+    public boolean belongsToAnotherKey(String id, String keyId) {
+        if (id == null) {
+            return false;
+        }
+        Reservation r = open.get(id);
+        if (r == null) {
+            r = expired.get(id);
+        }
+        return r != null && !r.keyId().equals(keyId);
     }
 
     /** Reservations of {@code keyId} waiting for their usage. */

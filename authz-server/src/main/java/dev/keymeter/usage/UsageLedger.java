@@ -14,6 +14,9 @@ import java.util.Objects;
  *   <li>A request id counted before for the same key is a {@link Settlement.Outcome#DUPLICATE} ({@link RecentRequests}):
  *       a retried report, or the same request seen by both the access log and {@code Report}.</li>
  *   <li>The key must be in the replica ({@link Settlement.Outcome#UNKNOWN_KEY} otherwise).</li>
+ *   <li>A reservation id of another key is refused ({@link Settlement.Outcome#RESERVATION_OF_ANOTHER_KEY}),
+ *       nothing charged: a reservation is settled only by a report naming the key it was made for, so a
+ *       caller cannot release (or double-charge) another key's reservation.</li>
  *   <li>Cost: the reported one; else the tokens priced by the {@link PriceTable} for the reported
  *       model, or the model Check saw in the request; a model without a price under the refuse policy
  *       charges the tokens, no cost, and marks the key's spend unknown ({@link Budgets#spendUnknown}).</li>
@@ -51,15 +54,17 @@ public final class UsageLedger implements UsageSink {
         }
         // Keyed by key and request id: a client that picks another request's x-request-id (when Envoy
         // is not the edge and passes it through) cannot have its own usage taken for a duplicate.
+        // Before the request id is remembered: a refused report must not turn the key's real one into a duplicate.
+        if (budgets.reservations().belongsToAnotherKey(usage.reservationId(), usage.keyId())) {
+            return Settlement.RESERVATION_OF_ANOTHER_KEY;
+        }
         if (usage.requestId() != null && !recent.firstTime(usage.keyId() + '\n' + usage.requestId(), now)) {
             return Settlement.DUPLICATE;
         }
-        Reservation open = budgets.reservations().take(usage.reservationId());
-        Reservation expired = open == null ? budgets.reservations().takeExpired(usage.reservationId()) : null;
+        Reservation open = budgets.reservations().take(usage.reservationId(), usage.keyId());
+        Reservation expired = open == null ? budgets.reservations().takeExpired(usage.reservationId(), usage.keyId())
+                : null;
         Reservation r = open != null ? open : expired;
-        if (r != null && !r.keyId().equals(usage.keyId())) {
-            r = open = expired = null; // a reservation id of another key: ignore it rather than trust it
-        }
         String model = usage.model() != null ? usage.model() : r == null ? null : r.model();
         long cost = usage.hasCost() ? usage.costMicroUsd()
                 : budgets.prices().costMicroUsd(model, usage.inputTokens(), usage.outputTokens());

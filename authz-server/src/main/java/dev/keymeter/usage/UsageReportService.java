@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *       Values a client sent are never echoed, apart from numbers.</li>
  *   <li>COUNTED → {@code counted=true} and the cost charged; DUPLICATE (a retry) →
  *       {@code counted=false}; UNKNOWN_KEY → NOT_FOUND {@code key <id> is not known to this sidecar}
- *       (the id has been validated, so it is safe to echo).</li>
+ *       (the id has been validated, so it is safe to echo); a reservation of another key →
+ *       INVALID_ARGUMENT {@code reservation_id: not a reservation of key <id>}, nothing charged.</li>
  *   <li>Anything unexpected → INTERNAL {@code usage report failed}: no stack trace or message reaches
  *       the client; the server log gets one (rate-limited) line.</li>
  * </ul>
@@ -90,6 +91,12 @@ public final class UsageReportService extends UsageServiceGrpc.UsageServiceImplB
                 listener.unknownKey(usage);
                 responseObserver.onError(Status.NOT_FOUND
                         .withDescription("key " + usage.keyId() + " is not known to this sidecar")
+                        .asRuntimeException());
+            }
+            case RESERVATION_OF_ANOTHER_KEY -> {
+                listener.malformed(Source.REPORT, "reservation_id");
+                responseObserver.onError(Status.INVALID_ARGUMENT
+                        .withDescription("reservation_id: not a reservation of key " + usage.keyId())
                         .asRuntimeException());
             }
         }

@@ -12,17 +12,17 @@ import java.util.function.LongSupplier;
  * time reached claims the line with a CAS from the value it read; losing the CAS means another thread
  * just claimed it, so this one is suppressed. Thread-safe, lock-free.
  */
-final class WarningLimiter {
+public final class WarningLimiter {
 
     /** {@link #tryLine()}'s answer when the line must not be written. */
-    static final long SUPPRESSED = -1;
+    public static final long SUPPRESSED = -1;
 
     private final long intervalMillis;
     private final LongSupplier nowMillis;
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    WarningLimiter(long intervalMillis, LongSupplier nowMillis) {
+    public WarningLimiter(long intervalMillis, LongSupplier nowMillis) {
         if (intervalMillis < 1) {
             throw new IllegalArgumentException("intervalMillis must be ≥ 1, was " + intervalMillis);
         }
@@ -36,7 +36,7 @@ final class WarningLimiter {
      * @return {@link #SUPPRESSED} when a line was written less than an interval ago (this one is
      *     counted), otherwise the number of lines left out since the last one written
      */
-    long tryLine() {
+    public long tryLine() {
         long now = nowMillis.getAsLong();
         long next = nextAllowed.get();
         if (now >= next && nextAllowed.compareAndSet(next, now + intervalMillis)) {

@@ -61,7 +61,7 @@ class ReplicationClientTest {
     void start() throws IOException {
         cp = new ControlPlaneHarness(dir.resolve("control-plane"));
         cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
-        sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
+        sidecarToken = cp.sidecarCredential("sidecar").getToken();
     }
 
     @AfterEach
@@ -128,7 +128,7 @@ class ReplicationClientTest {
 
         cp = new ControlPlaneHarness(dir.resolve("another-control-plane"));
         cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("payments").build());
-        sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
+        sidecarToken = cp.sidecarCredential("sidecar").getToken();
         CreateKeyResponse second = cp.serviceKey("payments", "only-in-the-second-store");
         while (cp.currentRevision() < revisionSeen + 1) {
             cp.serviceKey("payments", "filler-" + cp.currentRevision());
@@ -328,6 +328,12 @@ class ReplicationClientTest {
         CreateKeyResponse serviceKey(String project, String name) {
             return admin().createKey(CreateKeyRequest.newBuilder().setName(name).setKind(KeyKind.KEY_KIND_PROJECT)
                     .setProjectId(project).setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
+        }
+
+        /** What sidecars follow Watch with: a key of kind SIDECAR. */
+        CreateKeyResponse sidecarCredential(String name) {
+            return admin().createKey(CreateKeyRequest.newBuilder().setName(name).setKind(KeyKind.KEY_KIND_SIDECAR)
+                    .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
         }
 
         CreateKeyResponse readOnlyAdminKey(String name) {

@@ -103,7 +103,7 @@ class ReplicationPropagationTest {
         AUDIT_LOG.setLevel(Level.WARNING); // 2,000 mutations would print 4,000 lines
         try {
             cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("load").build());
-            String sidecarToken = cp.readOnlyAdminKey("sidecar").getToken();
+            String sidecarToken = cp.sidecarCredential("sidecar").getToken();
             List<CreateKeyResponse> keys = new ArrayList<>(KEYS);
             for (int i = 0; i < KEYS; i++) {
                 keys.add(cp.serviceKey("load", "key-" + i));

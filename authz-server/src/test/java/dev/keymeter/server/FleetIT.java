@@ -48,12 +48,13 @@ class FleetIT {
             String token = JarCli.find(TOKEN, JarCli.run(work, adminPort, adminKey, "keys", "create", "--project", "payments",
                     "--name", "svc", "--rpm", Long.toString(LIMIT)));
 
+            String sidecarKey = JarCli.sidecarCredential(work, adminPort, adminKey, "fleet");
             List<EnvoyCheck> sidecars = new ArrayList<>();
             List<RunningProcess> processes = new ArrayList<>();
             for (int i = 0; i < SIDECARS; i++) {
                 RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar-" + i,
                         "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-                        "--control-plane", "127.0.0.1:" + adminPort, "--control-plane-key", adminKey,
+                        "--control-plane", "127.0.0.1:" + adminPort, "--control-plane-key", sidecarKey,
                         "--budgets-store", redis.uri(), "--sidecar-id", "fleet-" + i);
                 open.add(sidecar);
                 processes.add(sidecar);

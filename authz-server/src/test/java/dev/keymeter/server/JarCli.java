@@ -12,7 +12,15 @@ import java.util.regex.Pattern;
 /** The CLI of the real jar against a running control plane, and reading what processes print. */
 final class JarCli {
 
+    /** A sidecar credential's token, as {@code sidecars create} prints it. */
+    static final Pattern SIDECAR_TOKEN = Pattern.compile("kmc_[0-9A-Za-z]{36}");
+
     private JarCli() {
+    }
+
+    /** {@code keymeter sidecars create NAME}: a new sidecar credential's token. */
+    static String sidecarCredential(Path work, int adminPort, String adminKey, String name) throws Exception {
+        return find(SIDECAR_TOKEN, run(work, adminPort, adminKey, "sidecars", "create", name));
     }
 
     /** Runs {@code keymeter ARGS --addr=127.0.0.1:PORT --admin-key=KEY}; fails the test unless it exits 0. */

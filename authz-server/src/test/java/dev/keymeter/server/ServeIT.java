@@ -52,6 +52,37 @@ class ServeIT {
     }
 
 
+    /**
+     * serve writes an ingest token into the data directory (0600) and names the file; Report without it
+     * is UNAUTHENTICATED and charges nothing, with it the usage is charged.
+     */
+    private void reportNeedsTheIngestTokenServeWrote(int authzPort, String keyId, String banner) throws Exception {
+        Path file = work.resolve("data/ingest-token");
+        assertTrue(banner.contains("ingest tokens  : " + file.toRealPath() + " (1 new token"), banner);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+        String ingestToken = Files.readAllLines(file).stream().filter(l -> l.startsWith("kmi_")).findFirst()
+                .orElseThrow();
+        assertFalse(banner.contains(ingestToken), "the ingest token stays in its file");
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", authzPort)
+                .usePlaintext().build();
+        try {
+            var report = dev.keymeter.proto.usage.v1.ReportRequest.newBuilder().setRequestId("serve-it-1")
+                    .setKeyId(keyId).setInputTokens(123).setCostMicroUsd(0).build();
+            var stub = dev.keymeter.proto.usage.v1.UsageServiceGrpc.newBlockingStub(channel);
+            io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> stub.report(report));
+            assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+            io.grpc.Metadata m = new io.grpc.Metadata();
+            m.put(io.grpc.Metadata.Key.of("x-keymeter-ingest-token", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    ingestToken);
+            assertTrue(stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(m))
+                    .report(report).getCounted());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void serve_defaults_bootstrapOnce_cliFlow_checkFollowsRevocation_gracefulStop() throws Exception {
         String adminKey;
@@ -74,6 +105,7 @@ class ServeIT {
                 envoy.awaitServing();
                 assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));
                 assertEquals(403, envoy.check(token, "GET", "/v1/datasets"));
+                reportNeedsTheIngestTokenServeWrote(first.port(AUTHZ_LINE), keyId, banner);
                 cli(port, adminKey, "keys", "revoke", keyId, "--yes");
                 assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401));
             }
@@ -81,6 +113,10 @@ class ServeIT {
             assertTrue(scrape.lines().anyMatch(l -> l.startsWith("keymeter_checks_total{decision=\"allowed\"")
                     && !l.endsWith(" 0.0")), scrape);
             assertTrue(scrape.contains("keymeter_key_requests_total{key_id=\"" + keyId + "\"}"), scrape);
+            assertTrue(scrape.contains("keymeter_key_tokens_total{key_id=\"" + keyId + "\",type=\"input\"} 123.0"),
+                    "charged once, with the token: " + scrape);
+            assertTrue(scrape.contains(
+                    "keymeter_usage_rejected_total{reason=\"unauthenticated\",source=\"report\"} 1.0"), scrape);
             assertFalse(scrape.contains(token), "no secret in metrics");
             String table = cli(port, adminKey, "keys", "list", "--project", "payments").stdout();
             assertTrue(table.lines().anyMatch(l -> l.startsWith(keyId) && l.contains("Restricted")), table);
@@ -94,6 +130,7 @@ class ServeIT {
             assertFalse(banner.contains(adminKey), "the bootstrap key is printed only once");
             assertFalse(TOKEN.matcher(banner).find(), banner);
             assertTrue(banner.contains("still holds the bootstrap admin key"), banner);
+            assertTrue(banner.contains("ingest-token (1 accepted)"), "the token file is kept: " + banner);
             String table = cli(second.port(ADMIN_LINE), adminKey, "keys", "list").stdout();
             assertTrue(table.contains("ci-bot"), "data survived the restart:\n" + table);
             second.terminate();

@@ -32,6 +32,17 @@ class SidecarIT {
         return cp;
     }
 
+    /** The sidecar credential writes the sidecar reports: the key's last use reaches the control plane. */
+    private void awaitLastUsedReported(int adminPort, String adminKey, String keyId) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String shown;
+        do {
+            Thread.sleep(500);
+            shown = JarCli.run(work, adminPort, adminKey, "keys", "get", keyId);
+        } while (shown.contains("never seen") && System.nanoTime() < deadline);
+        assertTrue(shown.lines().anyMatch(l -> l.startsWith("Last used") && !l.contains("never seen")), shown);
+    }
+
     @Test
     void sidecar_servesWhileControlPlaneIsDown_andCatchesUpAfterItRestarts() throws Exception {
         RunningProcess cp = controlPlane("127.0.0.1:0");
@@ -42,14 +53,16 @@ class SidecarIT {
             String created = JarCli.run(work, adminPort, adminKey, "keys", "create", "--project", "payments", "--name", "svc");
             String token = JarCli.find(TOKEN, created);
             String keyId = JarCli.find(KEY_ID, created);
+            String sidecarKey = JarCli.sidecarCredential(work, adminPort, adminKey, "ci-sidecar");
 
             try (RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sidecar",
                     "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--control-plane", "127.0.0.1:" + adminPort,
-                    "--control-plane-key", adminKey)) {
+                    "--control-plane-key", sidecarKey)) {
                 sidecar.readUntil("Press Ctrl-C");
                 try (EnvoyCheck envoy = new EnvoyCheck(sidecar.port(AUTHZ_LINE))) {
                     envoy.awaitServing();
                     assertEquals(200, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 200));
+                    awaitLastUsedReported(adminPort, adminKey, keyId);
 
                     assertEquals(143, cp.terminate());
                     assertEquals(200, envoy.check(token, "POST", "/v1/chat/completions"),

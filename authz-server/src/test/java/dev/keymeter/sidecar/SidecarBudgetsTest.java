@@ -60,7 +60,8 @@ class SidecarBudgetsTest extends SidecarProcesses {
     private void startSidecar() throws IOException {
         BudgetSettings budgets = new BudgetSettings(1_000, PriceTableJson.parse(PRICES),
                 BudgetSettings.DEFAULT_RESERVATION_TTL, dev.keymeter.usage.UsageSettings.defaults());
-        sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0).withBudgets(budgets),
+        sidecar = Sidecar.start(SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0).withBudgets(budgets)
+                        .withIngest(dev.keymeter.ingest.IngestTokens.of(INGEST_TOKEN)),
                 controlPlane.inProcessChannel(), "");
         authz = ManagedChannelBuilder.forAddress("127.0.0.1", sidecar.port()).usePlaintext().build();
     }
@@ -107,7 +108,7 @@ class SidecarBudgetsTest extends SidecarProcesses {
                         .putResponseHeaders("x-usage-output-tokens", Integer.toString(out)))
                 .build();
         CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<StreamAccessLogsMessage> stream = AccessLogServiceGrpc.newStub(authz)
+        StreamObserver<StreamAccessLogsMessage> stream = AccessLogServiceGrpc.newStub(authz).withInterceptors(ingestToken())
                 .streamAccessLogs(new StreamObserver<>() {
                     @Override
                     public void onNext(StreamAccessLogsResponse value) {
@@ -189,7 +190,7 @@ class SidecarBudgetsTest extends SidecarProcesses {
         assertTrue(u.getRequestsPerMinute().getUsed() >= 2);
 
         // The gateway reports a request itself, twice: counted once.
-        UsageServiceGrpc.UsageServiceBlockingStub report = UsageServiceGrpc.newBlockingStub(authz)
+        UsageServiceGrpc.UsageServiceBlockingStub report = UsageServiceGrpc.newBlockingStub(authz).withInterceptors(ingestToken())
                 .withDeadlineAfter(5, TimeUnit.SECONDS);
         ReportRequest direct = ReportRequest.newBuilder().setRequestId("req-2").setKeyId(keyId)
                 .setInputTokens(100).setOutputTokens(0).setCostMicroUsd(2_000).build();

@@ -20,6 +20,7 @@ import dev.keymeter.proto.admin.v1.OwnerType;
 import com.google.protobuf.Value;
 import dev.keymeter.proto.usage.v1.ReportRequest;
 import dev.keymeter.proto.usage.v1.UsageServiceGrpc;
+import dev.keymeter.ingest.IngestTokens;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -174,7 +175,7 @@ class SidecarFleetTest {
                 allowed++;
                 used += 800;
                 Value reservation = r.getDynamicMetadata().getFieldsMap().get("reservation_id");
-                UsageServiceGrpc.newBlockingStub(to).withDeadlineAfter(5, TimeUnit.SECONDS).report(
+                UsageServiceGrpc.newBlockingStub(to).withInterceptors(SidecarProcesses.ingestToken()).withDeadlineAfter(5, TimeUnit.SECONDS).report(
                         ReportRequest.newBuilder().setRequestId("req-" + i).setKeyId(key.getKey().getId())
                                 .setReservationId(reservation == null ? "" : reservation.getStringValue())
                                 .setModel("gpt-4o").setInputTokens(300).setOutputTokens(500).build());
@@ -258,7 +259,7 @@ class SidecarFleetTest {
         BudgetSettings budgets = BudgetSettings.defaults().withFleet(new FleetSettings(
                 BudgetsStore.parse(redis.uri()), Duration.ofMillis(50), "sidecar-" + name));
         Sidecar s = Sidecar.start(SidecarConfig.defaults(dir.resolve(name).resolve("replica")).withPorts(0, 0)
-                .withBudgets(budgets), controlPlane.inProcessChannel(), "");
+                .withBudgets(budgets).withIngest(IngestTokens.of(SidecarProcesses.INGEST_TOKEN)), controlPlane.inProcessChannel(), "");
         open.add(s);
         return s;
     }

@@ -63,6 +63,11 @@ class AuthzWiringTest {
             assertTrue(options.getExplicitHttpConfig().hasHttp2ProtocolOptions(), "gRPC needs HTTP/2");
         }
         assertEquals("keymeter", log.getCommonConfig().getLogName());
+        // The usage port takes the ingest token as gRPC metadata; Check (open by placement) gets none.
+        assertEquals(1, logService.getInitialMetadataCount());
+        assertEquals("x-keymeter-ingest-token", logService.getInitialMetadata(0).getKey());
+        assertEquals("${KEYMETER_INGEST_TOKEN}", logService.getInitialMetadata(0).getValue());
+        assertEquals(0, authz.getInitialMetadataCount(), "the token never goes to Check");
         assertEquals(ApiVersion.V3, log.getCommonConfig().getTransportApiVersion());
     }
 

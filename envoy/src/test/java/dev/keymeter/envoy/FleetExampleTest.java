@@ -39,6 +39,16 @@ class FleetExampleTest {
         assertEquals("metadata.name", ((Map<String, Object>) ((Map<String, Object>) id.get("valueFrom"))
                 .get("fieldRef")).get("fieldPath"));
 
+        assertEquals("/etc/keymeter-ingest/token", byName(env, "KEYMETER_INGEST_TOKEN_FILE").get("value"),
+                "the sidecar accepts the ingest token from the Secret");
+        Map<String, Object> envoy = containers.stream().filter(c -> "envoy".equals(c.get("name")))
+                .findFirst().orElseThrow();
+        Map<String, Object> token = byName((List<Map<String, Object>>) envoy.get("env"), "KEYMETER_INGEST_TOKEN");
+        assertEquals("keymeter-ingest", ((Map<String, Object>) ((Map<String, Object>) token.get("valueFrom"))
+                .get("secretKeyRef")).get("name"), "Envoy sends the same token, from the same Secret");
+        assertTrue(String.join(" ", (List<String>) envoy.get("args")).contains("${KEYMETER_INGEST_TOKEN}"),
+                "substituted into the shipped envoy.yaml before Envoy starts");
+
         String text = Files.readString(Path.of("examples", "fleet.yaml"));
         assertTrue(text.contains("--from-file=envoy.yaml=envoy/envoy.yaml"), "Envoy runs the shipped configuration");
     }

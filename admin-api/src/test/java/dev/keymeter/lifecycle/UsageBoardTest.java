@@ -1,0 +1,57 @@
+package dev.keymeter.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymeter.admin.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The board's bounds: sidecars and entries are capped; updates always fit; stale figures make room. */
+class UsageBoardTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+
+    private UsageBoard.Figures figures(long tokens) {
+        return new UsageBoard.Figures(null, null, tokens, 0, 0, 0, 0, 0, clock.instant());
+    }
+
+    private long tokens(UsageBoard board, String keyId) {
+        return board.total(keyId, null, null, clock.instant()).tokensUsed();
+    }
+
+    @Test
+    void record_pastTheSidecarCap_isRefused_untilStaleFiguresAreDropped() {
+        UsageBoard board = new UsageBoard(clock, 2, 100);
+        assertTrue(board.record("key_a", "sc-1", figures(1)));
+        assertTrue(board.record("key_a", "sc-2", figures(2)));
+        assertFalse(board.record("key_a", "sc-3", figures(3)), "a third sidecar does not fit");
+        assertEquals(2, board.sidecars());
+        assertEquals(3, tokens(board, "key_a"), "the refused figures are not counted");
+        assertTrue(board.record("key_b", "sc-1", figures(4)), "a known sidecar's new key fits");
+        assertTrue(board.record("key_a", "sc-2", figures(5)), "updates always fit");
+        assertEquals(3, board.entries());
+
+        clock.advance(Duration.ofMinutes(16));
+        assertTrue(board.record("key_a", "sc-3", figures(7)), "stale figures made room");
+        assertEquals(1, board.sidecars());
+        assertEquals(1, board.entries());
+        assertEquals(7, tokens(board, "key_a"));
+        assertEquals(0, tokens(board, "key_b"));
+    }
+
+    @Test
+    void record_pastTheEntryCap_isRefused_whileFiguresAreFresh() {
+        UsageBoard board = new UsageBoard(clock, 10, 2);
+        assertTrue(board.record("key_a", "sc-1", figures(1)));
+        assertTrue(board.record("key_b", "sc-1", figures(1)));
+        clock.advance(Duration.ofMinutes(14));
+        assertFalse(board.record("key_c", "sc-1", figures(1)), "nothing is stale yet");
+        assertEquals(2, board.entries());
+        assertTrue(board.record("key_b", "sc-1", figures(9)));
+        assertEquals(9, tokens(board, "key_b"));
+        assertEquals(0, board.total("key_c", null, null, clock.instant()).sidecars());
+    }
+}
