@@ -5,7 +5,6 @@
  *
  * <p>Owns: {@link dev.keymeter.tls.ServerTls} (a listener's certificate, and the CA its clients must
  * chain to when mTLS is on), {@link dev.keymeter.tls.ClientTls} (the CA a client trusts and its own
- * certificate for mTLS), {@link dev.keymeter.tls.PeerCertificates} (whether a call came with a
- * verified client certificate). Depends only on gRPC and the JDK, so every module can use it.
+ * certificate for mTLS). Depends only on gRPC and the JDK, so every module can use it.
  */
 package dev.keymeter.tls;
