@@ -56,6 +56,9 @@ final class AuthInterceptor implements ServerInterceptor {
                 throw AdminFailure.denied("replication needs an admin key (a read-only one will do); "
                         + "project keys cannot watch key records");
             }
+            if (replication) { // key records: a Restricted admin key needs read on them, as for ListKeys
+                caller.requireAdminRead(Caller.KEYS_AND_MEMBERS);
+            }
             return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
         } catch (AdminFailure refused) {
             String method = call.getMethodDescriptor().getBareMethodName();
