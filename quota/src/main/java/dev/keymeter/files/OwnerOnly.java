@@ -61,14 +61,20 @@ public final class OwnerOnly {
         return Files.createFile(file, attribute(file.toAbsolutePath().getParent(), FILE));
     }
 
-    /** Sets {@code path} to 0600 (a file) or 0700 (a directory), when it exists and permissions exist. */
+    /**
+     * Sets {@code path} to 0600 (a file) or 0700 (a directory), when it exists and permissions exist;
+     * a symbolic link is left alone.
+     *
+     * <p>By path ({@code chmod}), never through a file descriptor: the JDK's no-follow variant opens
+     * the file, and closing any descriptor of a file drops every POSIX lock this process holds on it —
+     * the open markers and the replica lock are such locks ({@code ChronicleCounterCrashTest} catches it).
+     */
     public static void restrict(Path path) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        if (view == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
             return;
         }
-        view.setPermissions(Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? DIRECTORY : FILE);
+        view.setPermissions(Files.isDirectory(path) ? DIRECTORY : FILE);
     }
 
     /**
