@@ -21,9 +21,10 @@ import java.util.Set;
  * the {@link Caller} in the gRPC context. A refused mutating call is audited (with no actor). The
  * token is digested by the {@link Authenticator} and dropped; it is never logged.
  *
- * <p>Replication (a sidecar's Watch) needs an admin key of any preset: a read-only admin key is the
- * right credential for a sidecar, which reads every key record. Project keys are refused
- * (PERMISSION_DENIED). Other services (health, reflection) pass unauthenticated.
+ * <p>Replication (a sidecar's Watch) needs an admin key that may read key records: preset All or
+ * Read only (the right credential for a sidecar, which reads every key record), or Restricted with
+ * read on {@code identities}. Project keys are refused (PERMISSION_DENIED). Other services (health,
+ * reflection) pass unauthenticated.
  */
 final class AuthInterceptor implements ServerInterceptor {
 
