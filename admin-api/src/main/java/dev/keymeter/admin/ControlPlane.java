@@ -20,7 +20,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
+import dev.keymeter.files.OwnerOnly;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -62,16 +62,13 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Opens the store, bootstraps the first admin key if there is none, and starts serving. */
     public static ControlPlane start(ControlPlaneConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
+        OwnerOnly.prepareDataDirectory(config.dataDir());
         KeyStore store = config.storeSpec().open();
         Replication replication = null;
         ServerTls tls = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
-            IssuedKey bootstrap = bootstrap(rules);
-            if (bootstrap != null) {
-                BootstrapKeyFile.write(config.bootstrapKeyFile(), bootstrap.token());
-            }
+            IssuedKey bootstrap = bootstrap(rules, config.bootstrapKeyFile());
             replication = Replication.start(store, config.clock(), config.replication());
             rules.audited().onCommit(replication::committed);
             AuthInterceptor auth = new AuthInterceptor(rules.authenticator(), rules.audited());
@@ -108,15 +105,21 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * The bootstrap admin key if the store has no admin key yet. Two control planes starting together
-     * on an empty shared store may both try; the loser's insert breaks the unique name and rolls back,
-     * and it starts without a key to show (the winner shows it).
+     * The bootstrap admin key if the store has no admin key yet, its token written to {@code file}
+     * before the key commits ({@link BootstrapKeyFile}). Two control planes starting together on an
+     * empty shared store may both try; the loser's insert breaks the unique name and rolls back, it
+     * removes its file and starts without a key to show (the winner shows it).
      */
-    private static IssuedKey bootstrap(ControlPlaneRules rules) {
+    private static IssuedKey bootstrap(ControlPlaneRules rules, Path file) {
+        BootstrapKeyFile pending = new BootstrapKeyFile(file);
         try {
-            return rules.creation().bootstrapIfEmpty().orElse(null);
+            return rules.creation().bootstrapIfEmpty(issued -> pending.write(issued.token())).orElse(null);
         } catch (DuplicateException anotherControlPlaneWon) {
+            pending.removeIfWritten();
             return null;
+        } catch (RuntimeException e) {
+            pending.removeIfWritten();
+            throw e;
         }
     }
 

@@ -50,8 +50,8 @@ final class ProtoMapper {
                 .setUpdateTime(timestamp(k.updatedAt()))
                 .setCreatedBy(k.createdBy())
                 .setRevision(k.revision());
-        k.currentSecret().ifPresent(s -> b.setDisplayToken(s.displayToken()));
-        k.previousSecret(now).ifPresent(s -> b.setPreviousDisplayToken(s.displayToken())
+        k.currentSecret().ifPresent(s -> b.setDisplayToken(shown(k, s)));
+        k.previousSecret(now).ifPresent(s -> b.setPreviousDisplayToken(shown(k, s))
                 .setPreviousSecretExpireTime(timestamp(s.expiresAt())));
         if (k.expiresAt() != null) {
             b.setExpireTime(timestamp(k.expiresAt()));
@@ -126,4 +126,9 @@ final class ProtoMapper {
         return b.build();
     }
 
+
+    /** A secret's display token; a legacy key's shortened again, as a store from before may hold more. */
+    private static String shown(ApiKey k, dev.keymeter.keys.Secret s) {
+        return k.legacy() ? dev.keymeter.keys.TokenFormat.legacyDisplay(s.displayToken()) : s.displayToken();
+    }
 }

@@ -75,13 +75,24 @@ public final class TokenFormat {
     }
 
     /**
-     * What people see instead of the token: its first characters and its last 4, e.g.
-     * {@code kmu_AbC…wXyZ}. For keymeter tokens that is the prefix and 3 random characters; legacy
-     * tokens (at least 16 characters) show their first 4.
+     * What people see instead of the token. A keymeter token shows its prefix, 3 random characters
+     * and its last 4, e.g. {@code kmu_AbC…wXyZ}: 7 of 36 characters after the prefix. Any other
+     * (legacy) token shows only its last 4, e.g. {@code …wXyZ}: it may be as short as 16 characters,
+     * and its first and last 4 together would be half of it.
      */
     public static String display(String token) {
-        int head = hasKeymeterPrefix(token) && token.length() == TOKEN_LENGTH ? PREFIX_LENGTH + 3 : 4;
-        return token.substring(0, head) + "…" + token.substring(token.length() - 4);
+        if (hasKeymeterPrefix(token) && token.length() == TOKEN_LENGTH) {
+            return token.substring(0, PREFIX_LENGTH + 3) + "…" + token.substring(token.length() - 4);
+        }
+        return legacyDisplay(token);
+    }
+
+    /**
+     * The display form of a legacy token, from the token or from a display token stored by an earlier
+     * version (which kept the first 4 characters too): {@code …} and the last 4 characters.
+     */
+    public static String legacyDisplay(String tokenOrDisplay) {
+        return "…" + tokenOrDisplay.substring(Math.max(0, tokenOrDisplay.length() - 4));
     }
 
     static String checksum(String random) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** Changes to existing keys: settings, rotation, and the status transitions. */
@@ -50,6 +51,8 @@ public final class KeyChanges {
             }
             ApiKey updated = key.withSettings(after.name(), after.permissions(), after.limits(), after.expiresAt(),
                     audited.now(), m.nextRevision());
+            LockoutGuard.requireNotLast(m, key, Optional.of(updated), audited.now(),
+                    "changing its permissions or expiry so");
             m.tx().updateKey(updated);
             describeChanges(m, fields, after);
             return updated;
@@ -126,6 +129,7 @@ public final class KeyChanges {
         audited.mutate(caller.keyId(), "DeleteKey", "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey key = KeyLookup.require(m.tx(), keyId);
+            LockoutGuard.requireNotLast(m, key, Optional.empty(), audited.now(), "deleting");
             m.tx().deleteKey(key.id(), m.nextRevision());
             m.change("deleted", true);
             return null;
@@ -143,18 +147,25 @@ public final class KeyChanges {
                 return key;
             }
             ApiKey changed = key.withStatus(target, audited.now(), m.nextRevision());
+            LockoutGuard.requireNotLast(m, key, Optional.of(changed), audited.now(),
+                    target == KeyStatus.REVOKED ? "revoking" : "disabling");
             m.tx().updateKey(changed);
             m.change("status", target);
             return changed;
         });
     }
 
-    /** Revokes {@code key} inside an ongoing mutation (member removal, project deletion). */
+    /**
+     * Revokes {@code key} inside an ongoing mutation (member removal, project deletion), unless it is
+     * the last admin key with preset All (then the whole mutation is refused).
+     */
     static boolean revokeWithin(Mutation m, ApiKey key, Instant now) {
         if (key.status() == KeyStatus.REVOKED) {
             return false;
         }
-        m.tx().updateKey(key.withStatus(KeyStatus.REVOKED, now, m.nextRevision()));
+        ApiKey revoked = key.withStatus(KeyStatus.REVOKED, now, m.nextRevision());
+        LockoutGuard.requireNotLast(m, key, Optional.of(revoked), now, "revoking");
+        m.tx().updateKey(revoked);
         return true;
     }
 

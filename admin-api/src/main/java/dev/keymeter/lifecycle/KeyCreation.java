@@ -15,12 +15,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Creates keys: new ones, duplicates, imported legacy tokens, and the bootstrap admin key. */
 public final class KeyCreation {
 
     /** The creator recorded for the first admin key, which no key created. */
     public static final String BOOTSTRAP_ACTOR = "bootstrap";
+    /** The creator recorded for a key minted by an offline recovery. */
+    public static final String RECOVERY_ACTOR = "recovery";
 
     private final AuditedStore audited;
 
@@ -77,9 +80,10 @@ public final class KeyCreation {
 
     /**
      * Creates the first admin key when the store has none. Empty when an admin key already exists:
-     * bootstrap happens once in the life of a store.
+     * bootstrap happens once in the life of a store. {@code beforeCommit} gets the new key inside the
+     * transaction (to keep its token somewhere durable first); what it throws rolls the key back.
      */
-    public Optional<IssuedKey> bootstrapIfEmpty() {
+    public Optional<IssuedKey> bootstrapIfEmpty(Consumer<IssuedKey> beforeCommit) {
         // Checked first in a read, so that the restarts of a bootstrapped store write no audit record.
         if (audited.store().read(r -> r.anyAdminKey())) {
             return Optional.empty();
@@ -90,7 +94,26 @@ public final class KeyCreation {
             }
             NewKey spec = new NewKey("bootstrap-admin", KeyKind.ADMIN, null, OwnerType.SERVICE_ACCOUNT, null,
                     Permissions.ALL, Limits.NONE, null);
-            return Optional.of(issue(m, BOOTSTRAP_ACTOR, spec));
+            IssuedKey issued = issue(m, BOOTSTRAP_ACTOR, spec);
+            beforeCommit.accept(issued);
+            return Optional.of(issued);
+        });
+    }
+
+    /**
+     * Mints a new admin key with preset All without any caller: {@code keymeter admin recover}, run by
+     * whoever holds the data directory (and so the store), after every key that could manage keymeter
+     * was lost. Audited as {@code RecoverAdminKey} by {@link #RECOVERY_ACTOR}.
+     */
+    public IssuedKey recover() {
+        return audited.mutate(RECOVERY_ACTOR, "RecoverAdminKey", "organization", m -> {
+            String name = "recovery-" + audited.now().toEpochMilli();
+            for (int n = 2; m.tx().findKeyByName(null, name).isPresent(); n++) {
+                name = "recovery-" + audited.now().toEpochMilli() + "-" + n;
+            }
+            m.change("recovery", "offline, from the data directory");
+            return issue(m, RECOVERY_ACTOR, new NewKey(name, KeyKind.ADMIN, null, OwnerType.SERVICE_ACCOUNT, null,
+                    Permissions.ALL, Limits.NONE, null));
         });
     }
 

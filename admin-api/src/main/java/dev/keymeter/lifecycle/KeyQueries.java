@@ -20,19 +20,19 @@ public final class KeyQueries {
         this.usage = Objects.requireNonNull(usage, "usage");
     }
 
-    /** Admin keys read any key; a project key only itself. */
+    /** Every key reads itself; admin keys read others as their preset allows ({@link Caller}). */
     public ApiKey get(Caller caller, String keyId) {
         caller.requireCanRead(keyId);
         return audited.store().read(r -> KeyLookup.require(r, keyId));
     }
 
     public Page<ApiKey> list(Caller caller, KeyFilter filter, int pageSize, String pageToken) {
-        caller.requireAdminRead();
+        caller.requireAdminRead(Caller.KEYS_AND_MEMBERS);
         return audited.store().read(r -> r.listKeys(filter, pageSize, pageToken));
     }
 
     public Page<AuditEntry> audit(Caller caller, String target, int pageSize, String pageToken) {
-        caller.requireAdminRead();
+        caller.requireAdminRead(Caller.AUDIT);
         return audited.store().read(r -> r.listAudit(target, pageSize, pageToken));
     }
 

@@ -71,7 +71,7 @@ public final class Members {
     }
 
     public List<Member> list(Caller caller, String projectId) {
-        caller.requireAdminRead();
+        caller.requireAdminRead(Caller.KEYS_AND_MEMBERS);
         return audited.store().read(r -> {
             if (projectId != null && r.findProject(projectId).isEmpty()) {
                 throw AdminFailure.notFound("project " + projectId);

@@ -46,13 +46,13 @@ public final class Projects {
     }
 
     public Project get(Caller caller, String projectId) {
-        caller.requireAdminRead();
+        caller.requireAdminRead(Caller.PROJECTS);
         return audited.store().read(r -> r.findProject(projectId))
                 .orElseThrow(() -> AdminFailure.notFound("project " + projectId));
     }
 
     public Page<Project> list(Caller caller, int pageSize, String pageToken) {
-        caller.requireAdminRead();
+        caller.requireAdminRead(Caller.PROJECTS);
         return audited.store().read(r -> r.listProjects(pageSize, pageToken));
     }
 

@@ -22,6 +22,15 @@ final class ChangeLog {
         return currentRevision(connection);
     }
 
+    /**
+     * Locks the revision row without changing it: a no-op UPDATE takes the same row lock as
+     * {@link #nextRevision} (PostgreSQL holds it until the transaction ends).
+     */
+    static Void lock(Connection connection) throws SQLException {
+        Sql.update(connection, "UPDATE meta SET value = value WHERE name = 'revision'");
+        return null;
+    }
+
     static long currentRevision(Connection connection) throws SQLException {
         return Sql.queryLong(connection, "SELECT value FROM meta WHERE name = 'revision'");
     }

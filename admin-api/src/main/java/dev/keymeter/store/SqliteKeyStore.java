@@ -1,6 +1,8 @@
 package dev.keymeter.store;
 
 import java.io.IOException;
+import dev.keymeter.files.OwnerOnly;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,21 +66,45 @@ public final class SqliteKeyStore implements JdbcStore {
         this.reader = reader;
     }
 
-    /** Opens (creating it and its parent directories if needed) and migrates the database file. */
+    /**
+     * Opens (creating it and its parent directories if needed) and migrates the database file. A new
+     * database is created 0600 in directories created 0700; SQLite gives its {@code -wal} and
+     * {@code -shm} files the database file's mode, and a store from an older version is restricted
+     * on open.
+     */
     public static SqliteKeyStore open(Path databaseFile) {
         Path file = Objects.requireNonNull(databaseFile, "databaseFile").toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
+            OwnerOnly.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                OwnerOnly.createNewFile(file); // an empty file is an empty SQLite database
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // another process created it first: it is a database file like any other
         } catch (IOException e) {
-            throw new StoreException("create the directory of the store " + file + " failed", e);
+            throw new StoreException("create the store " + file + " failed: " + e.getMessage(), e);
         }
         Migrations.migrateSqlite(file);
         Connection writer = connect(file, false);
         try {
-            return new SqliteKeyStore(file, writer, connect(file, true));
+            SqliteKeyStore store = new SqliteKeyStore(file, writer, connect(file, true));
+            restrict(file);
+            return store;
         } catch (RuntimeException e) {
             closeQuietly(writer, e);
             throw e;
+        }
+    }
+
+    /** Makes the database and its WAL files owner-only (they exist once a connection is open). */
+    private static void restrict(Path file) {
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path f = file.resolveSibling(file.getFileName() + suffix);
+            try {
+                OwnerOnly.restrict(f);
+            } catch (IOException e) {
+                throw new StoreException("make " + f + " owner-only (0600) failed: " + e.getMessage(), e);
+            }
         }
     }
 

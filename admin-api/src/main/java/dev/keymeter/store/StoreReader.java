@@ -30,6 +30,12 @@ public interface StoreReader {
     /** True when at least one admin key exists, in any status (bootstrap happens once). */
     boolean anyAdminKey();
 
+    /**
+     * The admin keys with status Active and this preset, expired or not (few: the caller filters by
+     * time). Inside a write, read it after {@link StoreWriter#lockKeyWrites()}.
+     */
+    List<ApiKey> activeAdminKeys(dev.keymeter.keys.PermissionPreset preset);
+
     Optional<Project> findProject(String projectId);
 
     /** Projects, oldest first, one page. */

@@ -73,6 +73,11 @@ final class StoreTransaction implements StoreWriter {
     }
 
     @Override
+    public void lockKeyWrites() {
+        run("lock key writes", () -> ChangeLog.lock(connection));
+    }
+
+    @Override
     public void insertKey(ApiKey key) {
         run("insert key", () -> {
             requireAllocatedHere(key.revision());
@@ -195,6 +200,14 @@ final class StoreTransaction implements StoreWriter {
     public boolean anyAdminKey() {
         return run("look for an admin key", () -> Sql.queryLong(connection,
                 "SELECT CASE WHEN EXISTS (SELECT 1 FROM keys WHERE kind = ?) THEN 1 ELSE 0 END", KeyKind.ADMIN) != 0);
+    }
+
+    @Override
+    public List<ApiKey> activeAdminKeys(dev.keymeter.keys.PermissionPreset preset) {
+        Objects.requireNonNull(preset, "preset");
+        return run("list active admin keys", () -> new KeyQuery().where("kind = ?", KeyKind.ADMIN)
+                .where("status = ?", dev.keymeter.keys.KeyStatus.ACTIVE).where("preset = ?", preset)
+                .orderBy(Order.BY_ID).list(connection));
     }
 
     @Override

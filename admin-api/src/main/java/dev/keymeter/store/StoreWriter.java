@@ -14,6 +14,15 @@ public interface StoreWriter extends StoreReader {
     /** Allocates a new revision, greater than every revision before it. */
     long nextRevision();
 
+    /**
+     * Takes, now, the lock that orders key writes: the one {@link #nextRevision()} takes (the revision
+     * row, held until the transaction ends), without allocating a revision. A rule that reads other
+     * keys and then writes (e.g. "is this the last admin key?") reads after this call, so that no
+     * concurrent writer, in this process or another on the same database, changes what it read before
+     * it commits. On SQLite the transaction holds the database's write lock already.
+     */
+    void lockKeyWrites();
+
     /** Inserts a key and its secrets. The name must be free in its project and each digest unused. */
     void insertKey(ApiKey key);
 

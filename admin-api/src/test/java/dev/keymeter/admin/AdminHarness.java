@@ -7,6 +7,7 @@ import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.CreateProjectResponse;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.OwnerType;
+import dev.keymeter.store.StoreSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -35,14 +36,27 @@ final class AdminHarness implements AutoCloseable {
     final String adminToken;
     private ManagedChannel channel;
 
+    private final StoreSpec store;
+
     AdminHarness(Path dataDir) throws IOException {
+        this(dataDir, null, null);
+    }
+
+    /**
+     * A control plane on {@code store} ({@code null}: SQLite in {@code dataDir}); {@code adminToken}
+     * {@code null} expects this start to bootstrap the store, else it is the token of a key the store
+     * already holds (a second control plane on a shared store).
+     */
+    AdminHarness(Path dataDir, StoreSpec store, String adminToken) throws IOException {
         this.dataDir = dataDir;
+        this.store = store;
         start();
-        this.adminToken = controlPlane.bootstrapKey().orElseThrow().token();
+        this.adminToken = adminToken != null ? adminToken : controlPlane.bootstrapKey().orElseThrow().token();
     }
 
     void start() throws IOException {
-        controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(0).withClock(clock));
+        controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(0).withClock(clock)
+                .withStore(store));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
     }
 

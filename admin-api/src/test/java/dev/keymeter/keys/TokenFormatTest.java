@@ -49,7 +49,13 @@ class TokenFormatTest {
         String token = TokenFormat.generate(TokenType.ADMIN);
         String shown = TokenFormat.display(token);
         assertEquals(token.substring(0, 7) + "…" + token.substring(36), shown);
-        assertEquals("sk-o…wxyz", TokenFormat.display("sk-old-token-abcdwxyz"));
+        assertEquals("…wxyz", TokenFormat.display("sk-old-token-abcdwxyz"));
+    }
+
+    @Test
+    void display_ofTheShortestLegacyToken_showsFourOfItsCharacters_alsoFromAnOlderStoredForm() {
+        assertEquals("…5678", TokenFormat.display("abcdefgh12345678"));
+        assertEquals("…5678", TokenFormat.legacyDisplay("abcd…5678")); // as an earlier version stored it
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.keymeter.replica;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import dev.keymeter.files.OwnerOnly;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -35,13 +35,14 @@ final class DirectoryLock implements AutoCloseable {
     /** Creates {@code dir} when needed and locks it; refuses when someone else holds it. */
     static DirectoryLock acquire(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath().normalize();
-        Files.createDirectories(absolute);
+        OwnerOnly.createDirectories(absolute);
         if (!HELD_BY_THIS_PROCESS.add(absolute)) {
             throw new IOException("the key replica in " + absolute + " is already open in this process");
         }
         try {
             FileChannel channel = FileChannel.open(absolute.resolve(FILE),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            OwnerOnly.restrict(absolute.resolve(FILE));
             if (lockedElsewhere(channel)) {
                 channel.close();
                 throw new IOException("the key replica in " + absolute + " is open in another process");

@@ -32,6 +32,6 @@ final class ControlPlaneCommand implements Callable<Integer> {
             options.metricsAddr = DEFAULT_METRICS_ADDR;
         }
         return new ProcessRunner("control-plane", SettingsReader.read(options, spec), spec.commandLine().getOut(),
-                spec.commandLine().getErr()).controlPlane();
+                spec.commandLine().getErr()).bootstrapKeyFileOnly(options.bootstrapKeyFileOnly).controlPlane();
     }
 }

@@ -126,7 +126,12 @@ public final class DoctorCommand implements Callable<Integer> {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CheckFailed(dir + " exists and is not a directory");
         }
-        Files.createDirectories(dir);
+        dev.keymeter.files.OwnerOnly.createDirectories(dir);
+        try {
+            dev.keymeter.files.OwnerOnly.requireNotWritableByOthers(dir);
+        } catch (java.io.IOException unsafe) {
+            throw new CheckFailed(unsafe.getMessage());
+        }
         Path probe = Files.createTempFile(dir, ".doctor-", ".tmp");
         try {
             Files.write(probe, new byte[] {1, 2, 3});

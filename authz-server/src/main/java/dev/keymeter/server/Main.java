@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code keymeter}: the one executable. The process modes ({@code serve}, {@code control-plane},
- * {@code sidecar}, {@code doctor}, {@code store copy}) and the admin CLI ({@code keys}, {@code projects}, {@code members}, {@code audit})
+ * {@code sidecar}, {@code doctor}, {@code store copy}, {@code admin recover}) and the admin CLI ({@code keys}, {@code projects}, {@code members}, {@code audit})
  * are its subcommands.
  */
 @Command(
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             StoreCommand.class,
             IngestTokenCommand.class,
+            AdminRecoveryCommand.class,
         })
 public final class Main {
 

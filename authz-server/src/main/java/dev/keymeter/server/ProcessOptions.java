@@ -170,6 +170,12 @@ final class ProcessOptions {
                     + "(env KEYMETER_INGEST_TOKEN_FILE; default: <data-dir>/ingest-token, created with a new token).")
     Path ingestTokenFile;
 
+    @Option(names = "--bootstrap-key-file-only", negatable = false,
+            defaultValue = "${env:KEYMETER_BOOTSTRAP_KEY_FILE_ONLY:-false}",
+            description = "(serve, control-plane) Write the bootstrap admin key only to its 0600 file in the data "
+                    + "directory, not to stdout (env KEYMETER_BOOTSTRAP_KEY_FILE_ONLY).")
+    boolean bootstrapKeyFileOnly;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -207,7 +213,7 @@ final class ProcessOptions {
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */
-    private StoreSpec storeSpec(Path data) {
+    StoreSpec storeSpec(Path data) {
         if (store == null || store.isBlank()) {
             if (storePasswordFile != null) {
                 throw new IllegalArgumentException("--store-password-file needs a PostgreSQL --store");

@@ -1,6 +1,7 @@
 package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.files.OwnerOnly;
 import dev.keymeter.ingest.IngestTokenFile;
 import dev.keymeter.ingest.IngestTokens;
 import dev.keymeter.lifecycle.IssuedKey;
@@ -31,12 +32,19 @@ final class ProcessRunner {
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private boolean bootstrapKeyFileOnly;
 
     ProcessRunner(String mode, Settings settings, PrintWriter out, PrintWriter err) {
         this.mode = mode;
         this.settings = settings;
         this.out = out;
         this.err = err;
+    }
+
+    /** {@code --bootstrap-key-file-only}: the bootstrap admin key goes to its file, not to stdout. */
+    ProcessRunner bootstrapKeyFileOnly(boolean fileOnly) {
+        this.bootstrapKeyFileOnly = fileOnly;
+        return this;
     }
 
     /** {@code keymeter serve}: the control plane and a sidecar fed through an in-process channel. */
@@ -92,6 +100,7 @@ final class ProcessRunner {
         settings.logFormat().install();
         out.println("keymeter " + mode + " starting");
         try {
+            OwnerOnly.prepareDataDirectory(settings.dataDir()); // 0700, or refused when others may write to it
             starter.start();
         } catch (IOException | RuntimeException e) {
             err.println("error: keymeter " + mode + " could not start: " + rootMessage(e));
@@ -198,6 +207,12 @@ final class ProcessRunner {
     }
 
     private void bootstrapNotice(IssuedKey key, ControlPlane cp) {
+        if (bootstrapKeyFileOnly) {
+            out.println("  bootstrap key  : " + key.key().id() + " created; its token is only in "
+                    + cp.bootstrapKeyFile() + " (mode 0600, --bootstrap-key-file-only). Store it safely, then delete"
+                    + " that file.");
+            return;
+        }
         out.println();
         out.println("Bootstrap admin key (" + key.key().id() + "), shown this once:");
         out.println();

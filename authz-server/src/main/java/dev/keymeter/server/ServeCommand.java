@@ -21,6 +21,6 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return new ProcessRunner("serve", SettingsReader.read(options, spec), spec.commandLine().getOut(),
-                spec.commandLine().getErr()).serve();
+                spec.commandLine().getErr()).bootstrapKeyFileOnly(options.bootstrapKeyFileOnly).serve();
     }
 }

@@ -21,11 +21,17 @@ final class RunningProcess implements AutoCloseable {
     private final BufferedReader out;
 
     RunningProcess(Path workDir, String... args) throws IOException {
+        this(workDir, null, args);
+    }
+
+    /** As above, with stderr written to {@code stderrFile} ({@code null}: discarded). */
+    RunningProcess(Path workDir, Path stderrFile, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ChildJvm.jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectError(stderrFile == null ? ProcessBuilder.Redirect.DISCARD
+                        : ProcessBuilder.Redirect.to(stderrFile.toFile()));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("KEYMETER_DATA_DIR");
         process = pb.start();

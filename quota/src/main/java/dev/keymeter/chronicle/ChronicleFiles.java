@@ -3,6 +3,7 @@ package dev.keymeter.chronicle;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import dev.keymeter.files.OwnerOnly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.LongAdder;
@@ -71,14 +72,17 @@ public final class ChronicleFiles {
             throws IOException {
         requireNonNull(layout, "layout");
         Path absolute = requireNonNull(file, "file").toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
+        OwnerOnly.createDirectories(absolute.getParent());
         OpenMarker marker = OpenMarker.acquire(markerFor(absolute));
+        OwnerOnly.restrict(markerFor(absolute));
         try {
             if (requireCompleteHeader) {
                 // Checked under the marker's lock: no other owner can be creating the file right now.
                 ChronicleHeader.requireComplete(absolute);
             }
-            return openOrRecover(layout, absolute, marker);
+            PersistedMap<K, V> opened = openOrRecover(layout, absolute, marker);
+            OwnerOnly.restrict(absolute); // Chronicle creates it with the umask's mode; the directory is 0700
+            return opened;
         } catch (Throwable failure) {
             // Whatever went wrong, the file may be half-written: keep the marker so the next open recovers.
             releaseKeeping(marker, failure);
