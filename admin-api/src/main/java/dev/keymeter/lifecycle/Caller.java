@@ -64,8 +64,8 @@ public record Caller(String keyId, KeyKind kind, String projectId, Permissions p
             return true;
         }
         throw AdminFailure.denied("replication and sidecar reports need a sidecar credential "
-                + "(keymeter sidecars create NAME); this is a " + (isAdmin() ? "admin key with preset " + preset()
-                        : "project key"));
+                + "(keymeter sidecars create NAME); this is " + (isAdmin() ? "an admin key with preset " + preset()
+                        : "a project key"));
     }
 
     /**

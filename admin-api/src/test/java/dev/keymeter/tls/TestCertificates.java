@@ -103,6 +103,24 @@ public final class TestCertificates {
     }
 
     /**
+     * An {@link javax.net.ssl.SSLContext} for a client (an HTTPS scrape) that trusts this CA and
+     * presents {@code client} (none when null).
+     */
+    public javax.net.ssl.SSLContext clientContext(Pem client) throws Exception {
+        io.grpc.util.AdvancedTlsX509TrustManager trust = io.grpc.util.AdvancedTlsX509TrustManager.newBuilder().build();
+        trust.updateTrustCredentials(ca().toFile());
+        javax.net.ssl.KeyManager[] keys = null;
+        if (client != null) {
+            io.grpc.util.AdvancedTlsX509KeyManager key = new io.grpc.util.AdvancedTlsX509KeyManager();
+            key.updateIdentityCredentials(client.certificate().toFile(), client.privateKey().toFile());
+            keys = new javax.net.ssl.KeyManager[] {key};
+        }
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys, new javax.net.ssl.TrustManager[] {trust}, null);
+        return context;
+    }
+
+    /**
      * Replaces {@code target}'s files with {@code replacement}'s the way cert-manager does: written
      * beside, then moved over, so a reader never sees half a file. The modification time is pushed a
      * few seconds on, so that a reload that compares times sees a change even on a coarse clock.

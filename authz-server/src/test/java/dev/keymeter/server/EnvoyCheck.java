@@ -26,6 +26,11 @@ final class EnvoyCheck implements AutoCloseable {
         channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     }
 
+    /** The channel, for calls other than Check on the same port. */
+    ManagedChannel channel() {
+        return channel;
+    }
+
     /** Waits (bounded) until health says SERVING: the replica has loaded. */
     void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -9,9 +9,10 @@ import dev.keymeter.tls.ClientTlsFiles;
 import dev.keymeter.tls.TestCertificates;
 import dev.keymeter.tls.TestCertificates.Pem;
 import dev.keymeter.tls.TlsProbe;
+import dev.keymeter.proto.usage.v1.ReportRequest;
+import dev.keymeter.proto.usage.v1.ReportResponse;
+import dev.keymeter.proto.usage.v1.UsageServiceGrpc;
 import io.grpc.StatusRuntimeException;
-import io.grpc.util.AdvancedTlsX509KeyManager;
-import io.grpc.util.AdvancedTlsX509TrustManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,22 +23,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fleet with mTLS on every port, from the real jar: a {@code keymeter control-plane} whose admin
  * listener requires client certificates, the CLI calling it with one, a {@code keymeter sidecar}
- * following it over mTLS and serving ext_authz and metrics over mTLS itself. Each listener refuses a
+ * following it over mTLS with a sidecar credential and serving ext_authz, usage reports (the client
+ * certificate is their credential) and metrics over mTLS itself. Each listener refuses a
  * client without a certificate; a revocation made through the CLI reaches the sidecar over the
  * encrypted replication stream; a certificate replaced on disk is served without a restart.
  */
 class TlsIT {
 
     private static final Pattern TOKEN = Pattern.compile("km[aus]_[0-9A-Za-z]{36}");
+    private static final Pattern SIDECAR_TOKEN = Pattern.compile("kmc_[0-9A-Za-z]{36}");
     private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{20}");
     private static final Pattern ADMIN_LINE = Pattern.compile("admin API\\s+: 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern AUTHZ_LINE = Pattern.compile("ext_authz\\s+: 127\\.0\\.0\\.1:(\\d+)");
@@ -80,9 +80,11 @@ class TlsIT {
                     "--addr=127.0.0.1:" + adminPort, "--admin-key=" + adminKey, "--ca-file=" + ca, "--timeout=5s");
             assertEquals(6, noCertificate.exitCode(), noCertificate::describe);
 
+            String sidecarToken = JarCli.find(SIDECAR_TOKEN,
+                    JarCli.run(work, adminPort, adminKey, with(operator, "sidecars", "create", "edge-1")));
             RunningProcess sidecar = new RunningProcess(work, "sidecar", "--data-dir", "sc",
                     "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-                    "--control-plane", "127.0.0.1:" + adminPort, "--control-plane-key", adminKey,
+                    "--control-plane", "127.0.0.1:" + adminPort, "--control-plane-key", sidecarToken,
                     "--control-plane-ca", ca, "--control-plane-client-cert", sidecarClient.certificate().toString(),
                     "--control-plane-client-key", sidecarClient.privateKey().toString(),
                     "--tls-cert", sidecarCert.certificate().toString(), "--tls-key", sidecarCert.privateKey().toString(),
@@ -106,12 +108,19 @@ class TlsIT {
                 assertEquals(io.grpc.Status.Code.UNAVAILABLE, refused.getStatus().getCode());
                 assertThrows(StatusRuntimeException.class, () -> plaintext.check(token, "POST", "/v1/chat/completions"));
 
-                HttpResponse<String> scrape = https(certs.ca(), prometheus).send(
+                // The usage port takes the verified client certificate as its credential: no ingest token.
+                ReportResponse report = UsageServiceGrpc.newBlockingStub(check.channel())
+                        .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .report(ReportRequest.newBuilder().setRequestId("tls-report-1").setKeyId(keyId)
+                                .setInputTokens(100).setOutputTokens(20).build());
+                assertTrue(report.getCounted(), "a report over mTLS without an ingest token is charged");
+
+                HttpResponse<String> scrape = https(certs, prometheus).send(
                         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + metricsPort + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, scrape.statusCode());
                 assertTrue(scrape.body().contains("keymeter_"), "a Prometheus scrape over mTLS");
-                assertThrows(IOException.class, () -> https(certs.ca(), null).send(
+                assertThrows(IOException.class, () -> https(certs, null).send(
                         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + metricsPort + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()), "a scrape without a client certificate");
 
@@ -140,18 +149,8 @@ class TlsIT {
         return all.toArray(String[]::new);
     }
 
-    /** An HTTPS client trusting {@code ca}, presenting {@code client} when given. */
-    private static HttpClient https(Path ca, Pem client) throws Exception {
-        AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder().build();
-        trust.updateTrustCredentials(ca.toFile());
-        KeyManager[] keys = null;
-        if (client != null) {
-            AdvancedTlsX509KeyManager key = new AdvancedTlsX509KeyManager();
-            key.updateIdentityCredentials(client.certificate().toFile(), client.privateKey().toFile());
-            keys = new KeyManager[] {key};
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys, new TrustManager[] {trust}, null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+    /** An HTTPS client trusting the test CA, presenting {@code client} when given. */
+    private static HttpClient https(TestCertificates certs, Pem client) throws Exception {
+        return HttpClient.newBuilder().sslContext(certs.clientContext(client)).connectTimeout(Duration.ofSeconds(5)).build();
     }
 }

@@ -40,7 +40,7 @@ class UnsafeDataDirectoryTest {
                     "127.0.0.1:0", "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"));
             if (mode.equals("sidecar")) {
                 args.addAll(List.of("--control-plane", "127.0.0.1:1", "--control-plane-key",
-                        TokenFormat.generate(TokenType.ADMIN)));
+                        TokenFormat.generate(TokenType.SIDECAR)));
             }
             int exit = cl.execute(args.toArray(String[]::new));
             assertEquals(1, exit, mode + ": " + out + err);

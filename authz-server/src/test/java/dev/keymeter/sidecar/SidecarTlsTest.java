@@ -16,8 +16,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.util.AdvancedTlsX509KeyManager;
-import io.grpc.util.AdvancedTlsX509TrustManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,16 +96,7 @@ class SidecarTlsTest {
     }
 
     private int scrape(Pem client) throws Exception {
-        AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder().build();
-        trust.updateTrustCredentials(certs.ca().toFile());
-        KeyManager[] keys = null;
-        if (client != null) {
-            AdvancedTlsX509KeyManager key = new AdvancedTlsX509KeyManager();
-            key.updateIdentityCredentials(client.certificate().toFile(), client.privateKey().toFile());
-            keys = new KeyManager[] {key};
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys, new TrustManager[] {trust}, null);
+        SSLContext context = certs.clientContext(client);
         HttpClient http = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
         return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + sidecar.metricsPort() + "/metrics"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
