@@ -49,4 +49,15 @@ class LimitBoundTest {
         assertFalse(LimitBound.REQUESTS_PER_MINUTE.holds(LimitBound.REQUESTS_PER_MINUTE.max() + 1));
         assertFalse(LimitBound.COST_MICRO_USD.holds(-1));
     }
+
+    @Test
+    void tryAdmit_dimensionWithoutALimit_estimateItCannotFit_admitsWithoutReserving() {
+        KeyQuota q = quota();
+        QuotaLimits rpmOnly = new QuotaLimits(100, QuotaLimits.NONE, QuotaLimits.NONE, ResetPeriod.DAILY);
+        assertTrue(q.tryAdmit(NOW, rpmOnly, LimitBound.TOKENS.max(), 0).admitted());
+        QuotaDecision second = q.tryAdmit(NOW, rpmOnly, LimitBound.TOKENS.max(), 0);
+        assertTrue(second.admitted(), "no token limit: the full counter does not refuse");
+        assertEquals(0, second.tokens().estimate(), "nothing reserved where it does not fit");
+        assertEquals(2, q.requestsInWindow(NOW));
+    }
 }
