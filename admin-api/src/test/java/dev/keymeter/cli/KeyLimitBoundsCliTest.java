@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The limit flags against a real control plane: a limit at its maximum is accepted, one the
- * sidecars' counters cannot hold is refused (exit 5) with the field and the maximum.
+ * sidecars' counters cannot hold is refused (exit 5) with the field, the flag and the maximum.
  */
 class KeyLimitBoundsCliTest {
 
@@ -70,11 +70,11 @@ class KeyLimitBoundsCliTest {
     @Test
     void keysCreate_limitsTheCountersCannotHold_exit5NamingFieldAndMaximum() {
         assertRefused(create("t", "--token-limit", "1000000000000000"),
-                "INVALID_ARGUMENT", "limits.token_limit", "17592186044415 tokens", "was 1000000000000000");
+                "INVALID_ARGUMENT", "limits.token_limit", "17592186044415 tokens", "was 1000000000000000 (--token-limit)");
         assertRefused(create("c", "--cost-limit-usd", "1e9"),
-                "INVALID_ARGUMENT", "limits.cost_limit_micro_usd", "17592186.044415 USD");
+                "INVALID_ARGUMENT", "limits.cost_limit_micro_usd", "17592186.044415 USD", "(--cost-limit-usd)");
         assertRefused(create("r", "--rpm", "4294967295"),
-                "INVALID_ARGUMENT", "limits.requests_per_minute", "4294967294 requests");
+                "INVALID_ARGUMENT", "limits.requests_per_minute", "4294967294 requests", "(--rpm)");
     }
 
     @Test
@@ -83,7 +83,7 @@ class KeyLimitBoundsCliTest {
         Matcher id = KEY_ID.matcher(created.out());
         assertTrue(id.find(), created.out());
         assertRefused(cli(new KeysCommand(), "update", id.group(), "--token-limit", "17592186044416"),
-                "INVALID_ARGUMENT", "limits.token_limit", "17592186044415");
+                "INVALID_ARGUMENT", "key.limits.token_limit", "17592186044415", "(--token-limit)");
         CliRun atMax = cli(new KeysCommand(), "update", id.group(), "--token-limit", "17592186044415");
         assertEquals(0, atMax.exitCode(), atMax.err());
     }
