@@ -10,6 +10,8 @@ import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Resource;
 import dev.keymeter.lifecycle.AdminFailure;
+import dev.keymeter.lifecycle.LimitRules;
+import dev.keymeter.quota.LimitBound;
 import dev.keymeter.quota.ResetPeriod;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -26,7 +28,6 @@ final class RequestReader {
     static final int MAX_PAGE_SIZE = 1000;
     private static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{1,64}");
-    private static final long MAX_LIMIT = 1_000_000_000_000_000L;
 
     private RequestReader() {
     }
@@ -150,9 +151,11 @@ final class RequestReader {
 
     static Limits limits(String field, dev.keymeter.proto.admin.v1.Limits l) {
         return new Limits(
-                l.hasCostLimitMicroUsd() ? bounded(field + ".cost_limit_micro_usd", l.getCostLimitMicroUsd()) : null,
-                l.hasTokenLimit() ? bounded(field + ".token_limit", l.getTokenLimit()) : null,
-                l.hasRequestsPerMinute() ? bounded(field + ".requests_per_minute", l.getRequestsPerMinute()) : null,
+                l.hasCostLimitMicroUsd() ? bounded(field + ".cost_limit_micro_usd", l.getCostLimitMicroUsd(),
+                        LimitBound.COST_MICRO_USD) : null,
+                l.hasTokenLimit() ? bounded(field + ".token_limit", l.getTokenLimit(), LimitBound.TOKENS) : null,
+                l.hasRequestsPerMinute() ? bounded(field + ".requests_per_minute", l.getRequestsPerMinute(),
+                        LimitBound.REQUESTS_PER_MINUTE) : null,
                 resetPeriod(field + ".reset_period", l.getResetPeriod()));
     }
 
@@ -174,9 +177,10 @@ final class RequestReader {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
-    private static long bounded(String field, long value) {
-        if (value < 0 || value > MAX_LIMIT) {
-            throw AdminFailure.invalid(field, "must be between 0 and " + MAX_LIMIT + ", was " + value);
+    /** A limit the sidecars' counters hold (see {@link LimitBound}), else INVALID_ARGUMENT naming the maximum. */
+    private static long bounded(String field, long value, LimitBound bound) {
+        if (!bound.holds(value)) {
+            throw AdminFailure.invalid(field, LimitRules.rule(bound) + ", was " + value);
         }
         return value;
     }

@@ -91,7 +91,11 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
             return "error: cannot reach keymeter at " + address + ": " + reason + hint;
         }
         String description = status.getDescription();
-        return "error: " + status.getCode() + ": " + (description == null ? "(no description)" : description);
+        if (description == null) {
+            return "error: " + status.getCode() + ": (no description)";
+        }
+        String hint = status.getCode() == Status.Code.INVALID_ARGUMENT ? LimitOptions.flagHint(description) : "";
+        return "error: " + status.getCode() + ": " + description + hint;
     }
 
     private static String reason(Status status) {

@@ -44,6 +44,7 @@ public final class KeyCreation {
         return audited.mutate(caller.keyId(), "DuplicateKey", "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey source = KeyLookup.require(m.tx(), keyId);
+            LimitRules.requireHeld(keyId, source.limits());
             String name = newName == null || newName.isEmpty() ? source.name() + " (copy)" : newName;
             Instant now = audited.now();
             if (source.expiresAt() != null && !now.isBefore(source.expiresAt())) {

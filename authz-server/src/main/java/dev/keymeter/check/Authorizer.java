@@ -2,7 +2,7 @@ package dev.keymeter.check;
 
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.quota.CounterStoreFullException;
-import dev.keymeter.quota.PeriodBudget;
+import dev.keymeter.quota.LimitBound;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.usage.Budgets;
 import dev.keymeter.usage.PriceTable;
@@ -177,7 +177,8 @@ public final class Authorizer {
         }
         Budgets.Admission admission;
         try {
-            admission = budgets.admit(key, model, estimate.tokens(), Math.min(costEstimate, PeriodBudget.MAX_AMOUNT), now);
+            // Both estimates are saturated to what a budget holds: a huge one is refused (429), never an error.
+            admission = budgets.admit(key, model, estimate.tokens(), LimitBound.COST_MICRO_USD.saturate(costEstimate), now);
         } catch (CounterStoreFullException full) {
             listener.denied(DenialReason.COUNTERS_FULL, key.keyId);
             return CheckReply.of(QuotaResponses.countersFull(key.keyId));

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  * <p>Every decision, allow or deny, completes the call with a {@code CheckResponse}. A gRPC error means
  * "no decision", and Envoy answers with its {@code status_on_error} (403 by default, design §4):
  * {@code UNAVAILABLE} until the replica has loaded (fail closed, design §6), {@code INTERNAL} when
- * deciding failed (e.g. an unreadable replica). Neither carries details of the failure.
+ * deciding failed (e.g. an unreadable replica). Neither carries details of the failure; an INTERNAL is
+ * logged, at most once per 10 s ({@link CheckFailureLog}).
  *
  * <p>Never blocks, so it may run on the transport threads: register it on a server built with
  * {@code directExecutor()} (design §4b).
@@ -43,6 +44,8 @@ public final class CheckService implements BindableService {
 
     private final Authorizer authorizer;
     private final BooleanSupplier replicaLoaded;
+    /** Monotonic milliseconds: the interval between log lines must not follow wall-clock jumps. */
+    private final CheckFailureLog failures = new CheckFailureLog(() -> System.nanoTime() / 1_000_000);
     /** Latched: a replica that has loaded stays loaded, so the supplier is not asked again. */
     private volatile boolean ready;
 
@@ -83,6 +86,7 @@ public final class CheckService implements BindableService {
             authorizer.listener().decided(System.nanoTime() - started);
         } catch (RuntimeException e) {
             authorizer.listener().failed(e);
+            failures.failed(e);
             responses.onError(Status.INTERNAL.withDescription("authorization failed").asRuntimeException());
             return;
         }

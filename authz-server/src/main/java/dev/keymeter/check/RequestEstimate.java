@@ -1,6 +1,7 @@
 package dev.keymeter.check;
 
 import com.google.protobuf.ByteString;
+import dev.keymeter.quota.LimitBound;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 
 /**
@@ -33,9 +34,19 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
     private static final int MAX_MODEL_CHARS = 256;
     private static final int MAX_DIGITS = 12;
 
-    /** Estimated tokens for the reservation: 0 (no estimate) unless the body set an output limit. */
+    /**
+     * Estimated tokens for the reservation: 0 (no estimate) unless the body set an output limit.
+     * Saturates at what a token budget holds ({@link LimitBound#TOKENS}): a body claiming a
+     * content-length of 2^63 − 1 is an estimate no budget admits, and must be refused as one (429),
+     * not fail the Check.
+     */
     long tokens() {
-        return outputTokens == NONE ? 0 : inputTokens + outputTokens;
+        if (outputTokens == NONE) {
+            return 0;
+        }
+        // Both are ≥ 0; the sum is capped before it could overflow.
+        long max = LimitBound.TOKENS.max();
+        return inputTokens >= max - Math.min(outputTokens, max) ? max : inputTokens + outputTokens;
     }
 
     static RequestEstimate of(AttributeContext.HttpRequest http) {
@@ -62,7 +73,8 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
         }
         long whole = Math.max(scanner.n, http.getSize());
         scanner.scan(modelOnly);
-        return new RequestEstimate(scanner.model, (whole + 3) / 4, scanner.output);
+        // Rounded up without (whole + 3), which overflows for a content-length near 2^63.
+        return new RequestEstimate(scanner.model, whole / 4 + (whole % 4 == 0 ? 0 : 1), scanner.output);
     }
 
     /** A single pass over the top level of one JSON object, on a String or on raw bytes. */

@@ -4,6 +4,7 @@ import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
+import dev.keymeter.quota.LimitBound;
 import dev.keymeter.quota.ResetPeriod;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -123,9 +124,10 @@ final class EntryLayout {
         into.resetPeriod = RESET_PERIODS[record[RESET_PERIOD_AT] - 1];
         into.legacy = record[LEGACY_AT] == 1;
         into.levelBits = (long) LONGS.get(record, LEVELS_AT);
-        into.costLimitMicroUsd = (long) LONGS.get(record, COST_AT);
-        into.tokenLimit = (long) LONGS.get(record, TOKENS_AT);
-        into.requestsPerMinute = (long) LONGS.get(record, REQUESTS_AT);
+        // Saturated again here for files an older version wrote before limits had bounds (HeldLimits).
+        into.costLimitMicroUsd = HeldLimits.held((long) LONGS.get(record, COST_AT), LimitBound.COST_MICRO_USD);
+        into.tokenLimit = HeldLimits.held((long) LONGS.get(record, TOKENS_AT), LimitBound.TOKENS);
+        into.requestsPerMinute = HeldLimits.held((long) LONGS.get(record, REQUESTS_AT), LimitBound.REQUESTS_PER_MINUTE);
         into.keyExpiresAtMillis = (long) LONGS.get(record, KEY_EXPIRES_AT);
         into.secretExpiresAtMillis = (long) LONGS.get(record, SECRET_EXPIRES_AT);
         into.revision = (long) LONGS.get(record, REVISION_AT);

@@ -9,6 +9,7 @@ import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Resource;
 import dev.keymeter.proto.replication.v1.KeyRecord;
 import dev.keymeter.proto.replication.v1.SecretDigest;
+import dev.keymeter.quota.LimitBound;
 import dev.keymeter.quota.ResetPeriod;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.Map;
  * user over 128 UTF-8 bytes, an unspecified kind, owner type, status or preset, more than two
  * secrets, a digest that is not 32 bytes, or the same digest twice. Lenient where the admin API
  * documents a default: an unspecified reset period is NEVER, an unspecified level is NONE, and a
- * resource name this build does not know grants nothing (Check never asks for it).
+ * resource name this build does not know grants nothing (Check never asks for it). A limit the
+ * counters cannot hold is kept, as the largest they hold ({@link HeldLimits}, which logs it).
  */
 final class KeyRecords {
 
@@ -105,9 +107,13 @@ final class KeyRecords {
 
     private static void readLimits(KeyRecord record, ReplicaEntry entry) {
         var limits = record.getLimits();
-        entry.costLimitMicroUsd = limits.hasCostLimitMicroUsd() ? limits.getCostLimitMicroUsd() : ReplicaEntry.NO_LIMIT;
-        entry.tokenLimit = limits.hasTokenLimit() ? limits.getTokenLimit() : ReplicaEntry.NO_LIMIT;
-        entry.requestsPerMinute = limits.hasRequestsPerMinute() ? limits.getRequestsPerMinute() : ReplicaEntry.NO_LIMIT;
+        String id = entry.keyId;
+        entry.costLimitMicroUsd = limits.hasCostLimitMicroUsd() ? HeldLimits.held(id, "cost_limit_micro_usd",
+                limits.getCostLimitMicroUsd(), LimitBound.COST_MICRO_USD) : ReplicaEntry.NO_LIMIT;
+        entry.tokenLimit = limits.hasTokenLimit()
+                ? HeldLimits.held(id, "token_limit", limits.getTokenLimit(), LimitBound.TOKENS) : ReplicaEntry.NO_LIMIT;
+        entry.requestsPerMinute = limits.hasRequestsPerMinute() ? HeldLimits.held(id, "requests_per_minute",
+                limits.getRequestsPerMinute(), LimitBound.REQUESTS_PER_MINUTE) : ReplicaEntry.NO_LIMIT;
         entry.resetPeriod = switch (limits.getResetPeriod()) {
             case RESET_PERIOD_DAILY -> ResetPeriod.DAILY;
             case RESET_PERIOD_WEEKLY -> ResetPeriod.WEEKLY;

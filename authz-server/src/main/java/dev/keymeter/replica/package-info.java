@@ -12,7 +12,8 @@
  * {@code EntryLayout}, {@code KeyDigests} and {@code ReplicaMeta} (the byte layouts),
  * {@code DigestIndex} (the data maps and the invariant that every digest is listed by its key),
  * {@code MetaStore} (the two-slot meta) and {@code KeyRecords} (checking a replication record
- * before anything is written). Its class comment holds the thread-safety and crash-safety
+ * before anything is written; a limit beyond the counters is kept as the bound, {@code HeldLimits}).
+ * Its class comment holds the thread-safety and crash-safety
  * reasoning. The one server package it uses is {@code dev.keymeter.chronicle}, the storage
  * plumbing through which the process opens every map file; never the commands or {@code Main}.
  *

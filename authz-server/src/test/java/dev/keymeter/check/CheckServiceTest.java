@@ -1,11 +1,14 @@
 package dev.keymeter.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +45,23 @@ class CheckServiceTest {
             assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
             assertEquals("authorization failed", e.getStatus().getDescription());
             assertEquals("failed replica unreadable (test)", h.listener.last());
+        }
+    }
+
+    @Test
+    void check_internal_isLoggedAtMostOncePerInterval_withoutTheMessage() throws InterruptedException {
+        try (CheckHarness h = new CheckHarness(dir); LogLines log = new LogLines("keymeter.check")) {
+            h.replica.failLookups(true);
+            String token = TestKeys.userToken();
+            for (int i = 0; i < 5; i++) {
+                assertThrows(StatusRuntimeException.class, () -> h.check(Requests.bearer("POST", "/v1/embeddings", token)));
+            }
+            List<String> lines = log.lines();
+            assertEquals(1, lines.size(), "one line per " + CheckFailureLog.INTERVAL_MILLIS + " ms: " + lines);
+            assertTrue(lines.get(0).startsWith("Check failed (gRPC INTERNAL): java.lang.IllegalStateException at "
+                    + CountingReplica.class.getName()), lines.get(0));
+            assertFalse(lines.get(0).contains("replica unreadable"), "never the message: it could quote a request");
+            assertFalse(lines.get(0).contains(token));
         }
     }
 

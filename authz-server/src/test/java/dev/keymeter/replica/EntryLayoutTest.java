@@ -8,6 +8,7 @@ import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
+import dev.keymeter.quota.LimitBound;
 import dev.keymeter.quota.ResetPeriod;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,21 @@ class EntryLayoutTest {
         assertEquals(ResetPeriod.WEEKLY, read.resetPeriod);
         assertEquals(-1, read.tokenLimit);
         assertEquals(290, EntryLayout.BYTES);
+    }
+
+    @Test
+    void decode_limitsAnOlderVersionStoredBeyondTheCounters_readAsTheBound() {
+        ReplicaEntry entry = sample();
+        entry.tokenLimit = 1_000_000_000_000_000L;
+        entry.costLimitMicroUsd = Long.MAX_VALUE;
+        entry.requestsPerMinute = -7;
+        ReplicaEntry read = new ReplicaEntry();
+
+        assertTrue(EntryLayout.decode(EntryLayout.encode(entry), read));
+
+        assertEquals(LimitBound.TOKENS.max(), read.tokenLimit);
+        assertEquals(LimitBound.COST_MICRO_USD.max(), read.costLimitMicroUsd);
+        assertEquals(0, read.requestsPerMinute, "a negative limit other than none allows nothing");
     }
 
     @Test

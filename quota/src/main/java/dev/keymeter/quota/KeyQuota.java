@@ -15,7 +15,7 @@ import java.util.Objects;
  * moment between a reservation and its release, in which a concurrent request may see that
  * reservation and be refused too: the conservative side). A dimension without a limit is counted
  * against {@link PeriodBudget#MAX_AMOUNT} / {@link RollingWindow#MAX_LIMIT}: its usage is tracked,
- * it never refuses.
+ * it never refuses (a budget without a limit admits without a reservation an estimate it cannot fit).
  *
  * <p>Stateless besides the cells, so it is cheap to create per request and any number of instances
  * may share the cells. Thread-safe as its three counters are (see their class comments for the
@@ -50,11 +50,11 @@ public final class KeyQuota {
      * budget then admits while anything remains).
      */
     public QuotaDecision tryAdmit(long nowMillis, QuotaLimits limits, long estimatedTokens, long estimatedCostMicroUsd) {
-        BudgetProbe t = tokens.tryReserve(nowMillis, estimatedTokens, budgetLimit(limits.tokens()));
+        BudgetProbe t = reserve(tokens, nowMillis, estimatedTokens, limits.tokens());
         if (!t.admitted()) {
             return new QuotaDecision(QuotaDecision.Limit.TOKENS, null, t, null);
         }
-        BudgetProbe c = cost.tryReserve(nowMillis, estimatedCostMicroUsd, budgetLimit(limits.costMicroUsd()));
+        BudgetProbe c = reserve(cost, nowMillis, estimatedCostMicroUsd, limits.costMicroUsd());
         if (!c.admitted()) {
             release(nowMillis, tokens, t);
             return new QuotaDecision(QuotaDecision.Limit.COST, null, t, c);
@@ -120,8 +120,19 @@ public final class KeyQuota {
         }
     }
 
-    private static long budgetLimit(long limit) {
-        return limit == QuotaLimits.NONE ? PeriodBudget.MAX_AMOUNT : limit;
+    /**
+     * Reserves {@code estimate} against {@code limit}. A dimension without a limit is counted against
+     * {@link PeriodBudget#MAX_AMOUNT} and never refuses: when the estimate does not fit (an absurd one,
+     * saturated to the bound, or a counter already full), the request goes on without a reservation
+     * there and its usage is charged when it arrives (saturating).
+     */
+    private static BudgetProbe reserve(PeriodBudget budget, long nowMillis, long estimate, long limit) {
+        if (limit != QuotaLimits.NONE) {
+            return budget.tryReserve(nowMillis, estimate, limit);
+        }
+        BudgetProbe p = budget.tryReserve(nowMillis, estimate, PeriodBudget.MAX_AMOUNT);
+        return p.admitted() ? p : new BudgetProbe(true, 0, p.used(), p.reserved(), p.remaining(), p.limit(),
+                p.periodStartMillis(), p.periodEndMillis());
     }
 
     /** Usage beyond what a counter holds saturates there (17.6 M USD or 17.6 T tokens per period). */

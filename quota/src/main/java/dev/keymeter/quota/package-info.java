@@ -11,6 +11,8 @@
  *       {@link dev.keymeter.quota.BudgetProbe}, {@code snapshot} a
  *       {@link dev.keymeter.quota.BudgetUsage}. The period lives in the counter word, so a boundary
  *       resets exactly once, atomically with the first update of the new period.</li>
+ *   <li>{@link dev.keymeter.quota.LimitBound} — the largest limit each counter holds: what the
+ *       admin API accepts and what a sidecar saturates a stored limit to.</li>
  *   <li>{@link dev.keymeter.quota.ResetPeriod} — UTC calendar periods (never, daily, weekly from
  *       Monday, monthly) and their compact numbering.</li>
  *   <li>{@link dev.keymeter.quota.CounterCells} — the storage both counters run on: fixed 64-bit
