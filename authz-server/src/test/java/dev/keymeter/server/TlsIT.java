@@ -101,6 +101,7 @@ class TlsIT {
                     ClientTls anonymousTls = ClientTls.load(new ClientTlsFiles(certs.ca(), null, null));
                     EnvoyCheck anonymous = new EnvoyCheck(authzPort, anonymousTls.credentials());
                     EnvoyCheck plaintext = new EnvoyCheck(authzPort)) {
+                check.awaitServing(); // health over mTLS: SERVING once the replica has loaded
                 assertEquals(200, check.awaitStatus(token, "POST", "/v1/chat/completions", 200),
                         "a key created over mTLS reaches the sidecar over the mTLS replication stream");
                 StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
