@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Value;
+import dev.keymeter.logging.LogLines;
 import dev.keymeter.usage.UsageRecord.Source;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
@@ -170,7 +171,7 @@ class AccessLogServiceTest {
 
     @Test
     void malformedValues_areSkippedCountedAndTheStreamSurvives() throws Exception {
-        try (LogCapture log = new LogCapture()) {
+        try (LogLines log = new LogLines("keymeter.usage")) {
             StreamAccessLogsResponse answer = server.stream(List.of(
                     first(
                             entry("m1").key(KEY_A).header(IN, "-5").build(),
@@ -298,7 +299,7 @@ class AccessLogServiceTest {
     @Test
     void aFailingSink_doesNotBreakTheStream() throws Exception {
         server.sink.failFor(KEY_B);
-        try (LogCapture log = new LogCapture()) {
+        try (LogLines log = new LogLines("keymeter.usage")) {
             StreamAccessLogsResponse answer = server.stream(List.of(
                     first(entry("f1").key(KEY_B).header(IN, "1").build()),
                     batch(entry("f2").key(KEY_A).header(IN, "1").build())));

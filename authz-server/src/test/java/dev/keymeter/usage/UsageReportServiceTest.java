@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.logging.LogLines;
 import dev.keymeter.proto.usage.v1.ReportRequest;
 import dev.keymeter.proto.usage.v1.ReportResponse;
 import dev.keymeter.usage.UsageRecord.Source;
@@ -133,7 +134,7 @@ class UsageReportServiceTest {
     @Test
     void report_whenTheSinkFails_isInternal_withoutDetails() {
         server.sink.failFor(KEY_B);
-        try (LogCapture log = new LogCapture()) {
+        try (LogLines log = new LogLines("keymeter.usage")) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                     () -> server.reports.report(valid().setKeyId(KEY_B).build()));
 

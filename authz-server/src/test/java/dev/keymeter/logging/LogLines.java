@@ -1,4 +1,4 @@
-package dev.keymeter.usage;
+package dev.keymeter.logging;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,11 +8,11 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** The lines written to the {@code keymeter.usage} logger while open (message and any exception's text). */
-final class LogCapture implements AutoCloseable {
+/** The lines written to one logger while open (message and any exception's text); tests of every package use it. */
+public final class LogLines implements AutoCloseable {
 
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    private final Logger logger = Logger.getLogger("keymeter.usage");
+    private final Logger logger;
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -32,13 +32,14 @@ final class LogCapture implements AutoCloseable {
         }
     };
 
-    LogCapture() {
+    public LogLines(String loggerName) {
+        logger = Logger.getLogger(loggerName);
         logger.addHandler(handler);
         logger.setUseParentHandlers(false);
         logger.setLevel(Level.ALL);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
