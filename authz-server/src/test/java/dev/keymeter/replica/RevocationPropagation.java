@@ -29,83 +29,66 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How fast a revocation reaches a sidecar, on loopback: for each of 1,000 keys, the time from
- * RevokeKey returning to the admin client until the sidecar's Check decision (over the cached
- * replica, as the sidecar composes it) answers 401 for that key. The measuring thread calls Check in
- * a tight loop: a measurement, not a wait for time. Prints one grep-able line:
- * {@code propagation revocations=1000 p50_ms=… p99_ms=… max_ms=…}, and a second one measured from
- * the moment RevokeKey was called. The issue's target is p99 ≤ 50 ms; the assertion is only a
- * generous bound (p99 under 1 s), so a noisy CI machine does not fail the build over it.
+ * One run of revocations, shared by {@link RevocationPropagationTest} (each revocation reaches Check;
+ * part of the suite) and {@link RevocationPropagationBenchmark} (how fast; run on purpose): for each
+ * key, the time from RevokeKey returning to the admin client until the sidecar's Check decision (over
+ * the cached replica, as the sidecar composes it) answers 401 for that key. The measuring thread
+ * calls Check in a tight loop: a measurement, not a wait for time.
  *
- * <p>The second test measures the same while 8 threads commit other changes as fast as the store
- * takes them (each disables and re-enables a key of its own), so every revocation queues behind
- * other commits and the Watch stream reads several commits per batch: the conditions under which a
- * batch once ended short of the revocation's revision (see {@code ChangeBatch}). It prints
- * {@code propagation_under_contention revocations=1000 …} and the commits the other threads made.
- *
- * <p>Runs with the normal build (tagged {@code measurement} so it can be picked or left out with
- * {@code -Dgroups} / {@code -DexcludedGroups}). Alone: {@code mvn -pl authz-server test
- * -Dtest=ReplicationPropagationTest}.
+ * <p>With contenders, that many threads commit other changes as fast as the store takes them (each
+ * disables and re-enables a key of its own), so every revocation queues behind other commits and the
+ * Watch stream reads several commits per batch: the conditions under which a batch once ended short
+ * of the revocation's revision (see {@code ChangeBatch}).
  */
-@Tag("measurement")
-class ReplicationPropagationTest {
+final class RevocationPropagation {
 
-    private static final int KEYS = 1_000;
-    private static final int CONTENDING_THREADS = 8;
     /** Held so the level set below stays set (JUL keeps loggers weakly). */
     private static final Logger AUDIT_LOG = Logger.getLogger("keymeter.audit");
 
-    @TempDir
-    Path dir;
+    /** What one run saw: per key, [0] from RevokeKey's return and [1] from its call; other commits. */
+    record Result(long[] fromReturn, long[] fromCall, long otherCommits) {
 
-    @Test
-    void revokeKey_thousandKeys_reachesTheReplicaWellWithinASecond() throws Exception {
-        run("propagation", 0);
+        String summary(String name) {
+            return RevocationPropagation.summary(name, fromReturn)
+                    + System.lineSeparator() + RevocationPropagation.summary(name + "_from_call_start", fromCall)
+                    + (otherCommits > 0 ? " other_commits=" + otherCommits : "");
+        }
     }
 
-    @Test
-    void revokeKey_whileEightThreadsCommitOtherChanges_reachesTheReplicaWellWithinASecond() throws Exception {
-        run("propagation_under_contention", CONTENDING_THREADS);
+    private RevocationPropagation() {
     }
 
-    /**
-     * Two control planes on one real PostgreSQL database: each key is revoked through the first while
-     * the sidecar's replica is fed by the second, which hears the commit through NOTIFY (or its poll).
-     */
-    @Test
-    void revokeKey_throughAnotherControlPlaneOnPostgres_reachesTheReplicaWellWithinASecond() throws Exception {
+    /** Revokes {@code keys} keys one by one on one control plane while {@code contenders} threads commit. */
+    static Result run(Path dir, int keys, int contenders) throws Exception {
+        try (ReplicationClientTest.ControlPlaneHarness cp = new ReplicationClientTest.ControlPlaneHarness(
+                dir.resolve("control-plane"))) {
+            return run(dir, keys, contenders, cp, cp);
+        }
+    }
+
+    /** Two control planes on one real PostgreSQL database: revoked through the first, fed by the second. */
+    static Result runThroughAnotherControlPlane(Path dir, int keys) throws Exception {
         StoreSpec store = new StoreSpec(null, PostgresServer.shared().createDatabase(), null, null);
         try (ReplicationClientTest.ControlPlaneHarness a = new ReplicationClientTest.ControlPlaneHarness(
                         dir.resolve("a"), store, null);
                 ReplicationClientTest.ControlPlaneHarness b = new ReplicationClientTest.ControlPlaneHarness(
                         dir.resolve("b"), store, a.adminToken())) {
-            run("propagation_two_control_planes_postgresql", 0, a, b);
-        }
-    }
-
-    /** Revokes {@link #KEYS} keys one by one while {@code contenders} threads commit other changes. */
-    private void run(String name, int contenders) throws Exception {
-        try (ReplicationClientTest.ControlPlaneHarness cp = new ReplicationClientTest.ControlPlaneHarness(
-                dir.resolve("control-plane"))) {
-            run(name, contenders, cp, cp);
+            return run(dir, keys, 0, a, b);
         }
     }
 
     /** Revokes through {@code cp}; the sidecar's replica follows {@code feeding}. */
-    private void run(String name, int contenders, ReplicationClientTest.ControlPlaneHarness cp,
+    private static Result run(Path dir, int count, int contenders, ReplicationClientTest.ControlPlaneHarness cp,
             ReplicationClientTest.ControlPlaneHarness feeding) throws Exception {
         Level auditLevel = AUDIT_LOG.getLevel();
         AUDIT_LOG.setLevel(Level.WARNING); // 2,000 mutations would print 4,000 lines
         try {
             cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId("load").build());
             String sidecarToken = cp.sidecarCredential("sidecar").getToken();
-            List<CreateKeyResponse> keys = new ArrayList<>(KEYS);
-            for (int i = 0; i < KEYS; i++) {
+            List<CreateKeyResponse> keys = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
                 keys.add(cp.serviceKey("load", "key-" + i));
             }
             List<String> churned = new ArrayList<>();
@@ -115,7 +98,7 @@ class ReplicationPropagationTest {
             // Composed as the sidecar composes it: the hot-entry cache in front of the Chronicle replica,
             // and the real Check decision reading it.
             try (KeyReplica replica = new CachingKeyReplica(
-                            ChronicleKeyReplica.open(dir.resolve("replica"), 2 * KEYS + 64), CachingKeyReplica.DEFAULT_SLOTS);
+                            ChronicleKeyReplica.open(dir.resolve("replica"), 2 * count + 64), CachingKeyReplica.DEFAULT_SLOTS);
                     ReplicationClient client = new ReplicationClient(feeding.sidecarChannel(), sidecarToken, replica,
                             "propagation")) {
                 client.start();
@@ -128,13 +111,9 @@ class ReplicationPropagationTest {
                     otherCommits = contention.stop();
                 }
 
-                String fromReturn = summary(name, nanos[0]);
-                System.out.println(fromReturn);
-                System.out.println(summary(name + "_from_call_start", nanos[1])
-                        + (contenders > 0 ? " other_commits=" + otherCommits : ""));
-                assertTrue(percentile(nanos[0], 99) < TimeUnit.SECONDS.toNanos(1), fromReturn);
-                assertTrue(contenders == 0 || otherCommits >= KEYS, () -> "the other threads committed only "
-                        + otherCommits + " changes during " + KEYS + " revocations: not contention");
+                assertTrue(contenders == 0 || otherCommits >= count, () -> "the other threads committed only "
+                        + otherCommits + " changes during " + count + " revocations: not contention");
+                return new Result(nanos[0], nanos[1], otherCommits);
             }
         } finally {
             AUDIT_LOG.setLevel(auditLevel);
