@@ -21,8 +21,10 @@ public final class TokenFormat {
     public static final int PREFIX_LENGTH = 4;
     public static final int TOKEN_LENGTH = PREFIX_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
 
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    /** The base62 alphabet of the random part and the checksum, in checksum-digit order. */
+    public static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private static final char[] BASE62 = ALPHABET.toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TokenFormat() {
