@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static java.util.Objects.requireNonNull;
 
 import dev.keymeter.proto.replication.v1.KeyRecord;
@@ -158,10 +159,10 @@ public final class ChronicleKeyReplica implements KeyReplica {
 
     @Override
     public boolean lookupKey(String keyId, ReplicaEntry into) {
-        if (closed || keyId == null || !KeyIds.valid(keyId)) {
+        if (closed || keyId == null || !KeyIdBytes.valid(keyId)) {
             return false;
         }
-        KeyDigests digests = index.digestsOf(KeyIds.toMapKey(keyId));
+        KeyDigests digests = index.digestsOf(KeyIdBytes.of(keyId));
         if (digests == null) {
             return false;
         }
@@ -189,7 +190,7 @@ public final class ChronicleKeyReplica implements KeyReplica {
     public synchronized void upsert(KeyRecord record) {
         requireOpen();
         KeyUpdate update = KeyRecords.read(requireNonNull(record, "record"));
-        byte[] keyMapKey = KeyIds.toMapKey(update.keyId());
+        byte[] keyMapKey = KeyIdBytes.of(update.keyId());
         KeyDigests old = index.digestsOf(keyMapKey);
         requireRoom(update, old);
         try {
@@ -225,8 +226,8 @@ public final class ChronicleKeyReplica implements KeyReplica {
     @Override
     public synchronized void delete(String keyId) {
         requireOpen();
-        if (KeyIds.valid(keyId)) {
-            index.remove(KeyIds.toMapKey(keyId));
+        if (KeyIdBytes.valid(keyId)) {
+            index.remove(KeyIdBytes.of(keyId));
         }
     }
 

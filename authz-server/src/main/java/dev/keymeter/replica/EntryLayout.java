@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
@@ -47,7 +48,7 @@ final class EntryLayout {
     static final int KEY_ID_AT = 64;
     static final int MAX_PROJECT_ID_BYTES = 63;
     static final int MAX_OWNER_USER_BYTES = 128;
-    private static final int PROJECT_ID_AT = KEY_ID_AT + FixedText.fieldBytes(KeyIds.MAX_CHARS);
+    private static final int PROJECT_ID_AT = KEY_ID_AT + FixedText.fieldBytes(KeyIdBytes.MAX_CHARS);
     private static final int OWNER_USER_AT = PROJECT_ID_AT + FixedText.fieldBytes(MAX_PROJECT_ID_BYTES);
     private static final int USAGE_EPOCH_AT = OWNER_USER_AT + FixedText.fieldBytes(MAX_OWNER_USER_BYTES);
     static final int BYTES = USAGE_EPOCH_AT + 8;
@@ -96,7 +97,7 @@ final class EntryLayout {
         LONGS.set(record, SECRET_EXPIRES_AT, entry.secretExpiresAtMillis);
         LONGS.set(record, REVISION_AT, entry.revision);
         LONGS.set(record, USAGE_EPOCH_AT, entry.usageEpoch);
-        FixedText.write(record, KEY_ID_AT, KeyIds.MAX_CHARS, entry.keyId);
+        FixedText.write(record, KEY_ID_AT, KeyIdBytes.MAX_CHARS, entry.keyId);
         FixedText.write(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES, entry.projectId);
         FixedText.write(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES, entry.ownerUser);
         return record;
@@ -149,14 +150,14 @@ final class EntryLayout {
                 && inRange(record[RESET_PERIOD_AT], RESET_PERIODS.length)
                 && levelsValid((long) LONGS.get(record, LEVELS_AT))
                 && record[KEY_ID_AT] != 0
-                && FixedText.valid(record, KEY_ID_AT, KeyIds.MAX_CHARS)
+                && FixedText.valid(record, KEY_ID_AT, KeyIdBytes.MAX_CHARS)
                 && FixedText.valid(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES)
                 && FixedText.valid(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES);
     }
 
     /** The key map's key of the key this (valid) record belongs to. */
     static byte[] keyMapKey(byte[] record) {
-        byte[] key = new byte[KeyIds.MAX_CHARS];
+        byte[] key = new byte[KeyIdBytes.MAX_CHARS];
         System.arraycopy(record, KEY_ID_AT + 1, key, 0, record[KEY_ID_AT]);
         return key;
     }

@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import com.google.protobuf.Timestamp;
 import dev.keymeter.keys.AccessLevel;
 import dev.keymeter.keys.KeyKind;
@@ -35,8 +36,8 @@ final class KeyRecords {
     private KeyRecords() {}
 
     static KeyUpdate read(KeyRecord record) {
-        if (!KeyIds.valid(record.getKeyId())) {
-            throw invalid("key_id", "must be 1 to " + KeyIds.MAX_CHARS
+        if (!KeyIdBytes.valid(record.getKeyId())) {
+            throw invalid("key_id", "must be 1 to " + KeyIdBytes.MAX_CHARS
                     + " printable ASCII characters (had " + record.getKeyId().length() + ")");
         }
         ReplicaEntry entry = new ReplicaEntry();

@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class EntryLayoutTest {
     @Test
     void decode_textLengthPastItsField_isNotAKey() {
         byte[] record = EntryLayout.encode(sample());
-        record[EntryLayout.KEY_ID_AT] = (byte) (KeyIds.MAX_CHARS + 1);
+        record[EntryLayout.KEY_ID_AT] = (byte) (KeyIdBytes.MAX_CHARS + 1);
         assertFalse(EntryLayout.decode(record, new ReplicaEntry()));
     }
 

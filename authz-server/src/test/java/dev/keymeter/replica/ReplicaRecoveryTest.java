@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static dev.keymeter.replica.KeyRecordFixtures.digest;
 import static dev.keymeter.replica.KeyRecordFixtures.key;
 import static dev.keymeter.replica.KeyRecordFixtures.keyId;
@@ -169,7 +170,7 @@ class ReplicaRecoveryTest {
              PersistedMap<byte[], byte[]> digests =
                 ChronicleFiles.open(ReplicaFiles.digestLayout(CAPACITY),
                         dir.resolve(ChronicleKeyReplica.DIGESTS_FILE))) {
-            keys.map().remove(KeyIds.toMapKey(keyId(2)));
+            keys.map().remove(KeyIdBytes.of(keyId(2)));
             digests.map().put(orphan, digests.map().get(A).clone());
         }
         for (String file : List.of(ChronicleKeyReplica.DIGESTS_FILE, ChronicleKeyReplica.KEYS_FILE)) {
