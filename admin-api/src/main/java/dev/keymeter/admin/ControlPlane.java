@@ -1,5 +1,6 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.grpc.GracefulStop;
 import dev.keymeter.lifecycle.ControlPlaneRules;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;

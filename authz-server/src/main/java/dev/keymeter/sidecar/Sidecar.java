@@ -1,6 +1,6 @@
 package dev.keymeter.sidecar;
 
-import dev.keymeter.admin.GracefulStop;
+import dev.keymeter.grpc.GracefulStop;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.DecisionListener;

@@ -18,6 +18,23 @@ class SidecarPackageRulesTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.keymeter");
 
+    /**
+     * The sidecar shares the key model ({@code dev.keymeter.keys}, module {@code model}), TLS and gRPC
+     * plumbing with the control plane, and the replication protocol's generated messages; nothing of
+     * the control plane itself. Only the process commands ({@code dev.keymeter.server}) assemble both.
+     */
+    @Test
+    void sidecarPackages_importNothingOfTheControlPlane() {
+        noClasses().that().resideInAnyPackage("dev.keymeter.check..", "dev.keymeter.replica..",
+                        "dev.keymeter.usage..", "dev.keymeter.routes..", "dev.keymeter.metrics..",
+                        "dev.keymeter.fleet..", "dev.keymeter.ingest..", "dev.keymeter.sidecar..",
+                        "dev.keymeter.logging..", "dev.keymeter.threadlog..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.keymeter.admin..",
+                        "dev.keymeter.lifecycle..", "dev.keymeter.store..", "dev.keymeter.replication..",
+                        "dev.keymeter.cli..", "dev.keymeter.audit..", "dev.keymeter.wire..")
+                .check(CLASSES);
+    }
+
     @Test
     void routes_knowsRequestsNotKeys() {
         noClasses().that().resideInAPackage("dev.keymeter.routes..")

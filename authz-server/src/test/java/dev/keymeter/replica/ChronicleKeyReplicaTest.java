@@ -22,7 +22,7 @@ import dev.keymeter.keys.Resource;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.proto.replication.v1.KeyRecord;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

@@ -9,8 +9,8 @@ import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
-import dev.keymeter.quota.LimitBound;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import org.junit.jupiter.api.Test;
 
 /** The record layout fails closed: bytes that are not a record it wrote never read as a key. */

@@ -1,11 +1,12 @@
-package dev.keymeter.quota;
+package dev.keymeter.keys;
 
 /**
  * The largest limit a sidecar's counters hold, per dimension: the one definition the admin API
  * validates against and the sidecar saturates to.
  *
- * <p>The bounds come from the counter words' packing: a {@link RollingWindow} counts in 32 bits
- * (one value kept free), a {@link PeriodBudget} in 44 bits beside its 20-bit period number. A limit
+ * <p>The bounds come from the counter words' packing in the sidecar's counters ({@code
+ * dev.keymeter.quota}): a rolling window counts in 32 bits (one value kept free), a period budget in
+ * 44 bits beside its 20-bit period number ({@code LimitBoundTest} holds the two definitions equal). A limit
  * above its bound cannot be applied at all (the counters refuse it), so the control plane refuses it
  * at the door, and a sidecar that meets one anyway (a record from an older version, a store written
  * by hand) counts against the bound instead: it never fails a request for it.
@@ -15,11 +16,11 @@ package dev.keymeter.quota;
 public enum LimitBound {
 
     /** Requests in any rolling 60 s: 4,294,967,294. */
-    REQUESTS_PER_MINUTE(RollingWindow.MAX_LIMIT),
+    REQUESTS_PER_MINUTE(0xFFFF_FFFEL),
     /** Tokens per reset period: 17,592,186,044,415. */
-    TOKENS(PeriodBudget.MAX_AMOUNT),
+    TOKENS((1L << 44) - 1),
     /** Micro-USD per reset period: 17,592,186,044,415 (about 17.6 million USD). */
-    COST_MICRO_USD(PeriodBudget.MAX_AMOUNT);
+    COST_MICRO_USD((1L << 44) - 1);
 
     private final long max;
 

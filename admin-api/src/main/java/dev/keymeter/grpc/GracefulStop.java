@@ -1,4 +1,4 @@
-package dev.keymeter.admin;
+package dev.keymeter.grpc;
 
 import io.grpc.Server;
 import java.time.Duration;

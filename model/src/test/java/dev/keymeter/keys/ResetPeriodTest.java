@@ -1,4 +1,4 @@
-package dev.keymeter.quota;
+package dev.keymeter.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

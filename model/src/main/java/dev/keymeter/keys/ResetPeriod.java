@@ -1,4 +1,4 @@
-package dev.keymeter.quota;
+package dev.keymeter.keys;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.keymeter.keys;
 
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.util.Objects;
 
 /**
