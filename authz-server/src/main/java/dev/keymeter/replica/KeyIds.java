@@ -1,5 +1,7 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.keys.TextBound;
+
 /**
  * Key ids as the key map's constant-size keys: the id's ASCII bytes, zero-padded to
  * {@link #MAX_CHARS}. Ids are {@code key_} and 20 base62 characters, 24 in all; anything printable
@@ -8,7 +10,7 @@ package dev.keymeter.replica;
  */
 final class KeyIds {
 
-    static final int MAX_CHARS = 24;
+    static final int MAX_CHARS = TextBound.KEY_ID.maxChars();
 
     private KeyIds() {}
 
