@@ -80,9 +80,12 @@ public final class ControlPlane implements AutoCloseable {
             }
             Server server = (tls == null ? NettyServerBuilder.forAddress(address)
                     : NettyServerBuilder.forAddress(address, tls.credentials()))
-                    .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
-                    .addService(ServerInterceptors.intercept(replication.watchService(), auth))
-                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard(), config.clock()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            new AdminGrpcService(rules, config.clock()).bindService()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            replication.watchService().bindService()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            new LastUsedService(store, rules.usageBoard(), config.clock()).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()

@@ -35,7 +35,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
-    /** Room for 100,000 secrets: ~43 MB of disk, preallocated. Large fleets raise it (1 M: ~430 MB). */
+    /** Room for 100,000 secrets: ~88 MB of disk, preallocated. Large fleets raise it (1 M: ~860 MB). */
     public static final long DEFAULT_CAPACITY = 100_000;
     /** Per-key metric series before the rest fold into {@code _other}. */
     public static final int DEFAULT_KEY_SERIES = 10_000;

@@ -32,7 +32,7 @@ class EntryLayoutTest {
         assertEquals(KeyStatus.DISABLED, read.status);
         assertEquals(ResetPeriod.WEEKLY, read.resetPeriod);
         assertEquals(-1, read.tokenLimit);
-        assertEquals(290, EntryLayout.BYTES);
+        assertEquals(675, EntryLayout.BYTES);
     }
 
     @Test
@@ -68,6 +68,21 @@ class EntryLayoutTest {
     void decode_textLengthPastItsField_isNotAKey() {
         byte[] record = EntryLayout.encode(sample());
         record[EntryLayout.KEY_ID_AT] = (byte) (KeyIdBytes.MAX_CHARS + 1);
+        assertFalse(EntryLayout.decode(record, new ReplicaEntry()));
+    }
+
+    @Test
+    void decode_ownerLengthPastItsField_isNotAKey() {
+        ReplicaEntry entry = sample();
+        entry.ownerUser = "\u6F22".repeat(128);
+        byte[] record = EntryLayout.encode(entry);
+        ReplicaEntry read = new ReplicaEntry();
+        assertTrue(EntryLayout.decode(record, read));
+        assertEquals(entry.ownerUser, read.ownerUser);
+
+        int lengthAt = EntryLayout.OWNER_USER_AT;
+        record[lengthAt] = (byte) 0x01; // 513, little-endian: one byte past the field
+        record[lengthAt + 1] = (byte) 0x02;
         assertFalse(EntryLayout.decode(record, new ReplicaEntry()));
     }
 

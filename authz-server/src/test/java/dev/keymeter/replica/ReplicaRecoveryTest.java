@@ -98,6 +98,30 @@ class ReplicaRecoveryTest {
     }
 
     @Test
+    void openOrRebuild_filesOfLayoutTwo_290ByteRecords_startEmpty() throws IOException {
+        // As the previous version left them: 290-byte records (a 128-byte owner), meta layout 2.
+        try (PersistedMap<byte[], byte[]> digests = ChronicleFiles.open(new dev.keymeter.chronicle.MapLayout<>(
+                        "keymeter-replica-digests", byte[].class, byte[].class, new byte[KeyDigests.DIGEST_BYTES],
+                        new byte[290], CAPACITY), dir.resolve(ChronicleKeyReplica.DIGESTS_FILE));
+                PersistedMap<byte[], byte[]> keys = ChronicleFiles.open(ReplicaFiles.keyLayout(CAPACITY),
+                        dir.resolve(ChronicleKeyReplica.KEYS_FILE));
+                PersistedMap<Integer, byte[]> meta = ChronicleFiles.open(ReplicaFiles.metaLayout(),
+                        dir.resolve(ChronicleKeyReplica.META_FILE))) {
+            digests.map().put(A, new byte[290]);
+            ReplicaMeta old = new ReplicaMeta(1, 5, 1, CAPACITY, true, 0);
+            meta.map().put(old.slot(), old.encode(2));
+        }
+
+        assertThrows(ReplicaUnusableException.class, () -> ChronicleKeyReplica.open(dir, CAPACITY));
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertEmptyAndNotLoaded(replica);
+            replica.upsert(key(keyId(1), 1, A).setOwnerUser("\u6F22".repeat(128)).build());
+            assertTrue(replica.lookup(A, entry), "the rebuilt replica holds the wider owner");
+            assertEquals("\u6F22".repeat(128), entry.ownerUser);
+        }
+    }
+
+    @Test
     void open_dataWithoutAMetaRecord_isUnusable() throws IOException {
         loadedReplica();
         try (PersistedMap<Integer, byte[]> meta =

@@ -1,5 +1,7 @@
 package dev.keymeter.chronicle;
 
+import dev.keymeter.keys.TextBound;
+
 /**
  * Key ids as the constant-size keys of the process's map files (the replica's key map, the counter
  * store): the id's ASCII bytes, zero-padded to {@link #MAX_CHARS}. Ids are {@code key_} and 20 base62
@@ -8,8 +10,8 @@ package dev.keymeter.chronicle;
  */
 public final class KeyIdBytes {
 
-    /** The longest key id a map file holds, in characters (one byte each). */
-    public static final int MAX_CHARS = 24;
+    /** The longest key id a map file holds, in characters (one byte each): the admin API's bound. */
+    public static final int MAX_CHARS = TextBound.KEY_ID.maxChars();
 
     private KeyIdBytes() {
     }
