@@ -167,6 +167,13 @@ final class ProcessRunner {
                 + " keys; " + budgets.prices().size() + " model prices, unpriced models: "
                 + budgets.prices().policy().name().toLowerCase(java.util.Locale.ROOT) + "; reservation TTL "
                 + budgets.reservationTtl().toSeconds() + "s)");
+        var bounds = settings.sidecar().bounds();
+        out.println("  request ids    : " + settings.sidecar().requestIdsDir() + " (capacity " + bounds.requestIds()
+                + ", kept " + bounds.requestIdRetention().toMinutes() + " min; reservations at most "
+                + bounds.maxReservations() + " open, " + bounds.maxTombstones() + " tombstones)");
+        out.println("  staleness      : " + (bounds.stalenessBounded() ? "NOT_SERVING after "
+                + bounds.maxReplicaStaleness().toSeconds() + "s without the control plane (--max-replica-staleness)"
+                : "the last known good replica serves while the control plane is away (--max-replica-staleness 0s)"));
         out.println("  budgets        : " + (budgets.fleet().shared()
                 ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
                         + " ms; sidecars alive: " + sidecar.budgets().fleet().sidecars() + ")"

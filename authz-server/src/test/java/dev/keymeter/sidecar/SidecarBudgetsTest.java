@@ -220,6 +220,11 @@ class SidecarBudgetsTest extends SidecarProcesses {
             }
         });
         assertEquals(1_600, usage(keyId).getTokens().getUsed(), "counted before the restart, still counted");
+        // The request ids are persisted too: a report retried across the restart counts once.
+        UsageServiceGrpc.UsageServiceBlockingStub reportAfterRestart = UsageServiceGrpc.newBlockingStub(authz)
+                .withInterceptors(ingestToken()).withDeadlineAfter(5, TimeUnit.SECONDS);
+        assertFalse(reportAfterRestart.report(direct).getCounted(), "a report retried across a restart counts once");
+        assertEquals(1_600, usage(keyId).getTokens().getUsed());
 
         // An audited reset reaches the sidecar and starts the key on fresh counters.
         KeyUsage reset = admin().resetKeyUsage(ResetKeyUsageRequest.newBuilder().setKeyId(keyId).build());
