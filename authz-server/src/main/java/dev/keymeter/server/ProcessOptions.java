@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import dev.keymeter.fleet.BudgetsStore;
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.FleetSettings;
 import dev.keymeter.sidecar.SidecarBounds;
@@ -163,6 +164,18 @@ final class ProcessOptions {
                     + "(env KEYMETER_MAX_REPLICA_STALENESS; default ${DEFAULT-VALUE}).")
     Duration maxReplicaStaleness;
 
+    @Option(names = "--usage-board-max-entries", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_USAGE_BOARD_MAX_ENTRIES:-1000000}",
+            description = "(serve, control-plane) Most (key, sidecar) usage figures the usage overview holds "
+                    + "(env KEYMETER_USAGE_BOARD_MAX_ENTRIES; default ${DEFAULT-VALUE}).")
+    int usageBoardMaxEntries;
+
+    @Option(names = "--usage-board-max-sidecars", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_USAGE_BOARD_MAX_SIDECARS:-1000}",
+            description = "(serve, control-plane) Most sidecars whose usage figures the usage overview holds "
+                    + "(env KEYMETER_USAGE_BOARD_MAX_SIDECARS; default ${DEFAULT-VALUE}).")
+    int usageBoardMaxSidecars;
+
     @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:KEYMETER_STORE}",
             description = "(serve, control-plane) Where the control plane keeps keys: sqlite:PATH (one machine) or "
                     + "postgresql://[USER@]HOST:PORT/DATABASE[?sslmode=…] (several control planes share it); a "
@@ -247,7 +260,8 @@ final class ProcessOptions {
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
                 metricsKeySeries, storeSpec(data), ingestTokenFile,
-                new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds);
+                new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds,
+                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries));
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */

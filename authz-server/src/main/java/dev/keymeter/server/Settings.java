@@ -3,6 +3,7 @@ package dev.keymeter.server;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.ingest.IngestTokens;
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarBounds;
@@ -34,15 +35,17 @@ import java.util.Objects;
  * @param tls the listeners' certificate and client CAs ({@link TlsSettings#NONE}: plaintext)
  * @param bounds {@code --max-reservations}, {@code --max-reservation-tombstones}, {@code --request-id-capacity},
  *     {@code --request-id-retention}, {@code --max-replica-staleness}
+ * @param usageBoard {@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
-        SidecarBounds bounds) {
+        SidecarBounds bounds, UsageBoard.Bounds usageBoard) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(bounds, "bounds");
+        Objects.requireNonNull(usageBoard, "usageBoard");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
         Objects.requireNonNull(authzAddress, "authzAddress");
@@ -61,7 +64,8 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public ControlPlaneConfig controlPlane() {
         return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC()).withStore(store).withTls(tls.admin());
+                Clock.systemUTC()).withStore(store).withTls(tls.admin())
+                .withUsageBoard(usageBoard);
     }
 
     public SidecarConfig sidecar() {

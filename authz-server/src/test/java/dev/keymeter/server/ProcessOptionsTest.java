@@ -36,6 +36,7 @@ class ProcessOptionsTest {
         assertEquals(1_000_000, s.sidecar().bounds().maxReservations());
         assertEquals(Duration.ofHours(1), s.sidecar().bounds().requestIdRetention());
         assertEquals(Duration.ZERO, s.sidecar().bounds().maxReplicaStaleness(), "off: last known good serves");
+        assertEquals(dev.keymeter.lifecycle.UsageBoard.Bounds.DEFAULTS, s.controlPlane().usageBoard());
     }
 
     @Test
@@ -44,6 +45,8 @@ class ProcessOptionsTest {
                 "--request-id-capacity", "30", "--request-id-retention", "5m", "--max-replica-staleness", "2m");
         assertEquals(new dev.keymeter.sidecar.SidecarBounds(10, 20, 30, Duration.ofMinutes(5), Duration.ofMinutes(2)),
                 s.sidecar().bounds());
+        assertEquals(new dev.keymeter.lifecycle.UsageBoard.Bounds(7, 70), parse("--usage-board-max-sidecars", "7",
+                "--usage-board-max-entries", "70").controlPlane().usageBoard());
     }
 
     @Test
@@ -73,6 +76,7 @@ class ProcessOptionsTest {
         assertMessage("--request-id-capacity", () -> parse("--request-id-capacity", "1"));
         assertMessage("--request-id-retention", () -> parse("--request-id-retention", "8d"));
         assertMessage("--max-replica-staleness", () -> parse("--max-replica-staleness", "500ms"));
+        assertMessage("--usage-board-max-entries", () -> parse("--usage-board-max-entries", "0"));
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {

@@ -207,6 +207,11 @@ class SidecarBudgetsTest extends SidecarProcesses {
         assertTrue(metrics.contains("keymeter_usage_entries_total{outcome=\"duplicate\",source=\"access_log\"} 1.0"));
         assertTrue(metrics.contains("keymeter_usage_entries_total{outcome=\"duplicate\",source=\"report\"} 1.0"));
         assertTrue(metrics.contains("keymeter_key_budget_remaining_usd{key_id=\"" + keyId + "\"}"));
+        assertTrue(metrics.contains("keymeter_request_ids 2.0"), "req-1 and req-2, each once");
+        assertTrue(metrics.contains("keymeter_request_ids_capacity 1000000.0"));
+        assertTrue(metrics.contains("keymeter_reservations_capacity 1000000.0"));
+        assertTrue(metrics.contains("keymeter_reservation_tombstones 0.0"));
+        assertTrue(metrics.contains("keymeter_reservations_evicted_total 0.0"));
 
         // Usage survives a sidecar restart (the counters are persisted).
         authz.shutdownNow();
