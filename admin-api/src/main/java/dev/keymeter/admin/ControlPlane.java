@@ -68,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
         Replication replication = null;
         ServerTls tls = null;
         try {
-            ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
+            ControlPlaneRules rules = new ControlPlaneRules(store, config.clock(), config.usageBoard());
             IssuedKey bootstrap = bootstrap(rules, config.bootstrapKeyFile());
             replication = Replication.start(store, config.clock(), config.replication());
             rules.audited().onCommit(replication::committed);

@@ -92,7 +92,8 @@ public final class ChronicleKeyReplica implements KeyReplica {
 
     /**
      * Like {@link #open}, but files that cannot serve are moved aside (renamed to
-     * {@code <file>.broken-<epoch millis>}; deleted when they are only sized for another capacity)
+     * {@code <file>.broken-<epoch millis>}; deleted when they are only sized for another capacity; only
+     * the last {@value BrokenFiles#KEEP} rebuilds' are kept, older ones are deleted here)
      * and the replica starts empty and not loaded, so Check denies until a snapshot arrives. A
      * directory in use by another open is never touched: that is still an {@link IOException}.
      */
@@ -100,12 +101,15 @@ public final class ChronicleKeyReplica implements KeyReplica {
         requireCapacity(digestCapacity);
         DirectoryLock lock = DirectoryLock.acquire(requireNonNull(dir, "dir"));
         try {
+            ChronicleKeyReplica opened;
             try {
-                return open(lock, digestCapacity);
+                opened = open(lock, digestCapacity);
             } catch (ReplicaUnusableException unusable) {
                 clearForRebuild(lock, unusable, digestCapacity);
-                return open(lock, digestCapacity);
+                opened = open(lock, digestCapacity);
             }
+            BrokenFiles.pruneQuietly(lock.dir(), BrokenFiles.KEEP);
+            return opened;
         } catch (IOException | RuntimeException e) {
             release(lock, e);
             throw e;
@@ -142,7 +146,7 @@ public final class ChronicleKeyReplica implements KeyReplica {
             ReplicaFiles.clear(lock, null);
             return;
         }
-        String suffix = ".broken-" + System.currentTimeMillis();
+        String suffix = BrokenFiles.MARK + System.currentTimeMillis();
         LOG.log(Level.WARNING, "the key replica in {0} cannot be used ({1}); moved its files aside as "
                 + "*{2} and starting empty until the control plane''s snapshot loads (Check denies until then)",
                 lock.dir(), unusable.getMessage(), suffix);

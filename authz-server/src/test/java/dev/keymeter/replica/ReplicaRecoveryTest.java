@@ -80,6 +80,35 @@ class ReplicaRecoveryTest {
     }
 
     @Test
+    void openOrRebuild_brokenFilesOfMoreThanThreeRebuilds_keepsTheLastThree() throws IOException {
+        loadedReplica();
+        for (long stamp = 1_000; stamp <= 5_000; stamp += 1_000) { // five earlier rebuilds, three files each
+            for (String name : List.of(ChronicleKeyReplica.KEYS_FILE, ChronicleKeyReplica.META_FILE,
+                    ChronicleKeyReplica.DIGESTS_FILE)) {
+                Files.writeString(dir.resolve(name + ".broken-" + stamp), "old");
+            }
+        }
+        Files.writeString(dir.resolve("notes.broken-by-hand"), "not ours");
+
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertTrue(replica.isLoaded(), "the replica itself is untouched");
+        }
+        List<String> left = movedAside().stream().map(f -> f.getFileName().toString()).sorted().toList();
+        assertEquals(10, left.size(), left.toString());
+        assertTrue(left.stream().filter(n -> !n.equals("notes.broken-by-hand"))
+                .allMatch(n -> n.endsWith("-3000") || n.endsWith("-4000") || n.endsWith("-5000")), left.toString());
+        assertTrue(left.contains("notes.broken-by-hand"), "a file that is not a rebuild's is left alone");
+
+        // One more rebuild: its files are kept, the oldest remaining rebuild's go.
+        writeGarbage(dir.resolve(ChronicleKeyReplica.KEYS_FILE), 0, 8);
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertEmptyAndNotLoaded(replica);
+        }
+        assertEquals(10, movedAside().size(), movedAside().toString());
+        assertTrue(movedAside().stream().noneMatch(f -> f.getFileName().toString().endsWith("-3000")));
+    }
+
+    @Test
     void open_unknownLayoutVersion_isUnusable_andOpenOrRebuildStartsEmpty() throws IOException {
         loadedReplica();
         try (PersistedMap<Integer, byte[]> meta =
