@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             IngestTokenCommand.class,
             AdminRecoveryCommand.class,
             VersionCommand.class,
+            dev.keymeter.checkcli.CheckCommand.class,
         })
 public final class Main {
 

@@ -45,6 +45,12 @@ final class Distribution {
 
     /** {@code bin/keymeter ARGS} to its end: exit code and stdout (stderr appended). */
     ChildJvm.Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
+        return runWithStdin(workDir, env, "", args);
+    }
+
+    /** As above, with {@code stdin} written to its standard input. */
+    ChildJvm.Result runWithStdin(Path workDir, Map<String, String> env, String stdin, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(launcher().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
@@ -53,7 +59,9 @@ final class Distribution {
         pb.environment().putAll(env);
         Path err = Files.createTempFile(workDir, "launcher", ".err");
         Process p = pb.redirectError(err.toFile()).start();
-        p.getOutputStream().close();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/keymeter did not end within 60 s");
         return new ChildJvm.Result(command, p.exitValue(), out, Files.readString(err));
