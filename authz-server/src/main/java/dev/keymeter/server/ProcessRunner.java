@@ -102,6 +102,7 @@ final class ProcessRunner {
     private int run(Starter starter) {
         settings.logFormat().install();
         out.println("keymeter " + mode + " starting");
+        out.println("  runtime        : " + RuntimeTuning.describe());
         try {
             OwnerOnly.prepareDataDirectory(settings.dataDir()); // 0700, or refused when others may write to it
             starter.start();
