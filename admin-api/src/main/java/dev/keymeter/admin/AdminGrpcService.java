@@ -80,7 +80,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void removeMember(RemoveMemberRequest req, StreamObserver<RemoveMemberResponse> out) {
         answer(out, () -> RemoveMemberResponse.newBuilder()
-                .addAllRevokedKeyIds(rules.members().remove(caller(), RequestReader.user("user", req.getUser()),
+                .addAllRevokedKeyIds(rules.members().remove(caller(), RequestReader.storedUser("user", req.getUser()),
                         RequestReader.optionalProjectId("project_id", req.getProjectId())))
                 .build());
     }

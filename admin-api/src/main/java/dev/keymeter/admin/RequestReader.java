@@ -68,6 +68,21 @@ final class RequestReader {
         return user;
     }
 
+    /**
+     * A user named to find a stored membership (RemoveMember): the length bound, but not the
+     * character rules, which would leave a member added before them impossible to remove.
+     */
+    static String storedUser(String field, String value) {
+        if (value.isEmpty()) {
+            throw AdminFailure.invalid(field, "required");
+        }
+        int characters = TextBound.characters(value);
+        if (characters > TextBound.USER.maxChars()) {
+            throw AdminFailure.invalid(field, TextBound.USER.rule() + ", was " + characters);
+        }
+        return value;
+    }
+
     static int pageSize(int value) {
         if (value < 0 || value > MAX_PAGE_SIZE) {
             throw AdminFailure.invalid("page_size", "must be between 0 and " + MAX_PAGE_SIZE + ", was " + value);

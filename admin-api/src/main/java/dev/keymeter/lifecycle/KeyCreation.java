@@ -8,8 +8,10 @@ import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Secret;
+import dev.keymeter.keys.TextBound;
 import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.keys.TokenType;
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.store.StoreWriter;
 import java.time.Instant;
 import java.util.List;
@@ -39,13 +41,31 @@ public final class KeyCreation {
         });
     }
 
+    private static final String COPY = " (copy)";
+
+    /**
+     * "{@code <name> (copy)}", the name cut so that the whole stays within {@link TextBound#NAME};
+     * refused when the name (stored before the character rules) holds a character names refuse.
+     */
+    static String copyName(String name) {
+        int at = UnsafeText.firstRefused(name);
+        if (at >= 0) {
+            throw AdminFailure.invalid("name", "required: the key's name holds "
+                    + UnsafeText.name(name.codePointAt(at)) + " (" + UnsafeText.kind(name.codePointAt(at))
+                    + "), which names no longer take; name the copy");
+        }
+        int room = TextBound.NAME.maxChars() - COPY.length();
+        String base = TextBound.characters(name) <= room ? name : name.substring(0, name.offsetByCodePoints(0, room));
+        return base.strip() + COPY;
+    }
+
     /** A new key with the settings of {@code keyId} and a new token. */
     public IssuedKey duplicate(Caller caller, String keyId, String newName) {
         return audited.mutate(caller.keyId(), "DuplicateKey", "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey source = KeyLookup.require(m.tx(), keyId);
             LimitRules.requireHeld(keyId, source.limits());
-            String name = newName == null || newName.isEmpty() ? source.name() + " (copy)" : newName;
+            String name = newName == null || newName.isEmpty() ? copyName(source.name()) : newName;
             Instant now = audited.now();
             if (source.expiresAt() != null && !now.isBefore(source.expiresAt())) {
                 throw AdminFailure.precondition("key " + keyId + " expired at " + source.expiresAt()

@@ -135,6 +135,46 @@ class TextRulesTest {
     }
 
     @Test
+    void removeMember_storedBeforeTheRule_withBidiOverride_canStillBeRemoved() {
+        String old = "mallory\u202Eevil";
+        h.controlPlane.store().write(w -> {
+            w.addMember(new dev.keymeter.keys.Member(old, "payments", java.time.Instant.now()));
+            return null;
+        });
+        assertStatus(Status.Code.INVALID_ARGUMENT, "user: must not contain U+202E",
+                () -> h.admin().addMember(AddMemberRequest.newBuilder().setUser(old).setProjectId("payments").build()));
+
+        h.admin().removeMember(dev.keymeter.proto.admin.v1.RemoveMemberRequest.newBuilder().setUser(old)
+                .setProjectId("payments").build());
+
+        assertEquals(java.util.List.of(), h.admin().listMembers(dev.keymeter.proto.admin.v1.ListMembersRequest
+                .newBuilder().setProjectId("payments").build()).getMembersList().stream()
+                .filter(m -> m.getUser().equals(old)).toList());
+    }
+
+    @Test
+    void duplicateKey_ofAHundredCharacterName_defaultNameStaysWithinTheBound() {
+        String id = h.admin().createKey(userKey(EMOJI.repeat(100), "ana").build()).getKey().getId();
+        String copy = h.admin().duplicateKey(DuplicateKeyRequest.newBuilder().setKeyId(id).build()).getKey().getName();
+        assertEquals(EMOJI.repeat(93) + " (copy)", copy);
+    }
+
+    @Test
+    void duplicateKey_ofANameStoredWithBidiOverride_withoutNewName_isInvalidArgumentNamingTheCodePoint() {
+        String id = h.serviceKey("payments", "plain").getKey().getId();
+        h.controlPlane.store().write(w -> {
+            dev.keymeter.keys.ApiKey key = w.findKey(id).orElseThrow();
+            w.updateKey(key.withSettings("a\u202Eb", key.permissions(), key.limits(), key.expiresAt(),
+                    java.time.Instant.now(), w.nextRevision()));
+            return null;
+        });
+        assertStatus(Status.Code.INVALID_ARGUMENT, "name: required: the key's name holds U+202E",
+                () -> h.admin().duplicateKey(DuplicateKeyRequest.newBuilder().setKeyId(id).build()));
+        assertEquals("fresh", h.admin().duplicateKey(DuplicateKeyRequest.newBuilder().setKeyId(id).setName("fresh")
+                .build()).getKey().getName());
+    }
+
+    @Test
     void createKey_ordinaryLettersMarksAndEmoji_areAccepted() {
         String name = "Zoë's caf\u0065\u0301 \u2764\uFE0F \u0645\u0631\u062D\u0628\u0627 " + EMOJI;
         assertEquals(name, h.admin().createKey(userKey(name, "zoë@example.com").build()).getKey().getName());
