@@ -17,14 +17,19 @@ final class OutcomePrinter {
     }
 
     static void text(CheckOutcome o, ProbeRequest request, PrintWriter out) {
-        out.println("request   : " + request);
-        out.println("decision  : " + (o.allowed() ? "allowed" : "denied"));
-        out.println("status    : " + o.httpStatus() + (o.allowed() ? " (Envoy passes the request upstream)" : ""));
-        out.println("reason    : " + o.reason());
+        line(out, "request", request.toString());
+        line(out, "decision", o.allowed() ? "allowed" : "denied");
+        line(out, "status", o.httpStatus() + (o.allowed() ? " (Envoy passes the request upstream)" : ""));
+        line(out, "reason", o.reason());
         if (!o.message().isEmpty()) {
-            out.println("message   : " + o.message());
+            line(out, "message", o.message());
         }
-        o.metadata().forEach((k, v) -> out.println(String.format("%-10s: %s", k, v)));
+        // denial_reason is the reason above; the rest (key, project, reservation, model) follows it.
+        o.metadata().forEach((k, v) -> {
+            if (!k.equals("denial_reason")) {
+                line(out, k, v);
+            }
+        });
         section(out, o.allowed() ? "headers set on the upstream request" : "headers on the denial",
                 o.headers());
         section(out, "headers added to the response", o.responseHeaders());
@@ -32,7 +37,7 @@ final class OutcomePrinter {
             out.println("headers removed before the upstream: " + String.join(", ", o.removed()));
         }
         if (o.budgets().isEmpty()) {
-            out.println("budgets   : none reported (the key has no limits, or the request never reached them)");
+            line(out, "budgets", "none reported (the key has no limits, or the request never reached them)");
         } else {
             out.println("budgets:");
             o.budgets().forEach((k, v) -> out.println("  " + k + ": " + v));
@@ -55,6 +60,11 @@ final class OutcomePrinter {
         root.add("metadata", object(o.metadata()));
         out.println(GSON.toJson(root));
         out.flush();
+    }
+
+    /** One aligned {@code label : value} line; labels fit the longest metadata name, reservation_id. */
+    private static void line(PrintWriter out, String label, String value) {
+        out.println(String.format("%-14s: %s", label, value));
     }
 
     private static void section(PrintWriter out, String title, List<CheckOutcome.Header> headers) {

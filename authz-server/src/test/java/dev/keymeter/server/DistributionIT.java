@@ -92,8 +92,8 @@ class DistributionIT {
         ChildJvm.Result allowed = awaitCheck(dist, Map.of("KEYMETER_TOKEN", token), 0, "check", sidecar,
                 "--method", "POST", "--path", "/v1/chat/completions", "--header", "content-type=application/json",
                 "--body", work.resolve("chat.json").toString());
-        assertTrue(allowed.stdout().contains("decision  : allowed"), allowed::describe);
-        assertTrue(allowed.stdout().contains("status    : 200"), allowed::describe);
+        assertTrue(allowed.stdout().contains("decision      : allowed"), allowed::describe);
+        assertTrue(allowed.stdout().contains("status        : 200"), allowed::describe);
         assertTrue(allowed.stdout().contains("x-keymeter-key-id: " + keyId), allowed::describe);
         assertTrue(allowed.stdout().contains("x-ratelimit-limit-requests: 60"), allowed::describe);
         assertTrue(allowed.stdout().contains("x-ratelimit-remaining-requests: "), allowed::describe);
@@ -110,7 +110,7 @@ class DistributionIT {
 
         ChildJvm.Result anonymous = dist.run(work, Map.of(), "check", sidecar, "--path", "/v1/models");
         assertEquals(4, anonymous.exitCode(), anonymous::describe);
-        assertTrue(anonymous.stdout().contains("status    : 401"), anonymous::describe);
+        assertTrue(anonymous.stdout().contains("status        : 401"), anonymous::describe);
         for (ChildJvm.Result r : java.util.List.of(allowed, denied, anonymous)) {
             assertTrue(!r.stdout().contains(token) && !r.stderr().contains(token), "no token in output");
         }
