@@ -28,8 +28,9 @@ import java.util.Objects;
  *   <li>the route's {@code (resource, access)} ({@link dev.keymeter.routes.RouteResolver}) — none: the
  *       configured 403 or 404;
  *   <li>the key's level on the resource — below the access: 403 naming both;
- *   <li>for a key with limits, its budgets ({@link Budgets}): a model without a price while the key has a
- *       cost limit (policy refuse) — 403; a reached limit — 429 ({@link QuotaResponses}); otherwise the
+ *   <li>for a key with limits, its budgets ({@link Budgets}): a model without a price, or one the body
+ *       may name but that cannot be read (after the cut, a bad escape), while the key has a cost limit
+ *       (policy refuse) — 403; a reached limit — 429 ({@link QuotaResponses}); otherwise the
  *       request is counted and its estimate (from the body, {@link RequestEstimate}) reserved;
  *   <li>otherwise allowed, with identity headers, rate-limit headers and dynamic metadata
  *       ({@link AllowResponses}, {@link QuotaResponses}).
@@ -163,9 +164,14 @@ public final class Authorizer {
         if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
             PriceTable prices = budgets.prices();
             PriceTable.Price price = prices.priceOf(model);
-            if (model != null && price == null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE) {
+            boolean refuseUnpriced = prices.policy() == PriceTable.UnpricedPolicy.REFUSE;
+            if (model != null && price == null && refuseUnpriced) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
                 return CheckReply.of(QuotaResponses.modelNotPriced(key.keyId));
+            }
+            if (estimate.modelUnknown() && refuseUnpriced) { // a model that cannot be read is not priced either
+                listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
+                return CheckReply.of(QuotaResponses.modelUnreadable(key.keyId));
             }
             if (budgets.spendUnknown(key)) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
