@@ -49,6 +49,11 @@ record BadRequest(String message, String code, String logLine) {
 
     /** The 400 Envoy sends back. */
     CheckResponse response() {
+        return response(null);
+    }
+
+    /** The 400 Envoy sends back, naming the key in the dynamic metadata when it is known ({@code keyId} not null). */
+    CheckResponse response(String keyId) {
         DeniedHttpResponse denied = DeniedHttpResponse.newBuilder()
                 .setStatus(HttpStatus.newBuilder().setCode(StatusCode.BadRequest))
                 .addHeaders(Headers.overwrite(Headers.CONTENT_TYPE, "application/json"))
@@ -57,7 +62,7 @@ record BadRequest(String message, String code, String logLine) {
         return CheckResponse.newBuilder()
                 .setStatus(Status.newBuilder().setCode(Code.INVALID_ARGUMENT.getNumber()))
                 .setDeniedResponse(denied)
-                .setDynamicMetadata(DynamicMetadata.denial(DenialReason.MALFORMED_REQUEST, null))
+                .setDynamicMetadata(DynamicMetadata.denial(DenialReason.MALFORMED_REQUEST, keyId))
                 .build();
     }
 
