@@ -91,6 +91,7 @@ record RequestEstimate(String model, boolean modelUnknown, long inputTokens, lon
         }
         long whole = Math.max(scanner.n, http.getSize());
         boolean cut = whole > scanner.n || "true".equals(http.getHeadersMap().get(PARTIAL_BODY_HEADER));
+        scanner.cutShort = cut;
         boolean complete = scanner.scan(modelOnly);
         boolean modelUnknown = scanner.model == null && (scanner.modelUnreadable || !complete);
         long output = cut && scanner.output == NONE && !modelOnly ? CUT_BODY_OUTPUT_TOKENS : scanner.output;
@@ -105,6 +106,8 @@ record RequestEstimate(String model, boolean modelUnknown, long inputTokens, lon
         private final String text;
         private final ByteString bytes;
         final int n;
+        /** Envoy sent only the start of the body. */
+        boolean cutShort;
         String model;
         /** A {@code model} field was there, but not as a string this scanner can read. */
         boolean modelUnreadable;
@@ -127,7 +130,10 @@ record RequestEstimate(String model, boolean modelUnknown, long inputTokens, lon
          */
         boolean scan(boolean modelOnly) {
             int i = skipSpace(0);
-            if (i >= n || at(i) != '{') {
+            if (i >= n) {
+                return n == 0 || !cutShort; // a blank body names nothing, unless more of it was not sent
+            }
+            if (at(i) != '{') {
                 return false;
             }
             i++;

@@ -13,10 +13,27 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +170,60 @@ class CheckUnreadableInputTest {
             assertTrue(lines.get(0).contains("not valid UTF-8"), lines.get(0));
         }
         assertTrue(harness.listener.last().contains("MALFORMED_REQUEST"), harness.listener.last());
+    }
+
+    @Test
+    void check_overTcp_headerNotUtf8_is400_andGrpcLogsNothing() throws Exception {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
+                .addService(new CheckService(harness.authorizer, () -> true)).build().start();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(r.getLevel() + " " + r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger grpcLog = Logger.getLogger("io.grpc");
+        grpcLog.addHandler(handler);
+        try {
+            MethodDescriptor<CheckRequest, CheckResponse> check = AuthorizationGrpc.getCheckMethod();
+            MethodDescriptor<byte[], CheckResponse> raw = check.toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
+                @Override
+                public InputStream stream(byte[] value) {
+                    return new ByteArrayInputStream(value);
+                }
+
+                @Override
+                public byte[] parse(InputStream stream) {
+                    throw new UnsupportedOperationException("requests only");
+                }
+            }, check.getResponseMarshaller()).build();
+            for (int i = 0; i < 20; i++) {
+                CheckResponse r = ClientCalls.blockingUnaryCall(channel, raw,
+                        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                        withBadBytes(embeddings(Map.of("x-trace-note", MARK))));
+                assertEquals(400, httpStatus(r));
+            }
+            CheckResponse ok = AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(Requests.bearer("POST", "/v1/embeddings", token));
+            assertEquals(200, httpStatus(ok), "a whole message of known length, read through the per-thread buffer");
+            assertEquals(List.of(), warnings, "no SEVERE line per request from the transport");
+        } finally {
+            grpcLog.removeHandler(handler);
+            channel.shutdownNow();
+            server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

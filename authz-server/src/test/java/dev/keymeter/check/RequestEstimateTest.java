@@ -72,6 +72,7 @@ class RequestEstimateTest {
         assertFalse(of("{\"max_tokens\":5}").modelUnknown(), "a whole body without a model has none");
         assertFalse(RequestEstimate.of(AttributeContext.HttpRequest.getDefaultInstance()).modelUnknown(), "no body");
         assertFalse(of("{\"model\":\"gpt-4o\"}").modelUnknown());
+        assertFalse(of(" \r\n").modelUnknown(), "a blank body names nothing");
     }
 
     @Test
