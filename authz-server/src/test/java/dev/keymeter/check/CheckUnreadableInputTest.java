@@ -227,6 +227,24 @@ class CheckUnreadableInputTest {
     }
 
     @Test
+    void check_mutatedRequests_alwaysGetADecision() {
+        java.util.Random random = new java.util.Random(20);
+        CheckRequest base = Requests.withAttributes(embeddings(Map.of("x-trace-note", "note")),
+                AttributeContext.newBuilder().setRequest(AttributeContext.Request.newBuilder().setHttp(
+                        embeddings(Map.of("x-trace-note", "note")).getAttributes().getRequest().getHttp().toBuilder()
+                                .setBody("{\"model\":\"gpt-4o\",\"max_tokens\":5}"))));
+        byte[] valid = base.toByteArray();
+        for (int i = 0; i < 3_000; i++) {
+            byte[] bytes = valid.clone();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            CheckResponse r = harness.checkBytes(bytes); // a gRPC error would throw here
+            assertTrue(List.of(200, 400, 401, 403, 404).contains(httpStatus(r)), "case " + i + ": " + httpStatus(r));
+        }
+    }
+
+    @Test
     void check_validRequestAfterUnreadableOne_isAllowed() {
         harness.checkBytes(withBadBytes(embeddings(Map.of("x-trace-note", MARK))));
         assertEquals(200, httpStatus(harness.check(Requests.bearer("POST", "/v1/embeddings", token))));
