@@ -8,6 +8,7 @@ import dev.keymeter.usage.Budgets;
 import dev.keymeter.usage.PriceTable;
 import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicaEntry;
+import dev.keymeter.routes.PathProblems;
 import dev.keymeter.routes.ResourceAccess;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
@@ -25,11 +26,15 @@ import java.util.Objects;
  *   <li>the key, by the SHA-256 of the token — unknown, disabled, revoked, expired, or a rotated-out
  *       secret past its grace: 401 (one message for all; the precise {@link DenialReason} goes to the
  *       listener and the dynamic metadata);
+ *   <li>the path: a dot-segment (plain or encoded), a backslash or an encoded slash — 400 naming the
+ *       problem ({@link PathProblems});
  *   <li>the route's {@code (resource, access)} ({@link dev.keymeter.routes.RouteResolver}) — none: the
  *       configured 403 or 404;
  *   <li>the key's level on the resource — below the access: 403 naming both;
- *   <li>for a key with limits, its budgets ({@link Budgets}): a model without a price while the key has a
- *       cost limit (policy refuse) — 403; a reached limit — 429 ({@link QuotaResponses}); otherwise the
+ *   <li>for a project key, the project a {@code {project}} route segment names — another: 403 naming it;
+ *   <li>for a key with limits, its budgets ({@link Budgets}): a model without a price, or one the body
+ *       may name but that cannot be read (after the cut, a bad escape), while the key has a cost limit
+ *       (policy refuse) — 403; a reached limit — 429 ({@link QuotaResponses}); otherwise the
  *       request is counted and its estimate (from the body, {@link RequestEstimate}) reserved;
  *   <li>otherwise allowed, with identity headers, rate-limit headers and dynamic metadata
  *       ({@link AllowResponses}, {@link QuotaResponses}).
@@ -129,6 +134,11 @@ public final class Authorizer {
             return denied(current, whyNot(key, now), key.keyId);
         }
         HotKey.recordUse(key, lastUsed, now);
+        String pathProblem = PathProblems.of(headers.path());
+        if (pathProblem != null) {
+            listener.denied(DenialReason.MALFORMED_REQUEST, key.keyId);
+            return CheckReply.of(BadRequest.path(pathProblem).response(key.keyId));
+        }
         ResourceAccess need = current.routes().resolve(attributes, headers.method(), headers.path());
         if (need == null) {
             return denied(current, DenialReason.UNKNOWN_ROUTE, key.keyId);
@@ -136,6 +146,13 @@ public final class Authorizer {
         if (!key.levelOf(need.resource()).grants(need.access())) {
             listener.denied(DenialReason.PERMISSION_DENIED, key.keyId);
             return current.denials().insufficient(need, key.keyId);
+        }
+        if (key.projectId != null && current.routes().table().namesProjects()) {
+            String project = current.routes().projectOf(attributes, headers.method(), headers.path());
+            if (project != null && !project.equals(key.projectId)) {
+                listener.denied(DenialReason.PROJECT_MISMATCH, key.keyId);
+                return CheckReply.of(ProjectDenial.response(project, key.keyId));
+            }
         }
         CheckReply allowed = AllowResponses.allow(key, headers, current, hinted);
         return budgets == null ? allow(key, need, allowed)
@@ -163,9 +180,14 @@ public final class Authorizer {
         if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT) {
             PriceTable prices = budgets.prices();
             PriceTable.Price price = prices.priceOf(model);
-            if (model != null && price == null && prices.policy() == PriceTable.UnpricedPolicy.REFUSE) {
+            boolean refuseUnpriced = prices.policy() == PriceTable.UnpricedPolicy.REFUSE;
+            if (model != null && price == null && refuseUnpriced) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
                 return CheckReply.of(QuotaResponses.modelNotPriced(key.keyId));
+            }
+            if (estimate.modelUnknown() && refuseUnpriced) { // a model that cannot be read is not priced either
+                listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);
+                return CheckReply.of(QuotaResponses.modelUnreadable(key.keyId));
             }
             if (budgets.spendUnknown(key)) {
                 listener.denied(DenialReason.MODEL_NOT_PRICED, key.keyId);

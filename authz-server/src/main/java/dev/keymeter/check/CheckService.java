@@ -29,13 +29,15 @@ import java.util.function.BooleanSupplier;
  * <p>The service is bound by hand rather than through the generated base class, with the generated
  * method's name, type and schema (so reflection and every client see the usual {@code Check}) but a
  * response marshaller of its own ({@link CheckReplyMarshaller}): replies encoded ahead of time go out
- * as their bytes.
+ * as their bytes. Requests are read by {@link CheckRequestReader}, which turns a request protobuf
+ * refuses (a header that is not UTF-8) into a 400 rather than a failed call ({@code UNKNOWN}); those
+ * are logged at most once per 10 s ({@link BadRequestLog}).
  */
 public final class CheckService implements BindableService {
 
-    /** {@code Authorization/Check}, sending {@link CheckReply}s. */
-    private static final MethodDescriptor<CheckRequest, CheckReply> CHECK = AuthorizationGrpc.getCheckMethod()
-            .toBuilder(AuthorizationGrpc.getCheckMethod().getRequestMarshaller(), new CheckReplyMarshaller())
+    /** {@code Authorization/Check}, reading requests that do not parse too and sending {@link CheckReply}s. */
+    private static final MethodDescriptor<IncomingCheck, CheckReply> CHECK = AuthorizationGrpc.getCheckMethod()
+            .toBuilder(new CheckRequestReader(), new CheckReplyMarshaller())
             .build();
     private static final ServiceDescriptor SERVICE = ServiceDescriptor.newBuilder(AuthorizationGrpc.SERVICE_NAME)
             .setSchemaDescriptor(AuthorizationGrpc.getServiceDescriptor().getSchemaDescriptor())
@@ -46,6 +48,7 @@ public final class CheckService implements BindableService {
     private final BooleanSupplier replicaLoaded;
     /** Monotonic milliseconds: the interval between log lines must not follow wall-clock jumps. */
     private final CheckFailureLog failures = new CheckFailureLog(() -> System.nanoTime() / 1_000_000);
+    private final BadRequestLog badRequests = new BadRequestLog(() -> System.nanoTime() / 1_000_000);
     /** Latched: a replica that has loaded stays loaded, so the supplier is not asked again. */
     private volatile boolean ready;
 
@@ -73,7 +76,15 @@ public final class CheckService implements BindableService {
                 .build();
     }
 
-    private void check(CheckRequest request, StreamObserver<CheckReply> responses) {
+    private void check(IncomingCheck incoming, StreamObserver<CheckReply> responses) {
+        if (incoming.bad() != null) { // a decision that needs no replica: the request cannot be read
+            badRequests.refused(incoming.bad());
+            authorizer.listener().denied(DenialReason.MALFORMED_REQUEST, null);
+            responses.onNext(CheckReply.of(incoming.bad().response()));
+            responses.onCompleted();
+            return;
+        }
+        CheckRequest request = incoming.request();
         if (!isReady()) {
             authorizer.listener().notReady();
             responses.onError(Status.UNAVAILABLE.withDescription("key replica not loaded yet").asRuntimeException());

@@ -34,7 +34,14 @@ public enum DenialReason {
     /** 403: the key has a cost limit and the model it uses has no price (unpriced policy refuse). */
     MODEL_NOT_PRICED(false),
     /** 503: the counter store has no room for this key's counters (fail closed). */
-    COUNTERS_FULL(false);
+    COUNTERS_FULL(false),
+    /**
+     * 400: the request cannot be read as it is (a header or field that is not UTF-8) or its path holds
+     * an encoded dot-segment or a backslash ({@code BadRequest}).
+     */
+    MALFORMED_REQUEST(false),
+    /** 403: the path names a project ({@code {project}} in its route) other than the project key's own. */
+    PROJECT_MISMATCH(false);
 
     private final boolean authentication;
     private final String label;

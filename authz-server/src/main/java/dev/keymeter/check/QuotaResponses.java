@@ -44,6 +44,11 @@ final class QuotaResponses {
             "The requested model has no price configured in keymeter, and this API key has a cost limit, so its "
                     + "spend could not be metered. Ask an administrator to add the model's price.",
             "invalid_request_error", "model_not_priced", List.of());
+    private static final CheckResponse MODEL_UNREADABLE = denial(StatusCode.Forbidden, Code.PERMISSION_DENIED,
+            "The model could not be read from the request body (it is missing from the part of the body the "
+                    + "gateway inspects, or is not a JSON string), and this API key has a cost limit, so its spend "
+                    + "could not be metered. Put \"model\" near the start of the JSON body.",
+            "invalid_request_error", "model_not_priced", List.of());
     private static final CheckResponse SPEND_UNKNOWN = denial(StatusCode.Forbidden, Code.PERMISSION_DENIED,
             "This API key has a cost limit, and usage of a model without a configured price was charged to it, so "
                     + "its spend is no longer known. Ask an administrator to add the model's price and reset the "
@@ -122,6 +127,11 @@ final class QuotaResponses {
 
     static CheckResponse modelNotPriced(String keyId) {
         return MODEL_NOT_PRICED.toBuilder()
+                .setDynamicMetadata(DynamicMetadata.denial(DenialReason.MODEL_NOT_PRICED, keyId)).build();
+    }
+
+    static CheckResponse modelUnreadable(String keyId) {
+        return MODEL_UNREADABLE.toBuilder()
                 .setDynamicMetadata(DynamicMetadata.denial(DenialReason.MODEL_NOT_PRICED, keyId)).build();
     }
 

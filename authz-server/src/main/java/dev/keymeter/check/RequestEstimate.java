@@ -8,29 +8,47 @@ import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
  * What a request body tells about the usage to come, when Envoy sends the body with Check
  * ({@code with_request_body}): the {@code model}, and the most output tokens the request may use
  * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}). Only top-level
- * fields of a JSON object are read; a body Envoy cut at {@code max_request_bytes} is read as far as it
- * goes, so fields after the cut are missing, never wrong (a number that runs into the cut is dropped).
+ * fields of a JSON object are read; the model's JSON escapes are decoded (<code>"gpt-4&#92;u006f"</code> is
+ * {@code gpt-4o}, {@code \/} is {@code /}, surrogate pairs are one character).
+ *
+ * <p><b>What is not known is not taken for absent.</b> A body Envoy cut at {@code max_request_bytes}
+ * (its content-length is larger than what was sent, or Envoy flagged it partial) is read as far as it
+ * goes; a field after the cut may exist. So: a model that could not be read — after the cut, cut in the
+ * middle, not a string, a bad escape, control characters, longer than 256 characters, or a body that is
+ * not a JSON object — is {@link #modelUnknown()}, and Check applies the unpriced-model policy to it for
+ * keys with a cost limit; a cut body without an output limit before the cut is estimated at
+ * {@link #CUT_BODY_OUTPUT_TOKENS} output tokens. Only a whole JSON object without a {@code model}
+ * field (or no body at all) has no model.
  *
  * <p>The token estimate is the output limit plus the input at about four bytes per token, counted on
  * the whole body ({@code content-length} when Envoy sent only part of it). Without an output limit
- * there is no estimate (0): the budget then admits while anything remains, and the overshoot is bounded
- * by the usage of the requests in flight when the limit is reached (see {@code PeriodBudget}).
+ * (in a whole body) there is no estimate (0): the budget then admits while anything remains, and the
+ * overshoot is bounded by the usage of the requests in flight when the limit is reached (see
+ * {@code PeriodBudget}). All arithmetic saturates ({@link #tokens()}).
  *
  * <p>The body is scanned in place ({@link Scanner}), character by character, without a JSON library:
  * this runs on the hot path, and only three kinds of top-level field matter. Strings are skipped with
  * their escapes, nested objects and arrays by depth; anything that is not valid where it stands ends
  * the scan, keeping what was read before.
  *
- * @param model        the model named, or {@code null} (absent, not a plain printable-ASCII string of at
- *                     most 256 characters, or after the cut)
+ * @param model        the model named, decoded, or {@code null} (absent, or {@link #modelUnknown})
+ * @param modelUnknown true when the body may name a model that could not be read
  * @param inputTokens  input estimate (body bytes / 4, rounded up); 0 without a body
- * @param outputTokens the output limit; {@link #NONE} when the body sets none (or none that is a whole,
- *                     non-negative number of at most 12 digits)
+ * @param outputTokens the output limit; {@link #NONE} when a whole body sets none (or none that is a
+ *                     whole, non-negative number of at most 12 digits); {@link #CUT_BODY_OUTPUT_TOKENS}
+ *                     when a cut body sets none before the cut
  */
-record RequestEstimate(String model, long inputTokens, long outputTokens) {
+record RequestEstimate(String model, boolean modelUnknown, long inputTokens, long outputTokens) {
 
     static final long NONE = -1;
-    static final RequestEstimate EMPTY = new RequestEstimate(null, 0, NONE);
+    /**
+     * The output tokens assumed for a cut body whose output limit was not seen before the cut: the
+     * largest output limit of current chat models is of this order, so the reservation errs high.
+     */
+    static final long CUT_BODY_OUTPUT_TOKENS = 16_384;
+    /** The header Envoy adds to the Check request when it sent only part of the body. */
+    static final String PARTIAL_BODY_HEADER = "x-envoy-auth-partial-body";
+    static final RequestEstimate EMPTY = new RequestEstimate(null, false, 0, NONE);
     private static final int MAX_MODEL_CHARS = 256;
     private static final int MAX_DIGITS = 12;
 
@@ -72,9 +90,13 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
             return EMPTY;
         }
         long whole = Math.max(scanner.n, http.getSize());
-        scanner.scan(modelOnly);
+        boolean cut = whole > scanner.n || "true".equals(http.getHeadersMap().get(PARTIAL_BODY_HEADER));
+        scanner.cutShort = cut;
+        boolean complete = scanner.scan(modelOnly);
+        boolean modelUnknown = scanner.model == null && (scanner.modelUnreadable || !complete);
+        long output = cut && scanner.output == NONE && !modelOnly ? CUT_BODY_OUTPUT_TOKENS : scanner.output;
         // Rounded up without (whole + 3), which overflows for a content-length near 2^63.
-        return new RequestEstimate(scanner.model, whole / 4 + (whole % 4 == 0 ? 0 : 1), scanner.output);
+        return new RequestEstimate(scanner.model, modelUnknown, whole / 4 + (whole % 4 == 0 ? 0 : 1), output);
     }
 
     /** A single pass over the top level of one JSON object, on a String or on raw bytes. */
@@ -84,7 +106,11 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
         private final String text;
         private final ByteString bytes;
         final int n;
+        /** Envoy sent only the start of the body. */
+        boolean cutShort;
         String model;
+        /** A {@code model} field was there, but not as a string this scanner can read. */
+        boolean modelUnreadable;
         long output = NONE;
 
         Scanner(String text, ByteString bytes, int n) {
@@ -97,16 +123,24 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
             return text != null ? text.charAt(i) : bytes.byteAt(i) & 0xff;
         }
 
-        void scan(boolean modelOnly) {
+        /**
+         * Reads the top level; true when it reached the object's closing brace (every top-level field
+         * was seen), false when it stopped at the cut or at something that is not JSON. Stops early,
+         * answering true, once {@code modelOnly} has its model.
+         */
+        boolean scan(boolean modelOnly) {
             int i = skipSpace(0);
-            if (i >= n || at(i) != '{') {
-                return;
+            if (i >= n) {
+                return n == 0 || !cutShort; // a blank body names nothing, unless more of it was not sent
+            }
+            if (at(i) != '{') {
+                return false;
             }
             i++;
             while (true) {
                 i = skipSpace(i);
                 if (i >= n) {
-                    return;
+                    return false;
                 }
                 int c = at(i);
                 if (c == ',') {
@@ -114,30 +148,31 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
                     continue;
                 }
                 if (c != '"') {
-                    return; // '}' (the end) or not JSON
+                    return c == '}'; // the end, or not JSON
                 }
                 int keyStart = i + 1;
                 int afterKey = endOfString(i);
                 if (afterKey == END) {
-                    return;
+                    return false;
                 }
                 int keyEnd = afterKey - 1;
                 i = skipSpace(afterKey);
                 if (i >= n || at(i) != ':') {
-                    return;
+                    return false;
                 }
                 i = skipSpace(i + 1);
                 if (i >= n) {
-                    return;
+                    return false;
                 }
-                if (keyIs(keyStart, keyEnd, "model") && at(i) == '"') {
-                    int after = endOfString(i);
+                if (keyIs(keyStart, keyEnd, "model")) {
+                    int after = at(i) == '"' ? endOfString(i) : skipValue(i);
                     if (after == END) {
-                        return;
+                        return false;
                     }
-                    model = plainString(i + 1, after - 1);
-                    if (modelOnly) {
-                        return;
+                    model = at(i) == '"' ? modelString(i + 1, after - 1) : null;
+                    modelUnreadable = model == null;
+                    if (modelOnly && model != null) {
+                        return true;
                     }
                     i = after;
                 } else if (!modelOnly && isOutputLimit(keyStart, keyEnd)) {
@@ -146,7 +181,7 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
                     i = skipValue(i);
                 }
                 if (i == END) {
-                    return;
+                    return false;
                 }
             }
         }
@@ -188,20 +223,27 @@ record RequestEstimate(String model, long inputTokens, long outputTokens) {
             return true;
         }
 
-        /** The string between {@code from} and {@code to} if plain printable ASCII and short, else null. */
-        private String plainString(int from, int to) {
-            if (to - from > MAX_MODEL_CHARS) {
+        /**
+         * The JSON string between the quotes at {@code from - 1} and {@code to}, decoded ({@link
+         * JsonStrings#decode}); null when it cannot be read or is longer than {@value #MAX_MODEL_CHARS}
+         * characters. Raw bytes must be UTF-8.
+         */
+        private String modelString(int from, int to) {
+            if (to - from > 6 * MAX_MODEL_CHARS) { // six bytes per character at most (an escape of a UTF-16 unit)
                 return null;
             }
-            char[] chars = new char[to - from];
-            for (int k = from; k < to; k++) {
-                int c = at(k);
-                if (c < 0x20 || c > 0x7e || c == '\\') {
+            String raw;
+            if (text != null) {
+                raw = text.substring(from, to);
+            } else {
+                ByteString part = bytes.substring(from, to);
+                if (!part.isValidUtf8()) {
                     return null;
                 }
-                chars[k - from] = (char) c;
+                raw = part.toStringUtf8();
             }
-            return new String(chars);
+            String decoded = JsonStrings.decode(raw);
+            return decoded == null || decoded.length() > MAX_MODEL_CHARS ? null : decoded;
         }
 
         /** Index after the string that starts with the quote at {@code i}, or END if it is cut. */

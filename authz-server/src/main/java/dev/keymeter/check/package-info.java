@@ -15,7 +15,12 @@
  *
  * <p>Rules: a denial is a {@code CheckResponse} with an explicit HTTP status and JSON body, never a gRPC
  * error and never an exception; a gRPC error only when no decision is possible (the replica has not
- * loaded, or failed; {@code CheckFailureLog} writes why, at most once per 10 s). Estimates saturate
+ * loaded, or failed; {@code CheckFailureLog} writes why, at most once per 10 s). A request that cannot
+ * be read as it is (a header or field that is not UTF-8, bytes that are not a {@code CheckRequest}) is
+ * a decision too: 400 naming the header ({@code CheckRequestReader}, {@code UnreadableRequests},
+ * {@code BadRequest}), logged at most once per 10 s ({@code BadRequestLog}); so is a path with a
+ * dot-segment or a backslash (400) and a {@code {project}} segment naming another project than a
+ * project key's (403). Estimates saturate
  * at {@link dev.keymeter.keys.LimitBound}: no request body makes the arithmetic overflow. Nothing here
  * blocks, locks or logs per request; the token never leaves the
  * per-thread buffer it is copied into (listeners get the key id and a {@link

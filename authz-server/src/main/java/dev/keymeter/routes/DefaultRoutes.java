@@ -21,6 +21,8 @@ import java.util.Locale;
  *   <li>Every platform resource of the catalog, at {@code /v1/<wire name with dashes>} and below
  *       ({@code /v1/agent-schedules}, {@code /v1/knowledge-bases}, …): GET and HEAD read, other
  *       methods write.
+ *   <li>{@code /v1/projects/{project}} and below: projects, GET and HEAD read, other methods write; the
+ *       {@code {project}} segment must be a project key's own project (Check answers 403 otherwise).
  * </ul>
  */
 final class DefaultRoutes {
@@ -46,6 +48,8 @@ final class DefaultRoutes {
                 collection(rules, "/v1/" + r.wireName().replace('_', '-').toLowerCase(Locale.ROOT), r);
             }
         }
+        // One project and what is below it: a project key acts on its own project only.
+        collection(rules, "/v1/projects/" + RouteRule.PROJECT_SEGMENT, Resource.PROJECTS);
         return List.copyOf(rules);
     }
 

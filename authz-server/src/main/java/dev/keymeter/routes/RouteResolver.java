@@ -74,6 +74,33 @@ public final class RouteResolver {
         return table.match(method, path);
     }
 
+    /**
+     * The project the request's path names, when the route table decided the request (no per-route
+     * source named a resource) with a {@value RouteRule#PROJECT_SEGMENT} rule; otherwise null.
+     */
+    public String projectOf(AttributeContext attributes, String method, String path) {
+        if (!table.namesProjects() || perRouteResource(attributes)) {
+            return null;
+        }
+        return table.projectOf(method, path);
+    }
+
+    private static boolean perRouteResource(AttributeContext attributes) {
+        if (attributes.getContextExtensionsMap().containsKey(RESOURCE_KEY)) {
+            return true;
+        }
+        if (attributes.hasRouteMetadataContext()) {
+            Map<String, Struct> namespaces = attributes.getRouteMetadataContext().getFilterMetadataMap();
+            for (String namespace : NAMESPACES) {
+                Struct fields = namespaces.get(namespace);
+                if (fields != null && fields.getFieldsMap().containsKey(RESOURCE_KEY)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static ResourceAccess named(String resourceName, String accessName, String method) {
         Resource resource = resourceName == null ? null : ResourceAccess.resourceNamed(resourceName);
         if (resource == null) {

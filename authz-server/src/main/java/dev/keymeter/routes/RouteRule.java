@@ -10,12 +10,17 @@ import java.util.Objects;
  * @param path either an exact path ({@code /v1/chat/completions}) or a prefix written with a trailing
  *     {@code /*} ({@code /v1/images/*} matches every path that starts with {@code /v1/images/}, not
  *     {@code /v1/images} itself). Paths are compared case-sensitively and without the query string.
+ *     One segment may be {@value #PROJECT_SEGMENT} ({@code /v1/projects/{project}/prompts/*}): it
+ *     matches any one non-empty segment, and Check compares that segment with a project key's
+ *     project (403 when they differ; admin keys act on every project).
  * @param target what a matching request needs
  */
 public record RouteRule(String method, String path, ResourceAccess target) {
 
     /** The method of a rule that matches every method not named by another rule of the same path. */
     public static final String ANY_METHOD = "*";
+    /** The path segment that names the project the request acts on. */
+    public static final String PROJECT_SEGMENT = "{project}";
 
     public RouteRule {
         Objects.requireNonNull(method, "method");
@@ -23,6 +28,11 @@ public record RouteRule(String method, String path, ResourceAccess target) {
         Objects.requireNonNull(target, "target");
         checkMethod(method);
         checkPath(path);
+    }
+
+    /** True when the path holds a {@value #PROJECT_SEGMENT} segment. */
+    public boolean namesProject() {
+        return path.contains(PROJECT_SEGMENT);
     }
 
     /** True for a {@code /*} rule. */
@@ -55,16 +65,31 @@ public record RouteRule(String method, String path, ResourceAccess target) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with \"/\"; was \"" + path + "\"");
         }
+        checkProjectSegment(path);
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') {
                 throw new IllegalArgumentException("path must be printable ASCII without spaces, \"?\" or \"#\""
                         + " (the query string is never compared); was \"" + path + "\"");
             }
+            if (c == '\\') {
+                throw new IllegalArgumentException("path must not hold a backslash; was \"" + path + "\"");
+            }
             if (c == '*' && (i != path.length() - 1 || path.charAt(i - 1) != '/')) {
                 throw new IllegalArgumentException("path may hold \"*\" only as a final \"/*\" (a prefix); was \""
                         + path + "\"");
             }
+        }
+    }
+
+    /** Braces only as one whole {@value #PROJECT_SEGMENT} segment, at most once. */
+    private static void checkProjectSegment(String path) {
+        String rest = path.replace("/" + PROJECT_SEGMENT + "/", "//").replaceAll("/\\{project}$", "/");
+        int first = path.indexOf(PROJECT_SEGMENT);
+        boolean once = first < 0 || first == path.lastIndexOf(PROJECT_SEGMENT);
+        if (!once || rest.indexOf('{') >= 0 || rest.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("path may hold braces only as one whole \"" + PROJECT_SEGMENT
+                    + "\" segment (the project the request acts on); was \"" + path + "\"");
         }
     }
 }

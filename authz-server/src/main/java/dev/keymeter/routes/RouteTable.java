@@ -13,7 +13,8 @@ import java.util.Set;
  * clients, or an Envoy configured without {@code context_extensions}).
  *
  * <p>Matching: the path is compared up to its query string ({@code ?}). An exact rule beats every
- * prefix rule; among prefix rules the longest wins; for one pattern, a rule naming the request's
+ * other; then a rule with a {@value RouteRule#PROJECT_SEGMENT} segment ({@link ProjectRoutes}); then
+ * the prefix rules, the longest first; for one pattern, a rule naming the request's
  * method beats the {@code *} rule, and a pattern with no rule for the method is skipped (a shorter
  * prefix may still map it). A path holding a {@code .} or {@code ..} segment matches nothing, so that
  * {@code /v1/models/../chat/completions} cannot borrow the read-only rule of {@code /v1/models/*}
@@ -28,11 +29,13 @@ public final class RouteTable {
     private final List<RouteRule> rules;
     private final PathIndex exact;
     private final PathIndex prefixes;
+    private final ProjectRoutes projectRoutes;
 
     private RouteTable(List<RouteRule> rules) {
         this.rules = List.copyOf(rules);
         this.exact = index(rules, false);
         this.prefixes = index(rules, true);
+        this.projectRoutes = new ProjectRoutes(rules);
     }
 
     /**
@@ -112,7 +115,32 @@ public final class RouteTable {
         }
         MethodRules rules = exact.find(path, end, hash);
         ResourceAccess target = rules == null ? null : rules.match(method);
+        if (target == null && !projectRoutes.isEmpty()) {
+            target = projectRoutes.match(method, path, end);
+        }
         return target != null ? target : longestPrefix;
+    }
+
+    /** True when some rule holds a {@value RouteRule#PROJECT_SEGMENT} segment. */
+    public boolean namesProjects() {
+        return !projectRoutes.isEmpty();
+    }
+
+    /**
+     * The project a request with this method and path names, when the rule {@link #match} picks for it
+     * holds a {@value RouteRule#PROJECT_SEGMENT} segment: that segment of the path, as sent. Otherwise null.
+     */
+    public String projectOf(String method, String path) {
+        if (projectRoutes.isEmpty()) {
+            return null;
+        }
+        int end = path.indexOf('?');
+        end = end < 0 ? path.length() : end;
+        MethodRules rules = exact.find(path, end, path.substring(0, end).hashCode());
+        if (rules != null && rules.match(method) != null) {
+            return null; // an exact rule without a project segment wins
+        }
+        return projectRoutes.projectOf(method, path, end);
     }
 
     private static boolean isDotSegment(String path, int from, int to) {
@@ -123,7 +151,7 @@ public final class RouteTable {
     private static PathIndex index(List<RouteRule> rules, boolean prefix) {
         Map<String, List<RouteRule>> byPattern = new LinkedHashMap<>();
         for (RouteRule r : rules) {
-            if (r.isPrefix() == prefix) {
+            if (r.isPrefix() == prefix && !r.namesProject()) {
                 byPattern.computeIfAbsent(r.pattern(), p -> new ArrayList<>()).add(r);
             }
         }

@@ -27,6 +27,7 @@ import dev.keymeter.usage.AccessLogService;
 import dev.keymeter.usage.Budgets;
 import dev.keymeter.usage.RecentRequests;
 import dev.keymeter.usage.Reservations;
+import dev.keymeter.usage.SpendUnknownFile;
 import dev.keymeter.usage.UsageLedger;
 import dev.keymeter.usage.UsageReportService;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -155,7 +156,7 @@ public final class Sidecar implements AutoCloseable {
             Budgets budgets = new Budgets(counters, budgetSettings.prices(),
                     new Reservations(budgetSettings.reservationTtl().toMillis(), bounds.maxReservations(),
                             bounds.maxTombstones()),
-                    fleet == null ? null : fleet.sync());
+                    fleet == null ? null : fleet.sync(), new SpendUnknownFile(config.spendUnknownFile()));
             KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             JvmMetrics jvm = new JvmMetrics();

@@ -89,6 +89,11 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         return replicaDir.resolveSibling("counters");
     }
 
+    /** Where the keys whose spend is unknown are kept ({@code SpendUnknownFile}): beside the counters. */
+    public Path spendUnknownFile() {
+        return replicaDir.resolveSibling("spend-unknown");
+    }
+
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
                 clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);

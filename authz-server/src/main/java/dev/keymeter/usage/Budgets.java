@@ -7,15 +7,19 @@ import dev.keymeter.quota.KeyQuota;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.quota.QuotaLimits;
 import dev.keymeter.replica.ReplicaEntry;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sidecar's budgets: the persisted per-key counters ({@link CounterStore}), the price table, the
- * reservations in flight and the keys whose usage could not be priced. Check {@link #admit}s through
+ * reservations in flight and the keys whose usage could not be priced (kept in a {@link
+ * SpendUnknownFile} when one is given, so that they stay blocked across a restart). Check {@link #admit}s through
  * it; the {@link UsageLedger} settles through it; the admin overview reads it.
  *
  * <p>A key's counters are addressed by its id and its {@link #counterEpoch}: an administrative usage
@@ -26,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Budgets {
 
+    private static final System.Logger LOG = System.getLogger("keymeter.usage");
+
     private final CounterStore counters;
     private final PriceTable prices;
     private final Reservations reservations;
@@ -34,6 +40,9 @@ public final class Budgets {
     private final FleetAdmission fleetAdmission;
     /** Key id → the model whose usage could not be priced (policy refuse); cleared by a usage reset. */
     private final ConcurrentHashMap<String, Unpriced> unpriced = new ConcurrentHashMap<>();
+
+    /** Where {@link #unpriced} is persisted, or null (memory only). */
+    private final SpendUnknownFile spendUnknownFile;
 
     /** Keys whose counters changed since the usage reporter last drained them. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
@@ -51,11 +60,25 @@ public final class Budgets {
 
     /** @param fleet shares the keys' limits with the fleet; {@code null}: this sidecar counts alone */
     public Budgets(CounterStore counters, PriceTable prices, Reservations reservations, FleetSync fleet) {
+        this(counters, prices, reservations, fleet, null);
+    }
+
+    /**
+     * @param spendUnknownFile where the keys whose spend is unknown are kept across restarts (loaded
+     *     here); {@code null}: in memory only (tests of other things)
+     * @throws java.io.UncheckedIOException naming the file when it exists but cannot be read
+     */
+    public Budgets(CounterStore counters, PriceTable prices, Reservations reservations, FleetSync fleet,
+            SpendUnknownFile spendUnknownFile) {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.fleet = fleet;
         this.fleetAdmission = fleet == null ? null : new FleetAdmission(fleet);
+        this.spendUnknownFile = spendUnknownFile;
+        if (spendUnknownFile != null) {
+            spendUnknownFile.load().forEach((keyId, epoch) -> unpriced.put(keyId, new Unpriced(epoch, "")));
+        }
     }
 
     /** The fleet sync, or {@code null} when this sidecar counts alone. */
@@ -159,9 +182,30 @@ public final class Budgets {
         return out;
     }
 
-    /** Records that usage of {@code key} with {@code model} could not be priced. */
+    /**
+     * Records that usage of {@code key} with {@code model} could not be priced; a key newly marked (or
+     * marked in a new counter epoch) is written to the {@link SpendUnknownFile} before this returns,
+     * so that the block survives a restart. A failed write is logged naming the file; the block still
+     * holds in memory.
+     */
     public void markUnpriced(ReplicaEntry key, String model) {
-        unpriced.put(key.keyId, new Unpriced(counterEpoch(key), model == null ? "" : model));
+        long epoch = counterEpoch(key);
+        Unpriced previous = unpriced.put(key.keyId, new Unpriced(epoch, model == null ? "" : model));
+        if (spendUnknownFile != null && (previous == null || previous.counterEpoch != epoch)) {
+            persistUnpriced();
+        }
+    }
+
+    /** Writes every marked key; serialized, so that a slower writer never replaces a newer file with an older map. */
+    private synchronized void persistUnpriced() {
+        Map<String, Long> keys = new HashMap<>();
+        unpriced.forEach((keyId, u) -> keys.put(keyId, u.counterEpoch));
+        try {
+            spendUnknownFile.save(keys);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot write the keys whose spend is unknown to "
+                    + spendUnknownFile.path() + " (" + e + "); they stay blocked until this sidecar restarts");
+        }
     }
 
     /**

@@ -7,11 +7,16 @@ import dev.keymeter.usage.Budgets;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +79,30 @@ final class CheckHarness implements AutoCloseable {
 
     CheckResponse check(CheckRequest request) {
         return stub.withDeadlineAfter(10, TimeUnit.SECONDS).check(request);
+    }
+
+    /** Sends {@code request} as it is, byte for byte: for requests a protobuf builder would not write. */
+    CheckResponse checkBytes(byte[] request) {
+        MethodDescriptor<byte[], CheckResponse> raw = AuthorizationGrpc.getCheckMethod()
+                .toBuilder(new RawBytes(), AuthorizationGrpc.getCheckMethod().getResponseMarshaller()).build();
+        return ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                request);
+    }
+
+    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     @Override

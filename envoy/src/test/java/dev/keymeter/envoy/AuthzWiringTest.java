@@ -40,6 +40,7 @@ class AuthzWiringTest {
         assertEquals(250_000_000, authz.getGrpcService().getTimeout().getNanos());
         assertEquals(8192, authz.getWithRequestBody().getMaxRequestBytes());
         assertTrue(authz.getWithRequestBody().getAllowPartialMessage());
+        assertTrue(authz.getWithRequestBody().getPackAsBytes(), "a binary body must not make the Check request unreadable");
     }
 
     @ParameterizedTest

@@ -1,14 +1,21 @@
 package dev.keymeter.envoy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.keymeter.keys.Resource;
+import dev.keymeter.keys.AccessLevel;
+import dev.keymeter.routes.ResourceAccess;
+import dev.keymeter.routes.RouteResolver;
+import dev.keymeter.routes.RouteTable;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -64,8 +71,10 @@ class RouteResourcesTest {
         expected.put("path /v1/completions", "chat_completions write");
         expected.put("path /v1/embeddings", "embeddings write");
         expected.put("prefix /v1/images/", "images write");
-        expected.put("path /v1/models", "models read");
-        expected.put("prefix /v1/models/", "models read");
+        expected.put("path /v1/models GET|HEAD", "models read");
+        expected.put("path /v1/models", "models write");
+        expected.put("prefix /v1/models/ GET|HEAD", "models read");
+        expected.put("prefix /v1/models/", "models write");
         expected.put("path /v1/moderations", "moderations write");
         expected.put("path /v1/rerank", "rerank write");
         expected.put("path /v1/responses", "responses write");
@@ -97,6 +106,54 @@ class RouteResourcesTest {
     }
 
     private static String match(RouteMatch match) {
-        return match.hasPath() ? "path " + match.getPath() : "prefix " + match.getPrefix();
+        String path = match.hasPath() ? "path " + match.getPath() : "prefix " + match.getPrefix();
+        for (HeaderMatcher h : match.getHeadersList()) {
+            assertEquals(":method", h.getName(), "routes match on the method only");
+            path += " " + h.getStringMatch().getSafeRegex().getRegex();
+        }
+        return path;
+    }
+
+    /**
+     * Each (method, path) as Envoy routes it (first matching route wins: path or prefix, then the
+     * {@code :method} header's regex over the whole value), then resolved by keymeter's own
+     * {@link RouteResolver} from that route's context_extensions: what a key needs for it.
+     */
+    private static ResourceAccess need(String file, String method, String path) throws InvalidProtocolBufferException {
+        List<Route> routes = EnvoyConfigs.connectionManager(EnvoyConfigs.load(file))
+                .getRouteConfig().getVirtualHostsList().get(0).getRoutesList();
+        for (Route route : routes) {
+            RouteMatch m = route.getMatch();
+            boolean pathMatches = m.hasPath() ? m.getPath().equals(path) : path.startsWith(m.getPrefix());
+            boolean methodMatches = m.getHeadersList().stream()
+                    .allMatch(h -> method.matches(h.getStringMatch().getSafeRegex().getRegex()));
+            if (pathMatches && methodMatches) {
+                Any perRoute = route.getTypedPerFilterConfigMap().get(EXT_AUTHZ);
+                AttributeContext.Builder attributes = AttributeContext.newBuilder();
+                if (perRoute != null) {
+                    attributes.putAllContextExtensions(perRoute.unpack(ExtAuthzPerRoute.class).getCheckSettings()
+                            .getContextExtensionsMap());
+                }
+                return new RouteResolver(RouteTable.defaults()).resolve(attributes.build(), method, path);
+            }
+        }
+        throw new AssertionError(file + ": no route for " + method + " " + path);
+    }
+
+    @ParameterizedTest
+    @FieldSource("FILES")
+    void models_getAndHeadRead_deleteAndPostWrite_soAReadOnlyKeyCannotDelete(String file)
+            throws InvalidProtocolBufferException {
+        for (String path : List.of("/v1/models", "/v1/models/gpt-4o", "/v1/models/ft:gpt-4o:acme:1")) {
+            assertEquals(ResourceAccess.of(Resource.MODELS, AccessLevel.READ), need(file, "GET", path), file + path);
+            assertEquals(ResourceAccess.of(Resource.MODELS, AccessLevel.READ), need(file, "HEAD", path), file + path);
+            for (String write : List.of("DELETE", "POST", "PUT", "PATCH")) {
+                ResourceAccess need = need(file, write, path);
+                assertEquals(ResourceAccess.of(Resource.MODELS, AccessLevel.WRITE), need, file + " " + write + path);
+                assertFalse(AccessLevel.READ.grants(need.access()), "a Read only key is refused " + write + " " + path);
+            }
+        }
+        assertEquals(ResourceAccess.of(Resource.MODELS, AccessLevel.WRITE), need(file, "GETX", "/v1/models/a"),
+                "the method regex matches the whole method, not a prefix of it");
     }
 }
