@@ -18,14 +18,23 @@ import java.util.Objects;
  * @param replication heartbeats of the Watch streams and the change log's retention
  * @param store where the state lives ({@code --store}); {@code null}: {@code sqlite:<dataDir>/keymeter.db}
  * @param tls the admin listener's certificate (and client CA for mTLS); {@code null}: plaintext
+ * @param diskReserveBytes {@code --disk-reserve}: room kept in the data directory (a file of zeros)
+ *     and given up when the disk fills, so that revocations still commit; 0: none
+ * @param refusalAuditInterval {@code --auth-failure-audit-interval}: refused (unauthenticated or
+ *     unauthorized) calls are audited as one summary row per interval at most
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
-        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls) {
+        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, long diskReserveBytes,
+        Duration refusalAuditInterval) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
     public static final String DATABASE_FILE = "keymeter.db";
     public static final String BOOTSTRAP_KEY_FILE = "bootstrap-admin-key";
+    public static final long DEFAULT_DISK_RESERVE_BYTES = 8L << 20;
+    /** A reserve bigger than this would be a mistake of units (it is held on the data directory's disk). */
+    public static final long MAX_DISK_RESERVE_BYTES = 1L << 30;
+    public static final Duration DEFAULT_REFUSAL_AUDIT_INTERVAL = Duration.ofMinutes(1);
 
     public ControlPlaneConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -36,11 +45,20 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0–65535, was " + port);
         }
+        if (diskReserveBytes < 0 || diskReserveBytes > MAX_DISK_RESERVE_BYTES) {
+            throw new IllegalArgumentException("--disk-reserve must be 0–1GiB, was " + diskReserveBytes + " bytes");
+        }
+        Objects.requireNonNull(refusalAuditInterval, "refusalAuditInterval");
+        if (refusalAuditInterval.toMillis() < 1_000 || refusalAuditInterval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("--auth-failure-audit-interval must be between 1s and 1d, was "
+                    + refusalAuditInterval);
+        }
     }
 
     /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
-        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null);
+        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null,
+                DEFAULT_DISK_RESERVE_BYTES, DEFAULT_REFUSAL_AUDIT_INTERVAL);
     }
 
     /** Defaults for everything but the data directory. */
@@ -49,24 +67,39 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
     }
 
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls,
+                diskReserveBytes, refusalAuditInterval);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls,
+                diskReserveBytes, refusalAuditInterval);
+    }
+
+    public ControlPlaneConfig withDiskReserve(long newBytes) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBytes,
+                refusalAuditInterval);
+    }
+
+    public ControlPlaneConfig withRefusalAuditInterval(Duration newInterval) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls,
+                diskReserveBytes, newInterval);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

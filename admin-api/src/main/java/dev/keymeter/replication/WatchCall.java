@@ -29,6 +29,15 @@ final class WatchCall {
         }
     }
 
+    /** The sidecar took nothing for the send timeout: the stream ends and lets go of the store. */
+    static final class TooSlow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooSlow(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** A missed onReady would stall a stream until the next wake-up; re-check readiness this often anyway. */
     private static final long READY_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -38,10 +47,17 @@ final class WatchCall {
     private boolean cancelled;
     private boolean shuttingDown;
     private boolean rung;
+    private final long sendTimeoutNanos;
+    private volatile boolean endedSlow;
 
-    /** Must run inside the service method: gRPC takes handlers only before the method returns. */
-    WatchCall(ServerCallStreamObserver<WatchEvent> observer) {
+    /**
+     * Must run inside the service method: gRPC takes handlers only before the method returns.
+     *
+     * @param sendTimeoutNanos how long {@link #send} waits for a sidecar that does not read
+     */
+    WatchCall(ServerCallStreamObserver<WatchEvent> observer, long sendTimeoutNanos) {
         this.observer = observer;
+        this.sendTimeoutNanos = sendTimeoutNanos;
         observer.setOnReadyHandler(this::signal);
         observer.setOnCancelHandler(() -> {
             lock.lock();
@@ -54,13 +70,25 @@ final class WatchCall {
         });
     }
 
-    /** Sends {@code event} once the transport can take it; the buffer per call stays at gRPC's ~32 KiB. */
+    /**
+     * Sends {@code event} once the transport can take it; the buffer per call stays at gRPC's ~32 KiB.
+     *
+     * @throws TooSlow when the sidecar takes nothing for the send timeout: the caller must end the
+     *     stream, and with it any read of the store it holds
+     */
     void send(WatchEvent event) {
         lock.lock();
         try {
+            long waitStart = System.nanoTime();
             while (!observer.isReady()) {
                 requireOpen();
-                await(READY_RECHECK_NANOS);
+                long left = sendTimeoutNanos - (System.nanoTime() - waitStart);
+                if (left <= 0) {
+                    endedSlow = true;
+                    throw new TooSlow("the sidecar read nothing for " + (sendTimeoutNanos / 1_000_000)
+                            + " ms (--watch-send-timeout)");
+                }
+                await(Math.min(left, READY_RECHECK_NANOS));
             }
             requireOpen();
         } finally {
@@ -118,6 +146,11 @@ final class WatchCall {
         if (!isCancelled()) {
             observer.onError(status.asRuntimeException());
         }
+    }
+
+    /** Whether the stream ended because its sidecar stopped reading ({@link TooSlow}). */
+    boolean endedSlow() {
+        return endedSlow;
     }
 
     boolean isCancelled() {

@@ -15,15 +15,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ReplicationService/Watch}: each call gets a {@link WatchStream} on a thread of its own
- * (never gRPC's threads: a stream parks for as long as the sidecar is connected). A sidecar is one
- * parked thread; hundreds are fine, tens of thousands would want an event-driven design.
+ * {@code ReplicationService/Watch}: each call gets a {@link WatchStream} on a thread of a pool shared
+ * by the streams (never gRPC's threads: a stream parks for as long as the sidecar is connected). The
+ * pool is bounded by {@code --max-watch-streams}: one stream more is refused RESOURCE_EXHAUSTED,
+ * before it costs a thread or a read. A sidecar that takes nothing for {@code --watch-send-timeout}
+ * is cancelled ({@link WatchCall.TooSlow}), and so is any read of the store its stream held.
  *
  * <p>{@link #close} ends every stream with UNAVAILABLE (sidecars reconnect to wherever the control
  * plane comes back) and waits for the stream threads, so that the store can close after it. The
@@ -41,23 +45,29 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
     private final long heartbeatNanos;
     private final Set<WatchCall> calls = ConcurrentHashMap.newKeySet();
     private final ExecutorService streams;
+    private final int maxStreams;
+    private final long sendTimeoutNanos;
+    /** Streams holding a place among the {@code maxStreams}: taken before a stream starts, given back when it ends. */
+    private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong slowCancelled = new AtomicLong();
 
     /**
      * @param notifier told of every commit (the control plane wires it to the rules' commit listener)
      * @param clock stamps heartbeats and decides which rotated-out secrets are still live
-     * @param heartbeatInterval silence after which a stream sends a heartbeat
+     * @param settings the heartbeat interval, {@code --max-watch-streams} and {@code --watch-send-timeout}
      */
-    public WatchService(KeyStore store, RevisionNotifier notifier, Clock clock, Duration heartbeatInterval) {
+    public WatchService(KeyStore store, RevisionNotifier notifier, Clock clock, ReplicationSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (heartbeatInterval.toNanos() < 1) {
-            throw new IllegalArgumentException("heartbeatInterval must be positive, was " + heartbeatInterval);
-        }
-        this.heartbeatNanos = heartbeatInterval.toNanos();
+        this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+        this.maxStreams = settings.maxWatchStreams();
+        this.sendTimeoutNanos = settings.watchSendTimeout().toNanos();
         AtomicInteger threadNumber = new AtomicInteger();
-        this.streams = Executors.newCachedThreadPool(task -> {
+        // Bounded by the cap: a refused stream never reaches the pool, so it never needs a queue.
+        this.streams = new ThreadPoolExecutor(0, maxStreams, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, "keymeter-watch-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -76,7 +86,19 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
                     "sidecar_id: at most " + MAX_SIDECAR_ID + " characters").asRuntimeException());
             return;
         }
-        WatchCall call = new WatchCall((ServerCallStreamObserver<WatchEvent>) responseObserver);
+        if (!takeSlot()) {
+            long total = refused.incrementAndGet();
+            if (total == 1 || total % 1_000 == 0) { // a reconnecting fleet must not flood the log
+                LOG.log(Level.WARNING, "replication: refused a Watch stream: {0} streams are open"
+                        + " (--max-watch-streams); {1} refused since start", Integer.toString(maxStreams),
+                        Long.toString(total));
+            }
+            responseObserver.onError(Status.RESOURCE_EXHAUSTED.withDescription("this control plane already serves "
+                    + maxStreams + " Watch streams (--max-watch-streams); retry later or elsewhere")
+                    .asRuntimeException());
+            return;
+        }
+        WatchCall call = new WatchCall((ServerCallStreamObserver<WatchEvent>) responseObserver, sendTimeoutNanos);
         WatchStream stream = new WatchStream(store, notifier, clock, heartbeatNanos, call,
                 request.getAppliedRevision(), request.getStoreId(), forLog(request.getSidecarId()));
         calls.add(call);
@@ -88,18 +110,46 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
                 try {
                     stream.run();
                 } finally {
+                    if (call.endedSlow()) {
+                        slowCancelled.incrementAndGet();
+                    }
                     calls.remove(call);
+                    open.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
             calls.remove(call);
+            open.decrementAndGet();
             call.fail(Status.UNAVAILABLE.withDescription("the control plane is shutting down"));
+        }
+    }
+
+    /** A place among the {@code --max-watch-streams}; false when all are taken. */
+    private boolean takeSlot() {
+        while (true) {
+            int now = open.get();
+            if (now >= maxStreams) {
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                return true;
+            }
         }
     }
 
     /** Streams being served now. */
     public int activeStreams() {
         return calls.size();
+    }
+
+    /** Streams refused since start because {@code --max-watch-streams} were open. */
+    public long refusedStreams() {
+        return refused.get();
+    }
+
+    /** Streams cancelled since start because their sidecar did not read for {@code --watch-send-timeout}. */
+    public long slowStreamsCancelled() {
+        return slowCancelled.get();
     }
 
     /** Ends every stream (UNAVAILABLE) and waits up to 5 s for their threads. Closing twice does nothing. */

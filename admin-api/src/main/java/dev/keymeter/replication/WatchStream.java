@@ -26,6 +26,10 @@ import java.util.List;
  * short transactions ({@link ChangeBatch}) and sent after the transaction ends; a snapshot is one
  * detached transaction ({@link KeyStore#readDetached}) that sends page by page, blocking on flow
  * control, so a million keys never sit in memory and the snapshot is one consistent revision.
+ * That read is the one the stream may hold while it waits for the sidecar (the protocol announces the
+ * snapshot's record count and revision up front, which only one transaction can keep); a sidecar
+ * that takes nothing for {@code --watch-send-timeout} ends the stream ({@link WatchCall.TooSlow}),
+ * the read rolls back and SQLite's WAL can be reset again.
  */
 final class WatchStream implements Runnable {
 
@@ -97,6 +101,10 @@ final class WatchStream implements Runnable {
             LOG.log(Level.INFO, "replication watch closed sidecar={0} revision={1}: {2}", sidecar,
                     Long.toString(cursor), ended.getMessage());
             call.fail(Status.UNAVAILABLE.withDescription(ended.getMessage()));
+        } catch (WatchCall.TooSlow slow) { // its snapshot read or batch is dropped; it may reconnect and resume
+            LOG.log(Level.WARNING, "replication watch cancelled sidecar={0} revision={1}: {2}", sidecar,
+                    Long.toString(cursor), slow.getMessage());
+            call.fail(Status.UNAVAILABLE.withDescription(slow.getMessage() + "; reconnect and read faster"));
         } catch (StoreUnavailableException e) { // the database is down: the sidecar retries, here or elsewhere
             LOG.log(Level.WARNING, "replication watch closed sidecar={0} revision={1}: {2}", sidecar,
                     Long.toString(cursor), e.getMessage());
