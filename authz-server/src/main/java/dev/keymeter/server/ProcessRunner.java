@@ -66,6 +66,7 @@ final class ProcessRunner {
             Gauge.builder("keymeter_store_up", cp, plane -> plane.storeReachable() ? 1 : 0)
                     .description("1 while the key store answered its last health check, else 0")
                     .register(registry);
+            ControlPlaneMeters.register(cp, registry);
             ServerTls tls = settings.tls().metrics() == null ? null : ServerTls.load(settings.tls().metrics());
             if (tls != null) {
                 started.add(tls);

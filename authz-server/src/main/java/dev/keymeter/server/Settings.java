@@ -31,13 +31,16 @@ import java.util.Objects;
  * @param ingestTokenFile {@code --ingest-token-file} / {@code KEYMETER_INGEST_TOKEN_FILE}; {@code null}:
  *     {@code <dataDir>/ingest-token}, created with a new token on the first start
  * @param tls the listeners' certificate and client CAs ({@link TlsSettings#NONE}: plaintext)
+ * @param controlPlaneBounds Watch streams, the disk reserve and the audit of refused calls
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls) {
+        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
+        ControlPlaneBounds controlPlaneBounds) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(controlPlaneBounds, "controlPlaneBounds");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
         Objects.requireNonNull(authzAddress, "authzAddress");
@@ -55,8 +58,8 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
     }
 
     public ControlPlaneConfig controlPlane() {
-        return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC()).withStore(store).withTls(tls.admin());
+        return controlPlaneBounds.apply(new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(),
+                shutdownGrace, Clock.systemUTC()).withStore(store).withTls(tls.admin()));
     }
 
     public SidecarConfig sidecar() {
