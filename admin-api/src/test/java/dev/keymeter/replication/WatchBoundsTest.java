@@ -87,6 +87,30 @@ class WatchBoundsTest {
         }
     }
 
+    @Test
+    void watch_manyIdleStreams_shareAFewThreads() throws Exception {
+        ReplicationSettings quiet = ReplicationSettings.defaults().withHeartbeatInterval(NO_HEARTBEATS);
+        try (ReplicationHarness h = new ReplicationHarness(dir, quiet)) {
+            List<WatchRecorder> sidecars = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                sidecars.add(h.watch(h.currentRevision()));
+            }
+            for (WatchRecorder w : sidecars) {
+                assertTrue(w.next().hasHeartbeat());
+            }
+            String key = h.project("payments").getKey().getId();
+            for (WatchRecorder w : sidecars) {
+                assertEquals(key, w.nextNotHeartbeat().getChange().getUpsert().getKeyId());
+            }
+
+            long watchThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("keymeter-watch-")).count();
+            assertEquals(200, h.controlPlane.replication().watchService().activeStreams());
+            assertTrue(watchThreads <= WatchService.STEP_THREADS + 1,
+                    () -> watchThreads + " threads serve 200 idle streams");
+        }
+    }
+
     /** Inserts keys straight into the store, in one transaction: setup, not what is under test. */
     static void insertKeys(ReplicationHarness h, int n) {
         Instant now = h.clock.instant();
