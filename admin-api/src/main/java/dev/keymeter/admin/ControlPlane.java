@@ -90,7 +90,8 @@ public final class ControlPlane implements AutoCloseable {
                     : NettyServerBuilder.forAddress(address, tls.credentials()))
                     .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
                     .addService(ServerInterceptors.intercept(replication.watchService(), auth))
-                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard(), config.clock()), auth))
+                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard(),
+                            config.clock(), rules.audited()::diskFull), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -146,7 +147,8 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock()))
+                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock(),
+                            rules.audited()::diskFull))
                     .build()
                     .start();
             inProcessChannel = InProcessChannelBuilder.forName(name).build();

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keymeter.proto.admin.v1.KeyStatus;
 import dev.keymeter.proto.admin.v1.RevokeKeyRequest;
+import com.google.protobuf.util.Timestamps;
+import dev.keymeter.proto.replication.v1.KeyLastUsed;
+import dev.keymeter.proto.replication.v1.LastUsedReport;
 import dev.keymeter.proto.replication.v1.WatchEvent;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -60,6 +63,7 @@ class TmpfsFullDiskTest {
         try (ReplicationHarness h = new ReplicationHarness(data, quiet, null, null, c -> c.withDiskReserve(RESERVE))) {
             h.project("payments");
             String compromised = h.serviceKey("payments", "compromised").getKey().getId();
+            String sidecarToken = h.sidecarCredential("sidecar-1").getToken();
             WatchRecorder w = h.watch(h.currentRevision());
             w.next(); // up to date
             Path reserve = data.resolve("disk-reserve");
@@ -90,10 +94,16 @@ class TmpfsFullDiskTest {
             StatusRuntimeException stillFull = assertThrows(StatusRuntimeException.class,
                     () -> h.serviceKey("payments", "still-full"));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, stillFull.getStatus().getCode());
+            LastUsedReport lastUsed = LastUsedReport.newBuilder().addKeys(KeyLastUsed.newBuilder()
+                    .setKeyId(compromised).setLastUsedTime(Timestamps.fromMillis(h.clock.millis()))).build();
+            StatusRuntimeException notRecorded = assertThrows(StatusRuntimeException.class,
+                    () -> h.reports(sidecarToken).reportLastUsed(lastUsed));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, notRecorded.getStatus().getCode(), "the reserve is for revocations");
 
             Files.delete(filler);
             assertEquals("after", h.serviceKey("payments", "after").getKey().getName());
             assertEquals(RESERVE, Files.size(reserve), "the reserve is back once space returned");
+            assertEquals(1, h.reports(sidecarToken).reportLastUsed(lastUsed).getRecorded());
         }
     }
 
