@@ -1,10 +1,7 @@
 package dev.keymeter.replication;
 
 import com.google.protobuf.Timestamp;
-import dev.keymeter.keys.ApiKey;
 import dev.keymeter.proto.replication.v1.Heartbeat;
-import dev.keymeter.proto.replication.v1.SnapshotBegin;
-import dev.keymeter.proto.replication.v1.SnapshotEnd;
 import dev.keymeter.proto.replication.v1.WatchEvent;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.StoreReader;
@@ -15,7 +12,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,18 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events wait here (one batch at most) until the onReady handler wakes the stream. A sidecar that
  * takes nothing for the send timeout has its stream cancelled.
  *
- * <p>A snapshot is one detached transaction ({@link KeyStore#readDetached}) that sends page by page:
- * the protocol announces its revision and record count first, which only one consistent read can
- * keep. It runs on a thread of the snapshot pool, blocking on flow control for at most the send
- * timeout per wait ({@link WatchCall#sendBlocking}): a sidecar that stops reading ends the stream,
- * the read rolls back and SQLite's WAL can be reset again.
+ * <p>A snapshot ({@link SnapshotSender}) is one detached transaction ({@link KeyStore#readDetached})
+ * on a thread of the snapshot pool, blocking on flow control for at most the send timeout per wait:
+ * a sidecar that stops reading ends the stream, the read rolls back and SQLite's WAL can be reset.
  */
 final class WatchStream {
 
     private static final Logger LOG = System.getLogger("keymeter.replication");
-    /** Keys read per query of a snapshot. */
-    static final int SNAPSHOT_PAGE = 500;
-
     private final KeyStore store;
     private final RevisionNotifier notifier;
     private final Clock clock;
@@ -205,7 +196,7 @@ final class WatchStream {
         snapshotting = true;
         snapshots.execute(() -> {
             try {
-                cursor = store.readDetached(this::snapshot);
+                cursor = store.readDetached(new SnapshotSender(call, clock, sidecar, storeId, cursor)::send);
                 sentInRound = true;
                 lastSentNanos = System.nanoTime();
             } catch (RuntimeException e) {
@@ -226,31 +217,6 @@ final class WatchStream {
                     Long.toString(storeId));
             cursor = 0;
         }
-    }
-
-    /** Sends every key as of one transaction; returns the revision the snapshot describes. */
-    private long snapshot(StoreReader reader) {
-        long revision = reader.currentRevision();
-        long count = reader.keyCount();
-        LOG.log(Level.INFO, "replication snapshot sidecar={0} revision={1} keys={2} (applied_revision was {3})",
-                sidecar, Long.toString(revision), Long.toString(count), Long.toString(cursor));
-        call.sendBlocking(WatchEvent.newBuilder().setSnapshotBegin(
-                SnapshotBegin.newBuilder().setRevision(revision).setRecordCount(count).setStoreId(storeId)).build());
-        Instant now = clock.instant();
-        String after = "";
-        List<ApiKey> page;
-        do {
-            page = reader.keysAfter(after, SNAPSHOT_PAGE);
-            for (ApiKey key : page) {
-                if (!KeyRecords.replicated(key)) {
-                    continue; // counted out of keyCount() too
-                }
-                call.sendBlocking(WatchEvent.newBuilder().setSnapshotRecord(KeyRecords.of(key, now)).build());
-            }
-            after = page.isEmpty() ? after : page.get(page.size() - 1).id();
-        } while (page.size() == SNAPSHOT_PAGE);
-        call.sendBlocking(WatchEvent.newBuilder().setSnapshotEnd(SnapshotEnd.newBuilder().setRevision(revision)).build());
-        return revision;
     }
 
     private WatchEvent heartbeat() {
