@@ -101,6 +101,9 @@ final class RefusedCalls implements AutoCloseable {
             if (!force && lastWritten != null && now.isBefore(lastWritten.plus(interval))) {
                 return;
             }
+            if (audited.diskFull()) {
+                return; // the counts wait for space: the room left is for revocations
+            }
             Map<String, String> summary = drain(now);
             if (summary.isEmpty()) {
                 return;
