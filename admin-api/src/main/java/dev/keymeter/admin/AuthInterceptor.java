@@ -1,7 +1,6 @@
 package dev.keymeter.admin;
 
 import dev.keymeter.lifecycle.AdminFailure;
-import dev.keymeter.lifecycle.AuditedStore;
 import dev.keymeter.lifecycle.Authenticator;
 import dev.keymeter.lifecycle.Caller;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
@@ -10,16 +9,17 @@ import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import dev.keymeter.store.StoreException;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.util.Set;
 
 /**
  * Authenticates every admin and replication call from {@code authorization: Bearer <key>} and puts
- * the {@link Caller} in the gRPC context. A refused mutating call is audited (with no actor). The
- * token is digested by the {@link Authenticator} and dropped; it is never logged.
+ * the {@link Caller} in the gRPC context. Refused calls are audited as a rate-limited summary by
+ * reason and peer ({@link RefusedCalls}), not one fsynced row each. The token is digested by the
+ * {@link Authenticator} and dropped; it is never logged.
  *
  * <p>Replication (a sidecar's Watch) and the sidecar reports need the sidecar role
  * ({@link Caller#requireSidecarRole}): a sidecar credential, or (deprecated, warned once per key) an
@@ -31,16 +31,14 @@ final class AuthInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
-    private static final Set<String> READS = Set.of("GetProject", "ListProjects", "ListMembers", "GetKey",
-            "ListKeys", "GetKeyUsage", "ListAuditRecords");
 
     private final Authenticator authenticator;
-    private final AuditedStore audited;
+    private final RefusedCalls refusedCalls;
     private final AdminKeyForSidecarWarning deprecation = new AdminKeyForSidecarWarning();
 
-    AuthInterceptor(Authenticator authenticator, AuditedStore audited) {
+    AuthInterceptor(Authenticator authenticator, RefusedCalls refusedCalls) {
         this.authenticator = authenticator;
-        this.audited = audited;
+        this.refusedCalls = refusedCalls;
     }
 
     @Override
@@ -62,10 +60,7 @@ final class AuthInterceptor implements ServerInterceptor {
             }
             return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
         } catch (AdminFailure refused) {
-            String method = call.getMethodDescriptor().getBareMethodName();
-            if (!replication && !READS.contains(method)) {
-                audited.recordRefusal("", method, "", refused.reason().name());
-            }
+            refusedCalls.record(refused.reason(), call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
             call.close(Statuses.of(refused), new Metadata());
             return new ServerCall.Listener<>() { };
         } catch (StoreException storeFailed) { // e.g. the database is down: UNAVAILABLE, not UNKNOWN

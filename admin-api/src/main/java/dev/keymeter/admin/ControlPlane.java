@@ -1,12 +1,14 @@
 package dev.keymeter.admin;
 
 import dev.keymeter.grpc.GracefulStop;
+import dev.keymeter.lifecycle.AdminFailure;
 import dev.keymeter.lifecycle.ControlPlaneRules;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.replication.v1.ReplicationServiceGrpc;
 import dev.keymeter.replication.LastUsedService;
 import dev.keymeter.replication.Replication;
+import dev.keymeter.store.DiskReserve;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.DuplicateException;
 import dev.keymeter.tls.ServerTls;
@@ -46,11 +48,13 @@ public final class ControlPlane implements AutoCloseable {
     private final StoreHealth storeHealth;
     /** The admin listener's certificate, re-read while it serves; null when plaintext. */
     private final ServerTls tls;
+    private final RefusedCalls refusedCalls;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
             Replication replication, HealthStatusManager health, IssuedKey bootstrapKey, StoreHealth storeHealth,
-            ServerTls tls) {
+            ServerTls tls, RefusedCalls refusedCalls) {
         this.tls = tls;
+        this.refusedCalls = refusedCalls;
         this.config = config;
         this.store = store;
         this.rules = rules;
@@ -67,12 +71,17 @@ public final class ControlPlane implements AutoCloseable {
         KeyStore store = config.storeSpec().open();
         Replication replication = null;
         ServerTls tls = null;
+        RefusedCalls refusedCalls = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock(), config.usageBoard());
+            // The reserve helps only a store on this machine's disk: a PostgreSQL server's disk is its own.
+            rules.audited().useDiskReserve(config.storeSpec().postgres() ? DiskReserve.none()
+                    : DiskReserve.in(config.dataDir(), config.diskReserveBytes()));
             IssuedKey bootstrap = bootstrap(rules, config.bootstrapKeyFile());
             replication = Replication.start(store, config.clock(), config.replication());
             rules.audited().onCommit(replication::committed);
-            AuthInterceptor auth = new AuthInterceptor(rules.authenticator(), rules.audited());
+            refusedCalls = new RefusedCalls(rules.audited(), config.clock(), config.refusalAuditInterval());
+            AuthInterceptor auth = new AuthInterceptor(rules.authenticator(), refusedCalls);
             HealthStatusManager health = new HealthStatusManager();
             InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
             if (config.tls() != null) {
@@ -85,7 +94,8 @@ public final class ControlPlane implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
                             replication.watchService().bindService()), auth))
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
-                            new LastUsedService(store, rules.usageBoard(), config.clock()).bindService()), auth))
+                            new LastUsedService(store, rules.usageBoard(), config.clock(),
+                                    rules.audited()::diskFull).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -95,10 +105,14 @@ public final class ControlPlane implements AutoCloseable {
             health.setStatus(ReplicationServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             StoreHealth storeHealth = new StoreHealth(store, health,
                     List.of("", AdminServiceGrpc.SERVICE_NAME, ReplicationServiceGrpc.SERVICE_NAME));
-            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth, tls);
+            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth, tls,
+                    refusedCalls);
         } catch (IOException | RuntimeException e) {
             if (tls != null) {
                 tls.close();
+            }
+            if (refusedCalls != null) {
+                refusedCalls.close();
             }
             if (replication != null) {
                 replication.close();
@@ -137,7 +151,8 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock()))
+                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock(),
+                            rules.audited()::diskFull))
                     .build()
                     .start();
             inProcessChannel = InProcessChannelBuilder.forName(name).build();
@@ -183,6 +198,16 @@ public final class ControlPlane implements AutoCloseable {
         return tls == null ? "plaintext" : tls.describe();
     }
 
+    /** Calls refused {@code reason} (no valid key, or the wrong kind of key) since start. */
+    public long callsRefused(AdminFailure.Reason reason) {
+        return refusedCalls.total(reason);
+    }
+
+    /** Whether admin writes fail, or are refused, because the data directory's disk is full. */
+    public boolean diskFull() {
+        return rules.audited().diskFull();
+    }
+
     public KeyStore store() {
         return store;
     }
@@ -214,6 +239,7 @@ public final class ControlPlane implements AutoCloseable {
         replication.close();
         try {
             GracefulStop.awaitOrForce(server, config.shutdownGrace());
+            refusedCalls.close(); // after the last call: its refusal is in the last summary
         } finally {
             if (tls != null) {
                 tls.close();

@@ -20,31 +20,48 @@ import java.util.Objects;
  * @param store where the state lives ({@code --store}); {@code null}: {@code sqlite:<dataDir>/keymeter.db}
  * @param tls the admin listener's certificate (and client CA for mTLS); {@code null}: plaintext
  * @param usageBoard how many sidecars and (key, sidecar) usage figures the usage overview holds
+ * @param diskReserveBytes {@code --disk-reserve}: room kept in the data directory (a file of zeros)
+ *     and given up when the disk fills, so that revocations still commit; 0: none
+ * @param refusalAuditInterval {@code --auth-failure-audit-interval}: refused (unauthenticated or
+ *     unauthorized) calls are audited as one summary row per interval at most
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
-        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard) {
+        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard, long diskReserveBytes,
+        Duration refusalAuditInterval) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
     public static final String DATABASE_FILE = "keymeter.db";
     public static final String BOOTSTRAP_KEY_FILE = "bootstrap-admin-key";
+    public static final long DEFAULT_DISK_RESERVE_BYTES = 8L << 20;
+    /** A reserve bigger than this would be a mistake of units (it is held on the data directory's disk). */
+    public static final long MAX_DISK_RESERVE_BYTES = 1L << 30;
+    public static final Duration DEFAULT_REFUSAL_AUDIT_INTERVAL = Duration.ofMinutes(1);
 
     public ControlPlaneConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(usageBoard, "usageBoard");
         Objects.requireNonNull(replication, "replication");
+        Objects.requireNonNull(usageBoard, "usageBoard");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0–65535, was " + port);
+        }
+        if (diskReserveBytes < 0 || diskReserveBytes > MAX_DISK_RESERVE_BYTES) {
+            throw new IllegalArgumentException("--disk-reserve must be 0–1GiB, was " + diskReserveBytes + " bytes");
+        }
+        Objects.requireNonNull(refusalAuditInterval, "refusalAuditInterval");
+        if (refusalAuditInterval.toMillis() < 1_000 || refusalAuditInterval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("--auth-failure-audit-interval must be between 1s and 1d, was "
+                    + refusalAuditInterval);
         }
     }
 
     /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
         this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null,
-                UsageBoard.Bounds.DEFAULTS);
+                UsageBoard.Bounds.DEFAULTS, DEFAULT_DISK_RESERVE_BYTES, DEFAULT_REFUSAL_AUDIT_INTERVAL);
     }
 
     /** Defaults for everything but the data directory. */
@@ -52,30 +69,46 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         return new ControlPlaneConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Duration.ofSeconds(10), Clock.systemUTC());
     }
 
-    /** The usage board's bounds. */
-    public ControlPlaneConfig withUsageBoard(UsageBoard.Bounds newBounds) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBounds);
-    }
-
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls, usageBoard);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls, usageBoard);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls, usageBoard);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls, usageBoard);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval);
     }
 
     public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls, usageBoard);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls, usageBoard,
+                diskReserveBytes, refusalAuditInterval);
+    }
+
+    /** The usage board's bounds. */
+    public ControlPlaneConfig withUsageBoard(UsageBoard.Bounds newBounds) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBounds,
+                diskReserveBytes, refusalAuditInterval);
+    }
+
+    public ControlPlaneConfig withDiskReserve(long newBytes) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard, newBytes,
+                refusalAuditInterval);
+    }
+
+    public ControlPlaneConfig withRefusalAuditInterval(Duration newInterval) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
+                diskReserveBytes, newInterval);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

@@ -3,6 +3,7 @@ package dev.keymeter.admin;
 import dev.keymeter.lifecycle.AdminFailure;
 import dev.keymeter.store.DuplicateException;
 import dev.keymeter.store.InvalidPageException;
+import dev.keymeter.store.StoreFullException;
 import dev.keymeter.store.StoreUnavailableException;
 import io.grpc.Status;
 import java.lang.System.Logger;
@@ -15,6 +16,8 @@ import java.lang.System.Logger.Level;
  */
 final class Statuses {
     private static final Logger LOG = System.getLogger("keymeter.admin");
+    static final String DISK_FULL = "the control plane's disk is full: nothing was written; revoking and disabling "
+            + "keys still work; retry once space is freed (the control plane's log names the directory)";
 
     private Statuses() {
     }
@@ -22,6 +25,9 @@ final class Statuses {
     static Status of(Throwable t) {
         if (t instanceof AdminFailure f) {
             return code(f.reason()).withDescription(f.getMessage());
+        }
+        if (t instanceof StoreFullException) { // logged with its directory, rate-limited, where it happened
+            return Status.RESOURCE_EXHAUSTED.withDescription(DISK_FULL);
         }
         if (t instanceof StoreUnavailableException) {
             LOG.log(Level.WARNING, "admin call failed: " + t.getMessage());

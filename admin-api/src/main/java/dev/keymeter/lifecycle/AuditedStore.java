@@ -1,7 +1,9 @@
 package dev.keymeter.lifecycle;
 
 import dev.keymeter.audit.AuditEntry;
+import dev.keymeter.store.DiskReserve;
 import dev.keymeter.store.KeyStore;
+import dev.keymeter.store.StoreFullException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -25,10 +27,14 @@ public final class AuditedStore {
     private final KeyStore store;
     private final Clock clock;
     private volatile LongConsumer commitListener = revision -> { };
+    private final DiskFullGuard disk;
+    /** The outcome of a mutation refused because the disk is full: the gRPC code it answers with. */
+    public static final String FULL_DISK = "RESOURCE_EXHAUSTED";
 
     public AuditedStore(KeyStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.disk = new DiskFullGuard(clock);
     }
 
     public KeyStore store() {
@@ -56,15 +62,22 @@ public final class AuditedStore {
      * code, and the failure propagates.
      */
     public <T> T mutate(String actorKeyId, String action, String target, Function<Mutation, T> work) {
+        Map<String, Long> refusedWhileFull = disk.admit(action);
+        if (!refusedWhileFull.isEmpty()) {
+            recordFullDiskRefusals(refusedWhileFull);
+        }
         Mutation[] last = new Mutation[1];
         try {
-            T result = store.write(tx -> {
-                Mutation m = new Mutation(tx, target);
-                last[0] = m;
-                T value = work.apply(m);
-                tx.appendAudit(entry(actorKeyId, action, m.target(), AuditEntry.OK, m.changes(), m.lastRevision()));
-                return value;
-            });
+            T result;
+            try {
+                result = write(actorKeyId, action, target, work, last);
+            } catch (StoreFullException full) {
+                if (!disk.retryAfter(action, full)) {
+                    throw full;
+                }
+                result = write(actorKeyId, action, target, work, last);
+            }
+            disk.committed();
             notifyCommit(last[0].lastRevision()); // before the log line: replication latency counts
             log(actorKeyId, action, last[0].target(), AuditEntry.OK, last[0].lastRevision());
             return result;
@@ -72,13 +85,67 @@ public final class AuditedStore {
             String refusedTarget = last[0] == null ? target : last[0].target();
             recordRefusal(actorKeyId, action, refusedTarget, refused.reason().name());
             throw refused;
+        } catch (StoreFullException full) {
+            auditFullDisk(actorKeyId, action, target);
+            throw full;
         }
+    }
+
+    private <T> T write(String actorKeyId, String action, String target, Function<Mutation, T> work,
+            Mutation[] last) {
+        return store.write(tx -> {
+            Mutation m = new Mutation(tx, target);
+            last[0] = m;
+            T value = work.apply(m);
+            tx.appendAudit(entry(actorKeyId, action, m.target(), AuditEntry.OK, m.changes(), m.lastRevision()));
+            return value;
+        });
+    }
+
+    /** Spends the reserve for access taken away and refuses the rest while the disk is full; see {@link DiskFullGuard}. */
+    public void useDiskReserve(DiskReserve reserve) {
+        disk.use(Objects.requireNonNull(reserve, "reserve"));
+    }
+
+    /** Whether writes fail (or are refused) for a full disk now. */
+    public boolean diskFull() {
+        return disk.full();
+    }
+
+    /** The audit record of a write the full disk refused, when the disk still takes one; else only the log has it. */
+    private void auditFullDisk(String actorKeyId, String action, String target) {
+        try {
+            store.write(tx -> tx.appendAudit(entry(actorKeyId, action, target, FULL_DISK, Map.of(), 0)));
+        } catch (StoreFullException stillFull) {
+            LOG.log(Level.DEBUG, "the audit record of {0} refused for a full disk was not written either", action);
+        }
+    }
+
+    /** One audit record of the mutations refused while the reserve was given away, written when space returned. */
+    private void recordFullDiskRefusals(Map<String, Long> counts) {
+        Map<String, String> changes = new java.util.TreeMap<>();
+        counts.forEach((action, n) -> changes.put(action, Long.toString(n)));
+        store.write(tx -> tx.appendAudit(entry("", "RefusedWhileDiskFull", "", FULL_DISK, changes, 0)));
+        log("", "RefusedWhileDiskFull", "", FULL_DISK + " " + changes, 0);
     }
 
     /** Audits a call refused before it reached a rule (e.g. the caller did not authenticate). */
     public void recordRefusal(String actorKeyId, String action, String target, String outcome) {
         store.write(tx -> tx.appendAudit(entry(actorKeyId, action, target, outcome, Map.of(), 0)));
         log(actorKeyId, action, target, outcome, 0);
+    }
+
+    /**
+     * Audits a summary that is no single call's (e.g. the refused calls of a minute): no actor, no
+     * target. Skipped (false) while the disk is full, so that the room stays for revocations.
+     */
+    public boolean recordSummary(String action, String outcome, Map<String, String> changes) {
+        if (disk.full()) {
+            return false;
+        }
+        store.write(tx -> tx.appendAudit(entry("", action, "", outcome, changes, 0)));
+        log("", action, "", outcome + " " + changes, 0);
+        return true;
     }
 
     private void notifyCommit(long revision) {

@@ -9,6 +9,7 @@ import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import dev.keymeter.proto.replication.v1.UsageReport;
 import dev.keymeter.proto.replication.v1.UsageReportAck;
 import dev.keymeter.store.KeyStore;
+import dev.keymeter.store.StoreFullException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Receives what sidecars report: last-used times (the latest per key, stored) and usage figures (the
@@ -39,9 +41,19 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
     private final KeyStore store;
     private final UsageBoard board;
     private final Clock clock;
+    private final BooleanSupplier diskFull;
     private volatile long lastFullWarning = Long.MIN_VALUE / 2;
 
     public LastUsedService(KeyStore store, UsageBoard board, Clock clock) {
+        this(store, board, clock, () -> false);
+    }
+
+    /**
+     * @param diskFull true while the control plane's disk is full: last-used times are then not
+     *     written (they are a convenience, and the room left is kept for revocations)
+     */
+    public LastUsedService(KeyStore store, UsageBoard board, Clock clock, BooleanSupplier diskFull) {
+        this.diskFull = Objects.requireNonNull(diskFull, "diskFull");
         this.store = Objects.requireNonNull(store, "store");
         this.board = Objects.requireNonNull(board, "board");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,7 +89,17 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
         for (KeyLastUsed k : report.getKeysList()) {
             latest.merge(k.getKeyId(), instant(k.getLastUsedTime()), (a, b) -> a.isAfter(b) ? a : b);
         }
-        int recorded = latest.isEmpty() ? 0 : store.write(tx -> tx.recordLastUsed(latest));
+        int recorded;
+        try {
+            if (!latest.isEmpty() && diskFull.getAsBoolean()) {
+                throw new StoreFullException("last-used times refused: the disk is full", null);
+            }
+            recorded = latest.isEmpty() ? 0 : store.write(tx -> tx.recordLastUsed(latest));
+        } catch (StoreFullException full) { // logged, rate-limited, by the admin writes that meet it
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the control plane's disk is full: last-used times "
+                    + "were not recorded").asRuntimeException());
+            return;
+        }
         out.onNext(LastUsedReportAck.newBuilder().setRecorded(recorded).build());
         out.onCompleted();
     }

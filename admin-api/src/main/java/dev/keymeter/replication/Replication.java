@@ -32,7 +32,7 @@ public final class Replication implements AutoCloseable {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(settings, "settings");
         RevisionNotifier notifier = new RevisionNotifier(store.read(StoreReader::currentRevision));
-        WatchService service = new WatchService(store, notifier, clock, settings.heartbeatInterval());
+        WatchService service = new WatchService(store, notifier, clock, settings);
         ChangeLogCompaction compaction = new ChangeLogCompaction(store, notifier, settings.changeLogRetain(),
                 settings.compactEvery());
         RevisionFeed feed = store.shared() ? new RevisionFeed(store, notifier) : null;

@@ -25,6 +25,8 @@ final class Failures {
             "projects_pkey", "project id");
     /** PostgreSQL's SQLSTATE for unique_violation. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** PostgreSQL's SQLSTATE for disk_full. */
+    private static final String DISK_FULL = "53100";
 
     private Failures() {
     }
@@ -39,6 +41,9 @@ final class Failures {
                     return duplicate;
                 }
             }
+        }
+        if (isDiskFull(e)) {
+            return new StoreFullException(operation + " failed: the disk is full", e);
         }
         if (isConnectionFailure(e)) {
             return new StoreUnavailableException(operation + " failed: the database is unreachable", e);
@@ -58,6 +63,31 @@ final class Failures {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the disk under the store is full, anywhere in the cause chain: SQLite's
+     * {@code SQLITE_FULL} (its extended codes too), an I/O error saying "No space left on device"
+     * (ENOSPC, as the JDK and SQLite word it), or PostgreSQL's SQLSTATE 53100 (disk_full).
+     */
+    static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException sqlite
+                    && (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code) {
+                return true;
+            }
+            if (t instanceof SQLException sql && DISK_FULL.equals(sql.getSQLState())) {
+                return true;
+            }
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device") || message.contains("SQLITE_FULL"))) {
                 return true;
             }
             if (t.getCause() == t) {

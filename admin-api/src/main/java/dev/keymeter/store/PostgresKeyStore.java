@@ -111,17 +111,21 @@ public final class PostgresKeyStore implements JdbcStore {
     @Override
     public <T> T write(Function<StoreWriter, T> work) {
         Objects.requireNonNull(work, "work");
-        return inConnection("write transaction", c -> Transactions.write(c, Dialect.POSTGRESQL, "write transaction",
-                () -> {
-                    StoreTransaction tx = StoreTransaction.forWrite(c);
-                    T result = apply(tx, work);
-                    long revision = tx.allocatedRevision();
-                    if (revision > 0) { // delivered at commit, to every control plane listening
-                        Sql.queryOne(c, "SELECT pg_notify(?, ?)", row -> row.getString(1), CHANNEL,
-                                Long.toString(revision));
-                    }
-                    return result;
-                }));
+        try {
+            return inConnection("write transaction", c -> Transactions.write(c, Dialect.POSTGRESQL,
+                    "write transaction", () -> {
+                        StoreTransaction tx = StoreTransaction.forWrite(c);
+                        T result = apply(tx, work);
+                        long revision = tx.allocatedRevision();
+                        if (revision > 0) { // delivered at commit, to every control plane listening
+                            Sql.queryOne(c, "SELECT pg_notify(?, ?)", row -> row.getString(1), CHANNEL,
+                                    Long.toString(revision));
+                        }
+                        return result;
+                    }));
+        } catch (StoreFullException full) { // SQLSTATE 53100: the server's disk, not this machine's
+            throw full.at("the PostgreSQL server of " + spec);
+        }
     }
 
     @Override

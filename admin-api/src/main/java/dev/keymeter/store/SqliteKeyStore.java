@@ -111,14 +111,18 @@ public final class SqliteKeyStore implements JdbcStore {
     @Override
     public <T> T write(Function<StoreWriter, T> work) {
         Objects.requireNonNull(work, "work");
-        return locked(writeLock, () -> Transactions.write(writer, "write transaction", () -> {
-            StoreTransaction tx = StoreTransaction.forWrite(writer);
-            try {
-                return work.apply(tx);
-            } finally {
-                tx.end();
-            }
-        }));
+        try {
+            return locked(writeLock, () -> Transactions.write(writer, "write transaction", () -> {
+                StoreTransaction tx = StoreTransaction.forWrite(writer);
+                try {
+                    return work.apply(tx);
+                } finally {
+                    tx.end();
+                }
+            }));
+        } catch (StoreFullException full) {
+            throw full.at(file.getParent().toString()); // the log names the directory whose disk is full
+        }
     }
 
     @Override

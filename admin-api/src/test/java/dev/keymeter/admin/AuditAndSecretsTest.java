@@ -73,7 +73,7 @@ class AuditAndSecretsTest {
         List<AuditRecord> records = audit();
         List<String> lines = new ArrayList<>();
         records.forEach(r -> lines.add(r.getAction() + " " + r.getOutcome()));
-        assertEquals(List.of("RevokeKey UNAUTHENTICATED", "EnableKey FAILED_PRECONDITION", "RevokeKey OK",
+        assertEquals(List.of("RefusedCalls UNAUTHENTICATED", "EnableKey FAILED_PRECONDITION", "RevokeKey OK",
                 "DisableKey OK", "CreateProject OK", "Bootstrap OK"), lines);
         AuditRecord revoke = records.get(2);
         assertEquals("key/" + keyId, revoke.getTarget());

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real control plane (SQLite in a temp dir, Netty on a free port) and real stubs: the admin API
@@ -51,8 +52,14 @@ final class ReplicationHarness implements AutoCloseable {
      */
     ReplicationHarness(Path dataDir, ReplicationSettings settings, StoreSpec store, String adminToken)
             throws IOException {
-        controlPlane = ControlPlane.start(ControlPlaneConfig.defaults(dataDir).withPort(0).withClock(clock)
-                .withReplication(settings).withStore(store));
+        this(dataDir, settings, store, adminToken, UnaryOperator.identity());
+    }
+
+    /** As above, with {@code more} applied to the configuration last (e.g. a disk reserve). */
+    ReplicationHarness(Path dataDir, ReplicationSettings settings, StoreSpec store, String adminToken,
+            UnaryOperator<ControlPlaneConfig> more) throws IOException {
+        controlPlane = ControlPlane.start(more.apply(ControlPlaneConfig.defaults(dataDir).withPort(0).withClock(clock)
+                .withReplication(settings).withStore(store)));
         this.adminToken = adminToken != null ? adminToken : controlPlane.bootstrapKey().orElseThrow().token();
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPlane.port()).usePlaintext().build();
     }

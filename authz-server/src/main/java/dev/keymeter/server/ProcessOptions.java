@@ -225,6 +225,31 @@ final class ProcessOptions {
                     + "directory, not to stdout (env KEYMETER_BOOTSTRAP_KEY_FILE_ONLY).")
     boolean bootstrapKeyFileOnly;
 
+    @Option(names = "--max-watch-streams", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_MAX_WATCH_STREAMS:-256}",
+            description = "(serve, control-plane) Most replication Watch streams (sidecars) served at once; one more "
+                    + "is refused RESOURCE_EXHAUSTED (env KEYMETER_MAX_WATCH_STREAMS; default ${DEFAULT-VALUE}).")
+    int maxWatchStreams;
+
+    @Option(names = "--watch-send-timeout", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_WATCH_SEND_TIMEOUT:-30s}",
+            converter = Values.Duration.class,
+            description = "(serve, control-plane) A sidecar that reads nothing of its Watch stream for this long is "
+                    + "cancelled and its store read released (env KEYMETER_WATCH_SEND_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration watchSendTimeout;
+
+    @Option(names = "--disk-reserve", paramLabel = "SIZE", defaultValue = "${env:KEYMETER_DISK_RESERVE:-8MiB}",
+            description = "(serve, control-plane) Room kept in the data directory and given up when the disk fills, so "
+                    + "that revocations still commit; 0 for none (env KEYMETER_DISK_RESERVE; default ${DEFAULT-VALUE}).")
+    String diskReserve;
+
+    @Option(names = "--auth-failure-audit-interval", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_AUTH_FAILURE_AUDIT_INTERVAL:-1m}",
+            converter = Values.Duration.class,
+            description = "(serve, control-plane) Calls refused for want of a valid key are audited as one summary "
+                    + "row per interval at most (env KEYMETER_AUTH_FAILURE_AUDIT_INTERVAL; default ${DEFAULT-VALUE}).")
+    Duration authFailureAuditInterval;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -261,7 +286,9 @@ final class ProcessOptions {
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
                 metricsKeySeries, storeSpec(data), ingestTokenFile,
                 new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds,
-                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries));
+                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries),
+                new ControlPlaneBounds(maxWatchStreams, watchSendTimeout,
+                        ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval));
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */

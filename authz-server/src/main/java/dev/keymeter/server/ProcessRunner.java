@@ -69,6 +69,7 @@ final class ProcessRunner {
                     .description("1 while the key store answered its last health check, else 0")
                     .register(registry);
             usageBoardMeters(registry, cp.rules().usageBoard());
+            ControlPlaneMeters.register(cp, registry);
             ServerTls tls = settings.tls().metrics() == null ? null : ServerTls.load(settings.tls().metrics());
             if (tls != null) {
                 started.add(tls);

@@ -36,16 +36,18 @@ import java.util.Objects;
  * @param bounds {@code --max-reservations}, {@code --max-reservation-tombstones}, {@code --request-id-capacity},
  *     {@code --request-id-retention}, {@code --max-replica-staleness}
  * @param usageBoard {@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}
+ * @param controlPlaneBounds Watch streams, the disk reserve and the audit of refused calls
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
-        SidecarBounds bounds, UsageBoard.Bounds usageBoard) {
+        SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(bounds, "bounds");
         Objects.requireNonNull(usageBoard, "usageBoard");
+        Objects.requireNonNull(controlPlaneBounds, "controlPlaneBounds");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
         Objects.requireNonNull(authzAddress, "authzAddress");
@@ -63,9 +65,8 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
     }
 
     public ControlPlaneConfig controlPlane() {
-        return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC()).withStore(store).withTls(tls.admin())
-                .withUsageBoard(usageBoard);
+        return controlPlaneBounds.apply(new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(),
+                shutdownGrace, Clock.systemUTC()).withStore(store).withTls(tls.admin()).withUsageBoard(usageBoard));
     }
 
     public SidecarConfig sidecar() {

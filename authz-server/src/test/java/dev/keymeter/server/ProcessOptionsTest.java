@@ -79,6 +79,32 @@ class ProcessOptionsTest {
         assertMessage("--usage-board-max-entries", () -> parse("--usage-board-max-entries", "0"));
     }
 
+    @Test
+    void controlPlaneBounds_defaultsAndValuesReachTheControlPlane() {
+        var defaults = parse().controlPlane();
+        assertEquals(256, defaults.replication().maxWatchStreams());
+        assertEquals(Duration.ofSeconds(30), defaults.replication().watchSendTimeout());
+        assertEquals(8L << 20, defaults.diskReserveBytes());
+        assertEquals(Duration.ofMinutes(1), defaults.refusalAuditInterval());
+
+        var set = parse("--max-watch-streams", "1000", "--watch-send-timeout", "5s", "--disk-reserve", "512KiB",
+                "--auth-failure-audit-interval", "10m").controlPlane();
+        assertEquals(1000, set.replication().maxWatchStreams());
+        assertEquals(Duration.ofSeconds(5), set.replication().watchSendTimeout());
+        assertEquals(512L << 10, set.diskReserveBytes());
+        assertEquals(Duration.ofMinutes(10), set.refusalAuditInterval());
+        assertEquals(0, parse("--disk-reserve", "0").controlPlane().diskReserveBytes());
+    }
+
+    @Test
+    void controlPlaneBounds_badValuesNameTheFlag() {
+        assertMessage("--max-watch-streams", () -> parse("--max-watch-streams", "0"));
+        assertMessage("--watch-send-timeout", () -> parse("--watch-send-timeout", "2h"));
+        assertMessage("--disk-reserve", () -> parse("--disk-reserve", "8 bananas"));
+        assertMessage("--disk-reserve", () -> parse("--disk-reserve", "2GiB"));
+        assertMessage("--auth-failure-audit-interval", () -> parse("--auth-failure-audit-interval", "10ms"));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
