@@ -182,4 +182,12 @@ public final class MetricsServer implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
     }
+    /**
+     * The registry this endpoint serves, for meters that are not the sidecar's own: {@code keymeter
+     * serve} adds the control plane's (usage board, Watch streams, refused calls, disk) to it.
+     */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
 }

@@ -53,7 +53,10 @@ final class ProcessRunner {
     int serve() {
         return run(() -> {
             ControlPlane cp = startControlPlane();
-            startSidecar(cp.inProcessChannel(), "");
+            Sidecar sidecar = startSidecar(cp.inProcessChannel(), "");
+            // One /metrics for the one process: the control plane's meters beside the sidecar's.
+            usageBoardMeters(sidecar.meterRegistry(), cp.rules().usageBoard());
+            ControlPlaneMeters.register(cp, sidecar.meterRegistry());
         });
     }
 
@@ -150,7 +153,7 @@ final class ProcessRunner {
         return cp;
     }
 
-    private void startSidecar(ManagedChannel controlPlane, String key) throws IOException {
+    private Sidecar startSidecar(ManagedChannel controlPlane, String key) throws IOException {
         IngestTokenFile.Loaded ingest = loadIngestTokens();
         Sidecar sidecar = Sidecar.start(settings.sidecar().withIngest(ingest.tokens()), controlPlane, key);
         started.add(sidecar);
@@ -183,6 +186,7 @@ final class ProcessRunner {
                 ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
                         + " ms; sidecars alive: " + sidecar.budgets().fleet().sidecars() + ")"
                 : "counted by this sidecar alone (--budgets-store local)"));
+        return sidecar;
     }
 
     /** The usage overview's bounded board: its size against its bounds, and what did not fit. */

@@ -256,6 +256,11 @@ public final class Sidecar implements AutoCloseable {
         health.setStatus(AuthorizationGrpc.SERVICE_NAME, status);
     }
 
+    /** The registry behind this sidecar's {@code /metrics}. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return telemetry.server().registry();
+    }
+
     public int port() {
         return server.getPort();
     }
