@@ -88,7 +88,8 @@ abstract class AdminCommand implements Callable<Integer> {
     /** Prints a response as protobuf JSON: the same field names as the API, for scripts. */
     void printJson(MessageOrBuilder message) {
         try {
-            out().println(JsonFormat.printer().print(message));
+            // Every field, empty lists as [] included, so that `jq '.members[]'` works on an empty listing.
+            out().println(JsonFormat.printer().includingDefaultValueFields().print(message));
         } catch (InvalidProtocolBufferException e) {
             // Only Any fields with unknown types fail to print; the admin API has none.
             throw new IllegalStateException("cannot print the response as JSON", e);
