@@ -12,6 +12,7 @@ import dev.keymeter.store.DiskReserve;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.DuplicateException;
 import dev.keymeter.tls.ServerTls;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -20,6 +21,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -98,6 +100,8 @@ public final class ControlPlane implements AutoCloseable {
                                     rules.audited()::diskFull).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
+                    // v1alpha as well: grpcurl before 1.8.8 and other older tools speak only that one.
+                    .addService(reflectionV1Alpha())
                     .build()
                     .start();
             health.setStatus("", ServingStatus.SERVING);
@@ -246,5 +250,11 @@ public final class ControlPlane implements AutoCloseable {
             }
             store.close();
         }
+    }
+
+    /** gRPC server reflection v1alpha, deprecated by grpc-java in favour of v1 but still what older clients ask for. */
+    @SuppressWarnings("deprecation")
+    private static BindableService reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance();
     }
 }

@@ -89,8 +89,9 @@ abstract class AdminCommand implements Callable<Integer> {
     /** Prints a response as protobuf JSON: the same field names as the API, for scripts. */
     void printJson(MessageOrBuilder message) {
         try {
-            // Valid JSON either way; escaped, a bidi override in a name cannot reorder the terminal.
-            out().println(UnsafeText.escapedJson(JsonFormat.printer().print(message)));
+            // Every field, empty lists as [] included, so that `jq '.members[]'` works on an empty listing;
+            // valid JSON either way, and escaped: a bidi override in a name cannot reorder the terminal.
+            out().println(UnsafeText.escapedJson(JsonFormat.printer().includingDefaultValueFields().print(message)));
         } catch (InvalidProtocolBufferException e) {
             // Only Any fields with unknown types fail to print; the admin API has none.
             throw new IllegalStateException("cannot print the response as JSON", e);

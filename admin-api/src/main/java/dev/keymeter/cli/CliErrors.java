@@ -93,12 +93,14 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
                     ? " (if it serves TLS: pass --ca-file PEM or --tls)" : "";
             return "error: cannot reach keymeter at " + address + ": " + reason + hint;
         }
+        String address = connection == null ? "the configured address" : connection.address();
+        String wrongPort = ServerMessages.wrongPortHint(status, address);
         String description = status.getDescription();
         if (description == null) {
-            return "error: " + status.getCode() + ": (no description)";
+            return "error: " + status.getCode() + ": (no description)" + wrongPort;
         }
         String hint = status.getCode() == Status.Code.INVALID_ARGUMENT ? LimitOptions.flagHint(description) : "";
-        return "error: " + status.getCode() + ": " + description + hint;
+        return "error: " + status.getCode() + ": " + ServerMessages.translate(description) + hint + wrongPort;
     }
 
     private static String reason(Status status) {

@@ -30,7 +30,24 @@ public final class CliSupport {
      * @return {@code commandLine}, for chaining
      */
     public static CommandLine configure(CommandLine commandLine) {
+        addHelp(commandLine);
         CliErrors errors = new CliErrors();
         return commandLine.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
+    }
+
+    /**
+     * A {@code help} subcommand on every command that has subcommands ({@code keymeter help keys},
+     * {@code keymeter keys help create}), as kubectl and gh have.
+     */
+    private static void addHelp(CommandLine commandLine) {
+        if (commandLine.getSubcommands().isEmpty()) {
+            return;
+        }
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            addHelp(sub);
+        }
+        if (!commandLine.getSubcommands().containsKey("help")) {
+            commandLine.addSubcommand("help", new CommandLine.HelpCommand());
+        }
     }
 }

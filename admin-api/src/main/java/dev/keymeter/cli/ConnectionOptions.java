@@ -21,9 +21,9 @@ public final class ConnectionOptions {
 
     static final String NO_ADMIN_KEY = "no admin key: pass --admin-key or set KEYMETER_ADMIN_KEY";
 
-    @Option(names = "--addr", paramLabel = "HOST:PORT",
+    @Option(names = "--addr", paramLabel = "HOST[:PORT]",
             defaultValue = "${env:KEYMETER_ADDR:-127.0.0.1:9190}",
-            description = "Admin API address (default: $KEYMETER_ADDR, else 127.0.0.1:9190).")
+            description = "Admin API address (default: $KEYMETER_ADDR, else 127.0.0.1:9190; port 9190 when omitted).")
     String address;
 
     @Option(names = "--admin-key", paramLabel = "KEY", defaultValue = "${env:KEYMETER_ADMIN_KEY}",
@@ -57,9 +57,9 @@ public final class ConnectionOptions {
             description = "Deadline of each call, e.g. 10s, 500ms (default: 10s).")
     Duration timeout;
 
-    /** The address calls go to, for messages. */
+    /** The address calls go to, for messages: with the default port filled in. */
     String address() {
-        return address;
+        return AdminAddress.parse(address).target();
     }
 
     /** The admin key as given, or null; for scrubbing it from messages, never for printing. */
@@ -106,13 +106,20 @@ public final class ConnectionOptions {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        AdminAddress target = AdminAddress.parse(address);
         try {
-            return AdminSession.open(address, adminKeyOrNull(), timeout, clientTls);
+            target.resolve();
+            return AdminSession.open(target.target(), adminKeyOrNull(), timeout, clientTls);
         } catch (IllegalArgumentException e) {
             if (clientTls != null) {
                 clientTls.close();
             }
             throw new ParameterException(spec.commandLine(), "--addr '" + address + "' is not a valid address");
+        } catch (RuntimeException e) {
+            if (clientTls != null) {
+                clientTls.close();
+            }
+            throw e;
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.keymeter.cli;
 
 import dev.keymeter.keys.UnsafeText;
+import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.Key;
+import dev.keymeter.proto.admin.v1.KeyStatus;
 import dev.keymeter.proto.admin.v1.RevokeKeyRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +22,12 @@ final class KeyRevokeCommand extends KeyIdCommand {
 
     @Override
     void run(AdminSession session) {
+        Key before = session.stub().getKey(GetKeyRequest.newBuilder().setKeyId(keyId).build());
+        if (before.getStatus() == KeyStatus.KEY_STATUS_REVOKED) {
+            // Revoking is idempotent on the server; say so rather than claim a change.
+            print(before, () -> out().println("Key " + before.getId() + " (" + before.getName() + ") is already revoked."));
+            return;
+        }
         Key revoked = session.stub().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(keyId).build());
         print(revoked, () -> out().println("Revoked key " + revoked.getId() + " ("
                 + UnsafeText.escaped(revoked.getName()) + ")."));

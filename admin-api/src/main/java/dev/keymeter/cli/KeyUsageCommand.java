@@ -17,7 +17,7 @@ final class KeyUsageCommand extends KeyIdCommand {
     }
 
     static void printUsage(java.io.PrintWriter out, KeyUsage usage) {
-        Table.withHeaders("Limit", "Used", "Reserved", "Limit", "Remaining")
+        Table.withHeaders("Kind", "Used", "Reserved", "Limit", "Remaining")
                 .row(line("Cost (USD)", usage.getCostMicroUsd(), usage.getCostReservedMicroUsd(), Usd::format))
                 .row(line("Tokens", usage.getTokens(), usage.getTokensReserved(), Long::toString))
                 .row(line("Requests/min", usage.getRequestsPerMinute(), -1, Long::toString))

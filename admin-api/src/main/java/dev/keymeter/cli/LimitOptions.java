@@ -18,11 +18,11 @@ final class LimitOptions {
             description = "Spend limit per reset period in USD, up to 6 decimals, e.g. 12.50.")
     Long costLimitMicroUsd;
 
-    @Option(names = "--token-limit", paramLabel = "N", converter = Values.Count.class,
+    @Option(names = "--token-limit", paramLabel = "N", converter = Values.Tokens.class,
             description = "Tokens (input + output) per reset period.")
     Long tokenLimit;
 
-    @Option(names = "--rpm", paramLabel = "N", converter = Values.Count.class,
+    @Option(names = "--rpm", paramLabel = "N", converter = Values.RequestsPerMinute.class,
             description = "Requests within any rolling 60 seconds.")
     Long requestsPerMinute;
 

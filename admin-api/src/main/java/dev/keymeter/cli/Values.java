@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.LimitBound;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -25,20 +26,51 @@ public final class Values {
         }
     }
 
-    /** A whole number, 0 or more (token and request limits). */
-    static final class Count implements ITypeConverter<Long> {
+    /** A whole number, 0 or more (token and request limits); too many digits is out of range. */
+    abstract static class Count implements ITypeConverter<Long> {
+        private final LimitBound bound;
+
+        Count(LimitBound bound) {
+            this.bound = bound;
+        }
+
         @Override
         public Long convert(String value) {
+            String digits = value.trim();
             long count;
             try {
-                count = Long.parseLong(value.trim());
+                count = Long.parseLong(digits);
             } catch (NumberFormatException e) {
+                // All digits but too long for a long: out of range, not "not a number".
+                if (digits.matches("[+]?[0-9]+")) {
+                    throw new TypeConversionException(outOfRange(value));
+                }
                 throw new TypeConversionException("'" + value + "' is not a whole number");
             }
             if (count < 0) {
                 throw new TypeConversionException("'" + value + "' is negative; a limit is 0 or more");
             }
+            // A number in range of a long but above the bound goes to the server, which names the
+            // field, the flag and the maximum (exit 5) as it does for any client.
             return count;
+        }
+
+        private String outOfRange(String value) {
+            return "'" + value + "' is out of range, maximum " + String.format(java.util.Locale.ROOT, "%,d", bound.max());
+        }
+    }
+
+    /** {@code --rpm}: at most {@link LimitBound#REQUESTS_PER_MINUTE}. */
+    static final class RequestsPerMinute extends Count {
+        RequestsPerMinute() {
+            super(LimitBound.REQUESTS_PER_MINUTE);
+        }
+    }
+
+    /** {@code --token-limit}: at most {@link LimitBound#TOKENS}. */
+    static final class Tokens extends Count {
+        Tokens() {
+            super(LimitBound.TOKENS);
         }
     }
 

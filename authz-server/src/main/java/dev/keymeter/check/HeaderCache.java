@@ -17,8 +17,12 @@ final class HeaderCache {
     enum Format {
         /** A plain integer. */
         NUMBER,
-        /** Whole seconds as OpenAI's duration form, e.g. {@code 6m0s} ({@link QuotaResponses#duration}). */
-        SECONDS,
+        /**
+         * Milliseconds as OpenAI's duration form, e.g. {@code 20ms}, {@code 6m0s}
+         * ({@link QuotaResponses#duration}); callers pass {@link QuotaResponses#durationKey} so that one
+         * value stands for each distinct text.
+         */
+        DURATION,
         /** Micro-USD as a USD amount ({@link QuotaResponses#usd}). */
         USD
     }
@@ -38,7 +42,7 @@ final class HeaderCache {
         }
         String text = switch (format) {
             case NUMBER -> Long.toString(value);
-            case SECONDS -> QuotaResponses.duration(value * 1000);
+            case DURATION -> QuotaResponses.duration(value);
             case USD -> QuotaResponses.usd(value);
         };
         HeaderValueOption built = Headers.overwrite(name, text);

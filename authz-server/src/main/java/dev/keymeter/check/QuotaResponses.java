@@ -22,12 +22,17 @@ import java.util.List;
  * <p><b>Rate-limit headers</b>, OpenAI style, on allowed responses (Envoy adds
  * {@code response_headers_to_add} to the upstream's response) and on 429s — only for the limits the key
  * has: {@code x-ratelimit-limit-requests}, {@code x-ratelimit-remaining-requests},
- * {@code x-ratelimit-reset-requests} (until one more request is free: {@code 0s} while any remain),
- * the same three for tokens ({@code reset}: until the period ends), and
- * {@code x-keymeter-budget-remaining-usd}. Remaining counts include this request.
+ * {@code x-ratelimit-reset-requests}, the same three for tokens, and
+ * {@code x-keymeter-budget-remaining-usd}. Remaining counts include this request. A {@code reset} is
+ * OpenAI's: the time until the limit is back to its initial state (all of it free again) — for the
+ * rolling minute, until the newest counted request leaves the window (about 60 s after a request);
+ * for tokens, until the period ends — in OpenAI's duration form ({@code 20ms}, {@code 1s},
+ * {@code 6m0s}); absent when the limit never resets.
  *
- * <p><b>429</b>, one code per limit ({@link QuotaDecision.Limit#code()}), with {@code retry-after} in
- * whole seconds from the real window or period state (absent when the budget never resets).
+ * <p><b>429</b>, with OpenAI's type and code for the limit ({@link QuotaDecision.Limit}) and
+ * {@code retry-after} in whole seconds until the request would be admitted, from the real window or
+ * period state (absent when the budget never resets); {@code x-should-retry: false} when that is more
+ * than {@link #MAX_RETRY_MILLIS} or never.
  */
 final class QuotaResponses {
 
@@ -39,6 +44,14 @@ final class QuotaResponses {
     static final String RESET_TOKENS = "x-ratelimit-reset-tokens";
     static final String BUDGET_REMAINING_USD = "x-keymeter-budget-remaining-usd";
     static final String RETRY_AFTER = "retry-after";
+    static final String SHOULD_RETRY = "x-should-retry";
+    /**
+     * Beyond this wait, a 429 says {@code x-should-retry: false}: OpenAI's SDKs obey that header before
+     * any other, and would otherwise sleep for the whole {@code retry-after} (days, for a monthly
+     * budget) inside the caller's request. The longest wait for the rolling minute (61 whole seconds),
+     * so that a requests-per-minute 429 stays retryable.
+     */
+    static final long MAX_RETRY_MILLIS = 61_000;
 
     private static final CheckResponse MODEL_NOT_PRICED = denial(StatusCode.Forbidden, Code.PERMISSION_DENIED,
             "The requested model has no price configured in keymeter, and this API key has a cost limit, so its "
@@ -113,13 +126,11 @@ final class QuotaResponses {
         } else {
             message += " The limit does not reset; ask an administrator to raise it.";
         }
-        String type = switch (limit) {
-            case REQUESTS_PER_MINUTE -> "requests";
-            case TOKENS -> "tokens";
-            case COST -> "insufficient_quota";
-        };
-        CheckResponse base = denial(StatusCode.TooManyRequests, Code.RESOURCE_EXHAUSTED, message, type, limit.code(),
-                headers);
+        if (!resets || retryAfterMillis > MAX_RETRY_MILLIS) {
+            headers.add(Headers.overwrite(SHOULD_RETRY, "false"));
+        }
+        CheckResponse base = denial(StatusCode.TooManyRequests, Code.RESOURCE_EXHAUSTED, message, limit.type(),
+                limit.code(), headers);
         return base.toBuilder()
                 .setDynamicMetadata(DynamicMetadata.denial(reasonOf(limit), key.keyId))
                 .build();
@@ -160,7 +171,7 @@ final class QuotaResponses {
             out.add(cache.get(LIMIT_REQUESTS, key.requestsPerMinute, HeaderCache.Format.NUMBER));
             out.add(cache.get(REMAINING_REQUESTS, r == null ? 0 : r.remaining(), HeaderCache.Format.NUMBER));
             if (r != null && r.resetAfterMillis() < Long.MAX_VALUE / 2) {
-                out.add(cache.get(RESET_REQUESTS, seconds(r.resetAfterMillis()), HeaderCache.Format.SECONDS));
+                out.add(cache.get(RESET_REQUESTS, durationKey(r.emptyAfterMillis()), HeaderCache.Format.DURATION));
             }
         }
         BudgetProbe t = d.tokens();
@@ -168,7 +179,7 @@ final class QuotaResponses {
             out.add(cache.get(LIMIT_TOKENS, key.tokenLimit, HeaderCache.Format.NUMBER));
             out.add(cache.get(REMAINING_TOKENS, t.remaining(), HeaderCache.Format.NUMBER));
             if (t.periodEndMillis() < Long.MAX_VALUE / 2) {
-                out.add(cache.get(RESET_TOKENS, seconds(t.periodEndMillis() - now), HeaderCache.Format.SECONDS));
+                out.add(cache.get(RESET_TOKENS, durationKey(t.periodEndMillis() - now), HeaderCache.Format.DURATION));
             }
         }
         BudgetProbe c = d.cost();
@@ -178,9 +189,12 @@ final class QuotaResponses {
         return out;
     }
 
-    /** Whole seconds, rounded up, as {@link #duration} shows them. */
-    private static long seconds(long millis) {
-        return Math.max(0, (millis + 999) / 1000);
+    /**
+     * {@code millis} as {@link #duration} shows it, as a number: below a second the milliseconds,
+     * above whole seconds rounded up (in milliseconds), so equal texts are equal cache keys.
+     */
+    static long durationKey(long millis) {
+        return millis < 1000 ? Math.max(0, millis) : (millis + 999) / 1000 * 1000;
     }
 
     /**
@@ -207,9 +221,18 @@ final class QuotaResponses {
         return b.append(f).toString();
     }
 
-    /** OpenAI's duration form: {@code 0s}, {@code 12s}, {@code 6m0s}, {@code 26h3m1s}; whole seconds, rounded up. */
+    /**
+     * OpenAI's duration form (Go's): {@code 0s}, {@code 20ms} below a second, then whole seconds rounded
+     * up: {@code 12s}, {@code 6m0s}, {@code 26h3m1s}.
+     */
     static String duration(long millis) {
-        long s = Math.max(0, (millis + 999) / 1000);
+        if (millis <= 0) {
+            return "0s";
+        }
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        long s = (millis + 999) / 1000;
         if (s < 60) {
             return s + "s";
         }

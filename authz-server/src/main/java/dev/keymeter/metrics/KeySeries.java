@@ -1,13 +1,22 @@
 package dev.keymeter.metrics;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * {@code keymeter_key_requests_total{key_id}}: allowed requests per key, with a hard cap on the
  * number of series.
+ *
+ * <p><b>Every series starts at 0.</b> A per-key series is created at its key's first count, and
+ * Prometheus' {@code rate()} and {@code increase()} only count what a series gained between two
+ * samples: a series whose first sample already held that count would never show it (a key's first
+ * 429s, its first $0.06). So each series reads 0 at its first scrape and its true total from the next
+ * one on ({@link KeyCount}); nothing is lost, the first step is only shown one scrape later. This
+ * holds per scraper only for the first one: a second Prometheus scraping the same sidecar sees a
+ * new series start at its total, as it would without this.
  *
  * <p>Key ids must come from the replica (records the control plane wrote), never from the request:
  * {@link CheckMetrics#allowed} is only called with the id of a key that was found and authenticated.
@@ -48,8 +57,8 @@ final class KeySeries {
     private final int max;
     private final AtomicInteger reserved = new AtomicInteger();
     private final AtomicInteger settled = new AtomicInteger();
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Counter other;
+    private final ConcurrentHashMap<String, KeyCount> counters = new ConcurrentHashMap<>();
+    private final KeyCount other;
 
     KeySeries(MeterRegistry registry, int max) {
         this(registry, max, NAME, "Allowed requests per key (keys past the series cap count under _other)");
@@ -76,11 +85,17 @@ final class KeySeries {
     }
 
     void increment(String keyId, double amount) {
-        Counter counter = keyId == null ? other : counters.get(keyId);
+        KeyCount counter = keyId == null ? other : counters.get(keyId);
         if (counter == null) {
             counter = slow(keyId);
         }
-        counter.increment(amount);
+        counter.add(amount);
+    }
+
+    /** The true total of {@code keyId}'s own series (or of {@code _other}), for tests; -1 without one. */
+    double total(String keyId) {
+        KeyCount c = OTHER.equals(keyId) ? other : counters.get(keyId);
+        return c == null ? -1 : c.total();
     }
 
     /** True when {@code keyId} has a series of its own. */
@@ -96,14 +111,14 @@ final class KeySeries {
         return max;
     }
 
-    private Counter slow(String keyId) {
+    private KeyCount slow(String keyId) {
         if (settled.get() >= max) {
-            Counter published = counters.get(keyId);
+            KeyCount published = counters.get(keyId);
             return published == null ? other : published;
         }
         boolean[] created = new boolean[1];
-        Counter counter = counters.computeIfAbsent(keyId, id -> {
-            Counter made = counterIfRoom(id);
+        KeyCount counter = counters.computeIfAbsent(keyId, id -> {
+            KeyCount made = counterIfRoom(id);
             created[0] = made != null;
             return made;
         });
@@ -114,7 +129,7 @@ final class KeySeries {
     }
 
     /** Called at most once per absent key (inside computeIfAbsent); null when the cap is reached. */
-    private Counter counterIfRoom(String keyId) {
+    private KeyCount counterIfRoom(String keyId) {
         for (int taken = reserved.get(); taken < max; taken = reserved.get()) {
             if (reserved.compareAndSet(taken, taken + 1)) {
                 return counter(keyId);
@@ -123,11 +138,38 @@ final class KeySeries {
         return null;
     }
 
-    private Counter counter(String keyId) {
-        return Counter.builder(name)
+    private KeyCount counter(String keyId) {
+        KeyCount count = new KeyCount();
+        FunctionCounter.builder(name, count, KeyCount::scraped)
                 .description(description)
                 .tags(tags)
                 .tag(KEY_ID, keyId)
                 .register(registry);
+        return count;
+    }
+
+    /**
+     * One series' total, lock-free ({@link DoubleAdder}), read by the registry only at a scrape: 0 the
+     * first time, so that the series' first sample is its start.
+     */
+    static final class KeyCount {
+        private final DoubleAdder sum = new DoubleAdder();
+        private volatile boolean scrapedOnce;
+
+        void add(double amount) {
+            sum.add(amount);
+        }
+
+        double total() {
+            return sum.sum();
+        }
+
+        double scraped() {
+            if (!scrapedOnce) {
+                scrapedOnce = true;
+                return 0;
+            }
+            return sum.sum();
+        }
     }
 }

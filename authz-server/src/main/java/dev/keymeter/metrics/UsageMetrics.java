@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code output}, or {@code reserved} (an expired reservation charged in full);
  *   <li>{@code keymeter_key_cost_usd_total{key_id}}: cost charged, USD;
  *   <li>{@code keymeter_key_budget_remaining_usd{key_id}} and {@code keymeter_key_tokens_remaining{key_id}}:
- *       what the current period leaves, read from the counters at scrape time, for keys with that
- *       limit that have been charged.
+ *       what the current period leaves, read from the counters at scrape time, for keys that have
+ *       that limit and have been charged (a key without a cost limit has no remaining-USD series:
+ *       "lowest remaining" panels list no NaN; NaN only if the limit was removed since).
  * </ul>
  *
  * <p>Ingestion: {@code keymeter_usage_entries_total{source, outcome}} ({@code source}
@@ -57,7 +58,8 @@ public final class UsageMetrics implements UsageListener, IngestionListener {
     private final Counter unpriced;
     private final EnumMap<UsageRecord.Source, Map<String, Counter>> entries = new EnumMap<>(UsageRecord.Source.class);
     private final EnumMap<UsageRecord.Source, Counter> unauthenticated = new EnumMap<>(UsageRecord.Source.class);
-    private final ConcurrentHashMap<String, Boolean> remainingGauges = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Boolean> remainingUsd = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Boolean> remainingTokens = new ConcurrentHashMap<>();
     private final int maxKeySeries;
     private final Budgets budgets;
     private final KeyReplica replica;
@@ -172,18 +174,30 @@ public final class UsageMetrics implements UsageListener, IngestionListener {
         entries.get(source).get(outcome).increment();
     }
 
-    /** Registers the remaining-budget gauges of a charged key once, within the series cap. */
+    /** Registers each remaining-budget gauge of a charged key once, if it has that limit, within the cap. */
     private void remainingGauges(String keyId) {
-        if (remainingGauges.containsKey(keyId) || remainingGauges.size() >= maxKeySeries
-                || remainingGauges.putIfAbsent(keyId, Boolean.TRUE) != null) {
+        if (remainingUsd.containsKey(keyId) && remainingTokens.containsKey(keyId)) {
             return;
         }
-        Gauge.builder("keymeter.key.budget.remaining.usd", keyId, id -> remaining(id, true))
-                .description("Cost the key's current period leaves, USD (NaN: no cost limit)")
-                .tag(KeySeries.KEY_ID, keyId).register(registry);
-        Gauge.builder("keymeter.key.tokens.remaining", keyId, id -> remaining(id, false))
-                .description("Tokens the key's current period leaves (NaN: no token limit)")
-                .tag(KeySeries.KEY_ID, keyId).register(registry);
+        ReplicaEntry key = new ReplicaEntry();
+        if (!replica.lookupKey(keyId, key)) {
+            return;
+        }
+        if (key.costLimitMicroUsd != ReplicaEntry.NO_LIMIT && claim(remainingUsd, keyId)) {
+            Gauge.builder("keymeter.key.budget.remaining.usd", keyId, id -> remaining(id, true))
+                    .description("Cost the key's current period leaves, USD (NaN: its cost limit was removed)")
+                    .tag(KeySeries.KEY_ID, keyId).register(registry);
+        }
+        if (key.tokenLimit != ReplicaEntry.NO_LIMIT && claim(remainingTokens, keyId)) {
+            Gauge.builder("keymeter.key.tokens.remaining", keyId, id -> remaining(id, false))
+                    .description("Tokens the key's current period leaves (NaN: its token limit was removed)")
+                    .tag(KeySeries.KEY_ID, keyId).register(registry);
+        }
+    }
+
+    /** True for the one caller that adds {@code keyId} to {@code gauges}, while under the cap. */
+    private boolean claim(ConcurrentHashMap<String, Boolean> gauges, String keyId) {
+        return !gauges.containsKey(keyId) && gauges.size() < maxKeySeries && gauges.putIfAbsent(keyId, Boolean.TRUE) == null;
     }
 
     /** Read at scrape time, off the hot path. */

@@ -31,12 +31,14 @@ import dev.keymeter.usage.SpendUnknownFile;
 import dev.keymeter.usage.UsageLedger;
 import dev.keymeter.usage.UsageReportService;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
@@ -190,6 +192,8 @@ public final class Sidecar implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(new UsageReportService(ledger, usageMetrics), ingestGate))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
+                    // v1alpha as well: grpcurl before 1.8.8 and other older tools speak only that one.
+                    .addService(reflectionV1Alpha())
                     .build()
                     .start();
             // Every write goes through the cache, which is how it learns to drop stale entries.
@@ -385,5 +389,11 @@ public final class Sidecar implements AutoCloseable {
             host = "unknown-host";
         }
         return host + "/" + ProcessHandle.current().pid();
+    }
+
+    /** gRPC server reflection v1alpha, deprecated by grpc-java in favour of v1 but still what older clients ask for. */
+    @SuppressWarnings("deprecation")
+    private static BindableService reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance();
     }
 }

@@ -87,7 +87,9 @@ final class FleetAdmission {
         if (none.refusedBy() != QuotaDecision.Limit.REQUESTS_PER_MINUTE) {
             return none; // a spent token or cost budget is the answer that lasts longer
         }
-        RateProbe spent = new RateProbe(false, 0, key.requestsPerMinute, RETRY_MILLIS);
+        // The fleet's window is not known here; this sidecar's own holds its part of it.
+        long emptyAfter = Math.max(RETRY_MILLIS, quota.requests().tryAcquire(nowMillis, 0).emptyAfterMillis());
+        RateProbe spent = new RateProbe(false, 0, key.requestsPerMinute, RETRY_MILLIS, emptyAfter);
         return new QuotaDecision(QuotaDecision.Limit.REQUESTS_PER_MINUTE, spent, none.tokens(), none.cost());
     }
 
@@ -101,7 +103,7 @@ final class FleetAdmission {
         long resetAfter = window.resetAfterMillis() == Long.MAX_VALUE && key.requestsPerMinute > 0
                 ? RETRY_MILLIS : window.resetAfterMillis();
         return new RateProbe(window.admitted(), Math.min(window.remaining(), fleetRemaining), key.requestsPerMinute,
-                resetAfter);
+                resetAfter, window.emptyAfterMillis());
     }
 
     /**

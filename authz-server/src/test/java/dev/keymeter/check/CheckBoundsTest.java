@@ -100,7 +100,8 @@ class CheckBoundsTest {
         String token = key("key_neg", Limits.newBuilder().setTokenLimit(-5).build());
         CheckResponse r = harness.check(chat(token, "{}", 0));
         assertEquals(429, httpStatus(r));
-        assertEquals("token_limit_exceeded", error(r).get("code").getAsString());
+        assertEquals("rate_limit_exceeded", error(r).get("code").getAsString());
+        assertEquals("tokens", error(r).get("type").getAsString());
     }
 
     @Test
@@ -108,7 +109,8 @@ class CheckBoundsTest {
         String token = key("key_tok", Limits.newBuilder().setTokenLimit(1_000_000).build());
         CheckResponse r = harness.check(chat(token, "{\"max_tokens\":100}", Long.MAX_VALUE));
         assertEquals(429, httpStatus(r));
-        assertEquals("token_limit_exceeded", error(r).get("code").getAsString());
+        assertEquals("rate_limit_exceeded", error(r).get("code").getAsString());
+        assertEquals("tokens", error(r).get("type").getAsString());
         assertEquals(429, httpStatus(harness.check(chat(token, "{\"max_tokens\":100}", 70_000_000_000_000L))));
         assertEquals(429, httpStatus(harness.check(chat(token, "{\"max_tokens\":100}", 4 * 17_592_186_044_415L))));
         CheckResponse twoTo62 = harness.check(chat(token, "{\"max_tokens\":4611686018427387904}", Long.MAX_VALUE));

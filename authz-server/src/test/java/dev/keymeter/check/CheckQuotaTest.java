@@ -121,6 +121,9 @@ class CheckQuotaTest {
             assertEquals(200, httpStatus(r));
             assertEquals("3", ok(r, "x-ratelimit-limit-requests"));
             assertEquals(Integer.toString(2 - i), ok(r, "x-ratelimit-remaining-requests"));
+            // OpenAI's reset: until the window is empty again, i.e. until this request leaves it
+            // (at the start of the 61st second after its own, whole seconds).
+            assertEquals("1m1s", ok(r, "x-ratelimit-reset-requests"), "after request " + (i + 1));
             assertNull(ok(r, "x-ratelimit-limit-tokens"), "no token limit, no token headers");
             assertNull(ok(r, "x-keymeter-budget-remaining-usd"));
             harness.clock.advance(Duration.ofSeconds(10));
@@ -131,9 +134,11 @@ class CheckQuotaTest {
         assertEquals("rate_limit_exceeded", error(refused).get("code").getAsString());
         assertEquals("requests", error(refused).get("type").getAsString());
         assertEquals("31", denied(refused, "retry-after"));
+        assertNull(denied(refused, "x-should-retry"), "a wait under a minute: SDKs may retry");
         assertEquals("3", denied(refused, "x-ratelimit-limit-requests"));
         assertEquals("0", denied(refused, "x-ratelimit-remaining-requests"));
-        assertEquals("31s", denied(refused, "x-ratelimit-reset-requests"));
+        assertEquals("51s", denied(refused, "x-ratelimit-reset-requests"), "until the :20 admission leaves");
+        assertTrue(error(refused).has("param") && error(refused).get("param").isJsonNull(), "param: null");
         assertTrue(error(refused).get("message").getAsString().contains("3 requests per minute"));
         assertEquals("requests_per_minute", metadata(refused, "denial_reason"));
         assertEquals("key_rpm", metadata(refused, "key_id"));
@@ -161,9 +166,10 @@ class CheckQuotaTest {
 
         CheckResponse second = harness.check(chat(token, body));
         assertEquals(429, httpStatus(second), "a second estimate would pass the limit");
-        assertEquals("token_limit_exceeded", error(second).get("code").getAsString());
+        assertEquals("rate_limit_exceeded", error(second).get("code").getAsString());
         assertEquals("tokens", error(second).get("type").getAsString());
         assertEquals(Long.toString(14 * 3600), denied(second, "retry-after"));
+        assertEquals("false", denied(second, "x-should-retry"), "14 h is no wait for an SDK's retry");
         assertEquals("1000", denied(second, "x-ratelimit-limit-tokens"));
         assertEquals(Long.toString(1000 - 500 - input), denied(second, "x-ratelimit-remaining-tokens"));
         assertEquals("14h0m0s", denied(second, "x-ratelimit-reset-tokens"));
@@ -221,7 +227,7 @@ class CheckQuotaTest {
         ledger.settle(new UsageRecord("r2", "key_usd", null, null, 0, 0, 550_000, UsageRecord.Source.REPORT));
         CheckResponse refused = harness.check(chat(token, null));
         assertEquals(429, httpStatus(refused));
-        assertEquals("budget_exceeded", error(refused).get("code").getAsString());
+        assertEquals("insufficient_quota", error(refused).get("code").getAsString());
         assertEquals("insufficient_quota", error(refused).get("type").getAsString());
         assertEquals("0", denied(refused, "x-keymeter-budget-remaining-usd"));
         // 2026-11-22T10:00Z → 2026-12-01T00:00Z
@@ -293,6 +299,7 @@ class CheckQuotaTest {
         CheckResponse refused = harness.check(chat(token, null));
         assertEquals(429, httpStatus(refused));
         assertEquals("1", denied(refused, "retry-after"), "one second to 2028-03-01T00:00Z");
+        assertNull(denied(refused, "x-should-retry"));
         harness.clock.set(Instant.parse("2028-03-01T00:00:00Z"));
         CheckResponse allowed = harness.check(chat(token, null));
         assertEquals(200, httpStatus(allowed));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The header formats: USD amounts and OpenAI-style durations. */
@@ -24,12 +25,28 @@ class QuotaResponsesTest {
     }
 
     @Test
-    void durationsRoundUpToWholeSeconds() {
+    void duration_belowASecond_isMillisecondsAboveWholeSecondsRoundedUp() {
         assertEquals("0s", QuotaResponses.duration(0));
-        assertEquals("1s", QuotaResponses.duration(1));
+        assertEquals("1ms", QuotaResponses.duration(1));
+        assertEquals("20ms", QuotaResponses.duration(20));
+        assertEquals("999ms", QuotaResponses.duration(999));
+        assertEquals("1s", QuotaResponses.duration(1000));
+        assertEquals("2s", QuotaResponses.duration(1001));
         assertEquals("59s", QuotaResponses.duration(59_000));
         assertEquals("1m0s", QuotaResponses.duration(59_001));
         assertEquals("6m0s", QuotaResponses.duration(360_000));
         assertEquals("26h3m1s", QuotaResponses.duration((26 * 3600 + 3 * 60 + 1) * 1000L));
+    }
+
+    @Test
+    void durationKey_equalTextsAreEqualKeys() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 10_000; i++) {
+            long a = random.nextLong(100_000);
+            long b = random.nextLong(100_000);
+            assertEquals(QuotaResponses.duration(a).equals(QuotaResponses.duration(b)),
+                    QuotaResponses.durationKey(a) == QuotaResponses.durationKey(b), a + " vs " + b);
+            assertEquals(QuotaResponses.duration(a), QuotaResponses.duration(QuotaResponses.durationKey(a)));
+        }
     }
 }

@@ -75,6 +75,7 @@ class ClientInputSeriesTest {
             }
         }
 
+        assertEquals(0.0, Scrape.series(server).get(keyRequests("key_1")), "every new series starts at 0");
         Map<String, Double> series = Scrape.series(server);
         assertEquals(2.0, series.get(keyRequests("key_1")));
         assertEquals(1.0, series.get(keyRequests("key_2")));

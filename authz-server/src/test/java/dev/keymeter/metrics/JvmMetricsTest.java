@@ -24,7 +24,7 @@ class JvmMetricsTest {
                         .map(s -> s.contains("{") ? s.substring(0, s.indexOf('{')) : s)
                         .collect(Collectors.toSet());
                 for (String name : new String[] {"jvm_memory_used_bytes", "jvm_threads_live_threads",
-                        "jvm_classes_loaded_classes", "system_cpu_count", "process_uptime_seconds",
+                        "jvm_classes_loaded_classes", "system_cpus", "process_uptime_seconds", "process_cpu_seconds_total",
                         "jvm_gc_memory_allocated_bytes_total"}) {
                     assertTrue(names.contains(name), name + " in " + names);
                 }

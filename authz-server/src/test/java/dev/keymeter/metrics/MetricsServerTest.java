@@ -72,6 +72,11 @@ class MetricsServerTest {
         checks.recordLatencyNanos(TimeUnit.MICROSECONDS.toNanos(80));
         checks.recordLatencyNanos(TimeUnit.MILLISECONDS.toNanos(3));
 
+        // A new key's series starts at 0, so that rate() and increase() count its first step.
+        Map<String, Double> first = Scrape.series(server);
+        assertEquals(0.0, first.get("keymeter_key_requests_total{key_id=\"key_a\"}"));
+        assertEquals(0.0, first.get("keymeter_key_requests_total{key_id=\"key_b\"}"));
+        assertEquals(3.0, first.get(Scrape.checks("allowed", "none")), "fixed series count at once");
         Map<String, Double> series = Scrape.series(server);
         assertEquals(3.0, series.get(Scrape.checks("allowed", "none")));
         assertEquals(1.0, series.get(Scrape.checks("denied", "unknown_key")));
@@ -108,6 +113,7 @@ class MetricsServerTest {
         for (Thread t : checkThreads) {
             t.join();
         }
+        assertEquals(0.0, Scrape.series(server).get("keymeter_key_requests_total{key_id=\"key_0\"}"), "the start");
         Map<String, Double> series = Scrape.series(server);
         assertEquals(2.0 * perThread, series.get("keymeter_key_requests_total{key_id=\"key_0\"}"));
         assertEquals(2.0 * perThread, series.get("keymeter_key_requests_total{key_id=\"key_1\"}"));

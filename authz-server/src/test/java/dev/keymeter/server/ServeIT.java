@@ -109,6 +109,7 @@ class ServeIT {
                 cli(port, adminKey, "keys", "revoke", keyId, "--yes");
                 assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401));
             }
+            scrape(first.port(METRICS_LINE)); // every new per-key series reads 0 at its first scrape
             String scrape = scrape(first.port(METRICS_LINE));
             assertTrue(scrape.lines().anyMatch(l -> l.startsWith("keymeter_checks_total{decision=\"allowed\"")
                     && !l.endsWith(" 0.0")), scrape);

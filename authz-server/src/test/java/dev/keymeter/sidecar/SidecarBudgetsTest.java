@@ -201,6 +201,8 @@ class SidecarBudgetsTest extends SidecarProcesses {
         accessLog("req-2", keyId, null, 100, 0);
         assertEquals(1_600, usage(keyId).getTokens().getUsed(), "the access log of a reported request is a duplicate");
 
+        assertTrue(scrape().contains("keymeter_key_tokens_total{key_id=\"" + keyId + "\",type=\"input\"} 0.0"),
+                "a new series starts at 0");
         String metrics = scrape();
         assertTrue(metrics.contains("keymeter_key_tokens_total{key_id=\"" + keyId + "\",type=\"input\"} 1100.0"), metrics);
         assertTrue(metrics.contains("keymeter_usage_entries_total{outcome=\"counted\",source=\"access_log\"} 1.0"));

@@ -156,7 +156,7 @@ class SidecarFleetTest {
      * A key with 10,000 tokens a day, called alternately through both sidecars with an estimate of
      * about 1,010 tokens (max_tokens 1000), each allowed request reporting 800 tokens to the sidecar
      * that admitted it: the fleet uses the key's budget once, not once per sidecar — at most L plus
-     * each sidecar's first request before its first allotment — and the 429s say token_limit_exceeded.
+     * each sidecar's first request before its first allotment — and the 429s say type tokens.
      */
     @Test
     void check_twoSidecarsSharingATokenBudget_spendItOnceAcrossBoth() throws Exception {
@@ -189,7 +189,7 @@ class SidecarFleetTest {
         assertTrue(used <= 10_000 + 2 * largestEstimate, "the fleet used " + used + " tokens of 10,000");
         assertTrue(used >= 6_000, "allotments stranded most of the budget: used " + used);
         assertTrue(lastLimited != null, "80 requests of ~1,000 tokens against 10,000 must be refused at some point");
-        assertTrue(lastLimited.getDeniedResponse().getBody().contains("token_limit_exceeded"),
+        assertTrue(lastLimited.getDeniedResponse().getBody().contains("\"type\":\"tokens\""),
                 lastLimited.getDeniedResponse().getBody());
         List<String> headers = lastLimited.getDeniedResponse().getHeadersList().stream()
                 .map(h -> h.getHeader().getKey()).toList();

@@ -108,6 +108,36 @@ class SidecarTest extends SidecarProcesses {
         return response;
     }
 
+    /** The services listed by reflection v1alpha (grpcurl before 1.8.8) on the Check port. */
+    private List<String> reflectV1Alpha() throws InterruptedException {
+        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(authz).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .serverReflectionInfo(new StreamObserver<>() {
+                            @Override
+                            public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
+                                answers.add(value);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                answers.add(t);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        Object answer = answers.poll(10, TimeUnit.SECONDS);
+        if (!(answer instanceof io.grpc.reflection.v1alpha.ServerReflectionResponse response)) {
+            throw new AssertionError("no v1alpha reflection response: " + answer);
+        }
+        return response.getListServicesResponse().getServiceList().stream()
+                .map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
+    }
+
     /** Bounded wait for asynchronous replication; fails the test after 30 s. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -143,6 +173,8 @@ class SidecarTest extends SidecarProcesses {
                 .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
         assertTrue(services.contains("envoy.service.auth.v3.Authorization"), services.toString());
         assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+        assertEquals(services.stream().sorted().toList(), reflectV1Alpha().stream().sorted().toList(),
+                "v1alpha, for older tools, lists the same services");
 
         ServerReflectionResponse file = reflect(ServerReflectionRequest.newBuilder()
                 .setFileContainingSymbol("envoy.service.auth.v3.Authorization").build());

@@ -100,6 +100,21 @@ class DashboardTest {
             checks.denied(DenialReason.COST_LIMIT, "key_dashboard");
             Budgets budgets = new Budgets(new HeapCounterStore(10), PriceTable.empty(), new Reservations(60_000, 10));
             UsageMetrics usage = new UsageMetrics(registry, 10, budgets, replica, Clock.systemUTC());
+            // A key with cost and token limits: only such keys get the "remaining" gauges.
+            replica.beginSnapshot(1);
+            replica.endSnapshot(1);
+            replica.upsert(dev.keymeter.proto.replication.v1.KeyRecord.newBuilder().setKeyId("key_dashboard")
+                    .setKind(dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_PROJECT)
+                    .setOwnerType(dev.keymeter.proto.admin.v1.OwnerType.OWNER_TYPE_SERVICE_ACCOUNT)
+                    .setProjectId("proj_1")
+                    .setPermissions(dev.keymeter.proto.admin.v1.Permissions.newBuilder()
+                            .setPreset(dev.keymeter.proto.admin.v1.PermissionPreset.PERMISSION_PRESET_ALL))
+                    .addSecrets(dev.keymeter.proto.replication.v1.SecretDigest.newBuilder().setSha256(
+                            com.google.protobuf.ByteString.copyFrom(new byte[32])))
+                    .setStatus(dev.keymeter.proto.admin.v1.KeyStatus.KEY_STATUS_ACTIVE).setRevision(1)
+                    .setLimits(dev.keymeter.proto.admin.v1.Limits.newBuilder().setCostLimitMicroUsd(1_000_000)
+                            .setTokenLimit(1_000))
+                    .build());
             usage.charged("key_dashboard", 1, 1, 1);
             usage.reservationExpired("key_dashboard", 1, 1);
             jvm.bindTo(registry);

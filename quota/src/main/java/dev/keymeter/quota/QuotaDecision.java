@@ -12,19 +12,31 @@ package dev.keymeter.quota;
  */
 public record QuotaDecision(Limit refusedBy, RateProbe requests, BudgetProbe tokens, BudgetProbe cost) {
 
-    /** The three limits, each with its own 429 code. */
+    /**
+     * The three limits, each with the {@code error.type} and {@code error.code} that OpenAI's own 429s
+     * carry for the same cause, so that clients matching on them (e.g. {@code code ==
+     * "insufficient_quota"} to stop retrying) treat ours alike. Metrics label denials by
+     * {@code DenialReason}, not by these: two limits share a code.
+     */
     public enum Limit {
-        REQUESTS_PER_MINUTE("rate_limit_exceeded"),
-        TOKENS("token_limit_exceeded"),
-        COST("budget_exceeded");
+        REQUESTS_PER_MINUTE("requests", "rate_limit_exceeded"),
+        TOKENS("tokens", "rate_limit_exceeded"),
+        COST("insufficient_quota", "insufficient_quota");
 
+        private final String type;
         private final String code;
 
-        Limit(String code) {
+        Limit(String type, String code) {
+            this.type = type;
             this.code = code;
         }
 
-        /** The {@code error.code} of the 429 body (OpenAI style); also a safe metric label. */
+        /** The {@code error.type} of the 429 body. */
+        public String type() {
+            return type;
+        }
+
+        /** The {@code error.code} of the 429 body. */
         public String code() {
             return code;
         }

@@ -59,7 +59,9 @@ import java.util.Objects;
  * <h2>Liveness</h2>
  * A request is refused only when the seconds {@code t-60 .. t} already hold {@code limit}
  * admissions, i.e. only when the last 60 s, widened to whole seconds (at most 1 s more), were full.
- * {@link RateProbe#resetAfterMillis} is the start of the first second at which that stops.
+ * {@link RateProbe#resetAfterMillis} is the start of the first second at which that stops;
+ * {@link RateProbe#emptyAfterMillis} the start of the second at which the newest admission (the
+ * head's second) leaves, after which the window counts nothing.
  *
  * <h2>Orderings and retries</h2>
  * It relies only on the volatile (sequentially consistent) semantics of {@link CounterCells}: a slot
@@ -125,13 +127,15 @@ public final class RollingWindow {
                     }
                     long remaining = limit - used - 1;
                     long resetAfter = remaining > 0 ? 0 : resetAfter(nowMillis, clock, next, used + 1, limit);
-                    return new RateProbe(true, remaining, limit, resetAfter);
+                    return new RateProbe(true, remaining, limit, resetAfter, leavesAt(clock) - nowMillis);
                 }
                 continue;
             }
             long resetAfter = resetAfter(nowMillis, clock, head, used, limit);
+            // used > 0 means the head's second h, the newest admission, is still in the window.
+            long emptyAfter = used == 0 ? 0 : Math.max(0, leavesAt(h) - nowMillis);
             if (cells.getVolatile(base) >>> 32 == h) {
-                return new RateProbe(false, 0, limit, resetAfter);
+                return new RateProbe(false, 0, limit, resetAfter, emptyAfter);
             }
         }
     }
@@ -228,6 +232,11 @@ public final class RollingWindow {
         while (Long.compareUnsigned(current, head) < 0 && !cells.compareAndSet(slot, current, head)) {
             current = cells.getVolatile(slot);
         }
+    }
+
+    /** The millisecond at which second {@code s} stops being counted (the window's clock reaches s + 61). */
+    private static long leavesAt(long s) {
+        return (s + SLOTS) * 1000;
     }
 
     private long countIn(long second) {

@@ -18,20 +18,20 @@ class RollingWindowTest {
 
     @Test
     void tryAcquire_lastPermitInWindow_thenDenies() {
-        assertEquals(new RateProbe(true, 2, 3, 0), window.tryAcquire(10_000, 3));
-        assertEquals(new RateProbe(true, 1, 3, 0), window.tryAcquire(10_400, 3));
+        assertEquals(new RateProbe(true, 2, 3, 0, 71_000 - 10_000), window.tryAcquire(10_000, 3));
+        assertEquals(new RateProbe(true, 1, 3, 0, 71_000 - 10_400), window.tryAcquire(10_400, 3));
         // The last permit: second 10 leaves the window when second 71 starts.
-        assertEquals(new RateProbe(true, 0, 3, 71_000 - 10_500), window.tryAcquire(10_500, 3));
-        assertEquals(new RateProbe(false, 0, 3, 71_000 - 30_000), window.tryAcquire(30_000, 3));
+        assertEquals(new RateProbe(true, 0, 3, 71_000 - 10_500, 71_000 - 10_500), window.tryAcquire(10_500, 3));
+        assertEquals(new RateProbe(false, 0, 3, 71_000 - 30_000, 71_000 - 30_000), window.tryAcquire(30_000, 3));
         assertEquals(3, window.peek(30_000));
     }
 
     @Test
     void tryAcquire_acrossTheWindowEdge_freesAfter61WholeSeconds() {
         assertTrue(window.tryAcquire(0, 1).admitted());
-        assertEquals(new RateProbe(false, 0, 1, 1_001), window.tryAcquire(59_999, 1));
-        assertEquals(new RateProbe(false, 0, 1, 1_000), window.tryAcquire(60_000, 1));
-        assertEquals(new RateProbe(false, 0, 1, 1), window.tryAcquire(60_999, 1));
+        assertEquals(new RateProbe(false, 0, 1, 1_001, 1_001), window.tryAcquire(59_999, 1));
+        assertEquals(new RateProbe(false, 0, 1, 1_000, 1_000), window.tryAcquire(60_000, 1));
+        assertEquals(new RateProbe(false, 0, 1, 1, 1), window.tryAcquire(60_999, 1));
         assertTrue(window.tryAcquire(61_000, 1).admitted());
     }
 
@@ -67,7 +67,7 @@ class RollingWindowTest {
 
     @Test
     void tryAcquire_limitZero_neverAdmits() {
-        assertEquals(new RateProbe(false, 0, 0, Long.MAX_VALUE), window.tryAcquire(5_000, 0));
+        assertEquals(new RateProbe(false, 0, 0, Long.MAX_VALUE, 0), window.tryAcquire(5_000, 0));
     }
 
     @Test
@@ -76,7 +76,7 @@ class RollingWindowTest {
             window.tryAcquire(1_000, 5);
         }
         assertEquals(0, window.peek(1_000_000));
-        assertEquals(new RateProbe(true, 4, 5, 0), window.tryAcquire(1_000_000, 5));
+        assertEquals(new RateProbe(true, 4, 5, 0, 61_000), window.tryAcquire(1_000_000, 5));
     }
 
     @Test
@@ -120,9 +120,17 @@ class RollingWindowTest {
             } else {
                 assertEquals(expectedResetAfter(admittedAt, now, limit), probe.resetAfterMillis(), "at " + now);
             }
+            assertEquals(expectedEmptyAfter(admittedAt, now), probe.emptyAfterMillis(), "empty at " + now);
             admittedAt.removeIf(t -> t / 1000 < second - 61);
             assertTrue(admittedAt.stream().filter(t -> t > at - 60_000).count() <= limit);
         }
+    }
+
+    /** Until the newest admission counted at {@code now} leaves the window (its second + 61 s). */
+    private static long expectedEmptyAfter(List<Long> admittedAt, long now) {
+        long second = now / 1000;
+        return admittedAt.stream().filter(t -> t / 1000 >= second - 60)
+                .mapToLong(t -> (t / 1000 + 61) * 1000 - now).max().orElse(0);
     }
 
     private static long expectedResetAfter(List<Long> admittedAt, long now, long limit) {
