@@ -13,8 +13,10 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,54 +50,90 @@ class AuthorizationPropertyTest {
         int cases = Integer.getInteger("keymeter.property.cases", 100_000);
         long seed = Long.getLong("keymeter.property.seed", 20_2611_22L);
         Random random = new Random(seed);
-        List<ReferenceAuthorization.Key> keys = new ArrayList<>();
-        Map<String, String> tokens = new HashMap<>();
-        int disagreements = 0;
-        int crossProject = 0;
-        int allowed = 0;
-        List<String> firstDisagreements = new ArrayList<>();
+        Tally tally = new Tally();
         try (CachingKeyReplica replica = new CachingKeyReplica(ChronicleKeyReplica.open(dir.resolve("keys"), 1_024), 64)) {
-            replica.beginSnapshot(1);
-            for (int i = 0; i < KEYS; i++) {
-                ReferenceAuthorization.Key key = key(random, "key_p" + i);
-                String token = TestKeys.userToken();
-                keys.add(key);
-                tokens.put(key.id(), token);
-                replica.upsert(record(key, token));
-            }
-            replica.endSnapshot(1);
+            Map<ReferenceAuthorization.Key, String> keys = storeKeys(replica, random);
+            List<ReferenceAuthorization.Key> pool = List.copyOf(keys.keySet());
             Authorizer authorizer = new Authorizer(replica, new MutableClock(TestKeys.NOW), CheckSettings.defaults());
             for (int c = 0; c < cases; c++) {
-                ReferenceAuthorization.Key key = keys.get(random.nextInt(keys.size()));
-                String method = METHODS[random.nextInt(METHODS.length)];
-                String claimed = PROJECTS[random.nextInt(PROJECTS.length)];
-                String path = path(random, claimed);
-                boolean claimsProject = random.nextBoolean();
-                CheckResponse response = authorizer.check(request(method, path, tokens.get(key.id()),
-                        claimsProject ? claimed : null));
-                boolean real = response.getStatus().getCode() == 0;
-                boolean expected = key.may(ReferenceAuthorization.need(method, path));
-                if (real != expected) {
-                    disagreements++;
-                    if (firstDisagreements.size() < 10) {
-                        firstDisagreements.add(key + " " + method + " " + path + ": real " + real + ", reference " + expected);
-                    }
-                }
-                if (real) {
-                    allowed++;
-                    String seen = upstreamProject(response, claimsProject ? claimed : null);
-                    String own = key.admin() ? null : key.project();
-                    if (!java.util.Objects.equals(seen, own)) {
-                        crossProject++;
-                    }
-                }
+                ReferenceAuthorization.Key key = pool.get(random.nextInt(pool.size()));
+                runCase(authorizer, key, keys.get(key), random, tally);
             }
         }
         System.out.printf("authorization property: seed %d, %d cases, %d allowed, %d disagreements, "
-                + "%d cross-project allows%n", seed, cases, allowed, disagreements, crossProject);
-        assertEquals(0, disagreements, () -> "first disagreements: " + firstDisagreements);
-        assertEquals(0, crossProject, "allows where the upstream sees another project");
-        assertTrue(allowed > cases / 10 && allowed < cases - cases / 10, "cases too one-sided: " + allowed + " allowed");
+                + "%d cross-project allows (a wrong reference disagreed %d times)%n", seed, cases, tally.allowed,
+                tally.disagreements, tally.crossProject, tally.mutantCaught);
+        assertEquals(0, tally.disagreements, () -> "first disagreements: " + tally.firstDisagreements);
+        assertEquals(0, tally.crossProject, "allows where the upstream sees another project");
+        assertEquals(0, tally.wrongKey, "allows naming another key than the token's");
+        assertTrue(tally.mutantCaught > 0, "the comparison never noticed a reference that lets HEAD need write");
+        assertTrue(tally.allowed > cases / 10 && tally.allowed < cases - cases / 10,
+                "cases too one-sided: " + tally.allowed + " allowed");
+    }
+
+    /** What the cases showed. */
+    private static final class Tally {
+        int allowed;
+        int disagreements;
+        int crossProject;
+        int wrongKey;
+        int mutantCaught;
+        final List<String> firstDisagreements = new ArrayList<>();
+    }
+
+    /** {@value #KEYS} generated keys, each stored in the replica with a fresh token; key → token. */
+    private static Map<ReferenceAuthorization.Key, String> storeKeys(CachingKeyReplica replica, Random random) {
+        Map<ReferenceAuthorization.Key, String> keys = new LinkedHashMap<>();
+        replica.beginSnapshot(1);
+        for (int i = 0; i < KEYS; i++) {
+            ReferenceAuthorization.Key key = key(random, "key_p" + i);
+            String token = TestKeys.userToken();
+            keys.put(key, token);
+            replica.upsert(record(key, token));
+        }
+        replica.endSnapshot(1);
+        return keys;
+    }
+
+    /** One case: a method, a path and maybe a claimed project, decided for real and by the reference. */
+    private static void runCase(Authorizer authorizer, ReferenceAuthorization.Key key, String token, Random random,
+            Tally tally) {
+        String method = METHODS[random.nextInt(METHODS.length)];
+        String claimed = PROJECTS[random.nextInt(PROJECTS.length)];
+        String path = path(random, claimed);
+        String sentProject = random.nextBoolean() ? claimed : null;
+        CheckResponse response = authorizer.check(request(method, path, token, sentProject));
+        boolean real = response.getStatus().getCode() == 0;
+        ReferenceAuthorization.Need need = ReferenceAuthorization.need(method, path);
+        boolean expected = key.may(need);
+        if (key.may(headWrites(method, need)) != real) {
+            tally.mutantCaught++;
+        }
+        if (real != expected) {
+            tally.disagreements++;
+            if (tally.firstDisagreements.size() < 10) {
+                tally.firstDisagreements.add(key + " " + method + " " + path + ": real " + real + ", reference " + expected);
+            }
+        }
+        if (!real) {
+            return;
+        }
+        tally.allowed++;
+        if (!key.id().equals(header(response, Headers.KEY_ID))) {
+            tally.wrongKey++;
+        }
+        if (!Objects.equals(upstreamProject(response, sentProject), key.admin() ? null : key.project())) {
+            tally.crossProject++;
+        }
+    }
+
+    /**
+     * A deliberately wrong reference (HEAD needs write), to show that the comparison notices a
+     * difference: it must disagree with the real decision somewhere.
+     */
+    private static ReferenceAuthorization.Need headWrites(String method, ReferenceAuthorization.Need need) {
+        return need != null && method.equals("HEAD")
+                ? new ReferenceAuthorization.Need(need.resource(), ReferenceAuthorization.WRITE) : need;
     }
 
     /** A key: admin or project (in one of the projects), preset All, Read only or Restricted with random levels. */
@@ -151,6 +189,15 @@ class AuthorizationPropertyTest {
             headers.put(Headers.PROJECT_ID, claimedProject);
         }
         return Requests.withHeaders(method, path, headers);
+    }
+
+    private static String header(CheckResponse response, String name) {
+        for (HeaderValueOption h : response.getOkResponse().getHeadersList()) {
+            if (h.getHeader().getKey().equals(name)) {
+                return h.getHeader().getValue();
+            }
+        }
+        return null;
     }
 
     /**

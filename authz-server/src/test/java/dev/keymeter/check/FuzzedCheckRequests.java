@@ -30,6 +30,11 @@ final class FuzzedCheckRequests {
     private static final String[] HEADER_NAMES = {"authorization", "x-api-key", "content-length", "content-type",
         "x-keymeter-key-id", "x-keymeter-project-id", ":authority", "cookie"};
     private static final String[] SCHEMES = {"Bearer ", "bearer ", "", "Basic ", "Bearer  ", "BEARER "};
+    /**
+     * {@code -Dkeymeter.fuzz.skip-invalid-utf8=true} leaves out the header that is not valid UTF-8, so
+     * that a long run explores past that known finding (see CheckFuzzTest) while it is open.
+     */
+    private static final boolean INVALID_UTF8 = !Boolean.getBoolean("keymeter.fuzz.skip-invalid-utf8");
 
     private FuzzedCheckRequests() {
     }
@@ -64,7 +69,7 @@ final class FuzzedCheckRequests {
             }
         }
         http.setSize(data.consumeBoolean() ? data.consumeLong() : data.consumeLong(-1, 1 << 20));
-        byte[] badHeader = data.consumeBoolean() ? data.consumeBytes(16) : null;
+        byte[] badHeader = data.consumeBoolean() && INVALID_UTF8 ? data.consumeBytes(16) : null;
         byte[] body = data.consumeRemainingAsBytes();
         if (data.consumeBoolean()) {
             http.setRawBody(ByteString.copyFrom(body));
