@@ -5,6 +5,12 @@
 #
 #   authz-server/bench/h2load-check.sh [KEYS] [SECONDS]        (defaults: 1000 keys, 10 s per run)
 #   CONCURRENCY="1x1 4x16" ROUNDS=2 authz-server/bench/h2load-check.sh
+#
+# By default (SHIPPED=1) it measures keymeter as shipped, beside the no-op server: the distribution's
+# bin/keymeter, on the launcher's own JVM settings, as "serve" (`bin/keymeter serve`) and "sidecar"
+# (`bin/keymeter sidecar` fed by `bin/keymeter control-plane`), each its own process, one key created
+# through the CLI (KEYS applies to the harness only). SHIPPED=0 measures the harness instead
+# (CheckLoadServers: keymeter's Check in the benchmark's JVM, KEYS keys); REQUEST applies to it.
 #   REQUEST=chat authz-server/bench/h2load-check.sh     (budgets on and a chat-completions body, as
 #                                                        Envoy's shipped configuration sends it)
 #   REQUEST=fleet authz-server/bench/h2load-check.sh    (a key with a requests-per-minute limit it never
@@ -19,8 +25,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 KEYS=${1:-1000}
 SECONDS_PER_RUN=${2:-10}
-CONCURRENCY=${CONCURRENCY:-"1x1 4x16 8x32"}   # connections x streams per connection
-ROUNDS=${ROUNDS:-2}
+CONCURRENCY=${CONCURRENCY:-"4x16 8x32"}   # connections x streams per connection
+ROUNDS=${ROUNDS:-3}
+SHIPPED=${SHIPPED:-1}
 REQUEST=${REQUEST:-plain}                      # plain: Check alone; chat: budgets and a chat body; fleet
 JAR=authz-server/target/benchmarks.jar
 source authz-server/bench/chronicle-jvm-flags.sh
@@ -31,7 +38,9 @@ command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp
 work=$(mktemp -d)
 server_pid=
 redis_pid=
+shipped_pids=()
 cleanup() {
+  for pid in "${shipped_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -73,7 +82,7 @@ port_fleet=$(sed -nE 's/.*fleet=([0-9]+).*/\1/p' <<<"$ready")
 body=$(sed -E 's/.*body=([^ ]+).*/\1/' <<<"$ready")
 ticks=$(getconf CLK_TCK)
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Commands Redis ran (those inside scripts included) and script calls (EVALSHA/EVAL: one per key sync
 # or heartbeat), as "commands scripts".
 redis_commands() {
@@ -82,17 +91,18 @@ redis_commands() {
     END { printf "%d %d\n", total, scripts }'
 }
 
-# run NAME PORT CONNECTIONS STREAMS SECONDS -> prints one result line
+# run NAME PORT CONNECTIONS STREAMS SECONDS [PID] -> prints one result line (PID: whose CPU is counted)
 run() {
-  local name=$1 port=$2 c=$3 m=$4 secs=$5 log="$work/$1.log"
-  local before after out redis_before redis_after redis_note=
+  local name=$1 port=$2 c=$3 m=$4 secs=$5 pid=${6:-$server_pid} log="$work/$1.log"
+  local before after out redis_before redis_after redis_note= data=$body
+  [ -f "$work/$name-request.bin" ] && data="$work/$name-request.bin" # the shipped processes' own keys
   rm -f "$log"
   [ "$name" = fleet ] && redis_before=$(redis_commands) # h2load appends to its log file: without this, each run's percentiles include every earlier run's requests
-  before=$(cpu_ticks)
-  out=$(h2load -c "$c" -m "$m" -D "$secs" -d "$body" \
+  before=$(cpu_ticks "$pid")
+  out=$(h2load -c "$c" -m "$m" -D "$secs" -d "$data" \
         -H 'content-type: application/grpc' -H 'te: trailers' --log-file="$log" \
         "http://127.0.0.1:$port/envoy.service.auth.v3.Authorization/Check" 2>&1)
-  after=$(cpu_ticks)
+  after=$(cpu_ticks "$pid")
   if [ "$name" = fleet ]; then
     redis_after=$(redis_commands)
     redis_note=$(awk -v a="$redis_after" -v b="$redis_before" -v s="$secs" 'BEGIN {
@@ -110,6 +120,23 @@ run() {
     "$name" "${c}x${m}" "$rps" "$p50" "$p90" "$p99" "$cpu_us" "$done" "$redis_note"
 }
 
+if [ "$SHIPPED" = 1 ]; then
+  source authz-server/bench/shipped-processes.sh
+  echo "# shipped: serve and sidecar as bin/keymeter starts them, 1 key; seconds=$SECONDS_PER_RUN rounds=$ROUNDS $(nproc) cpus, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# warm-up (5 s each, not reported)"
+  run serve "$serve_port" 4 16 5 "$serve_pid" >/dev/null
+  run sidecar "$sidecar_port" 4 16 5 "$sidecar_pid" >/dev/null
+  run noop "$port_noop" 4 16 5 >/dev/null
+  for conc in $CONCURRENCY; do
+    c=${conc%x*}; m=${conc#*x}
+    for round in $(seq 1 "$ROUNDS"); do
+      run serve "$serve_port" "$c" "$m" "$SECONDS_PER_RUN" "$serve_pid"
+      run sidecar "$sidecar_port" "$c" "$m" "$SECONDS_PER_RUN" "$sidecar_pid"
+      run noop "$port_noop" "$c" "$m" "$SECONDS_PER_RUN"
+    done
+  done
+  exit 0
+fi
 echo "# keys=$KEYS request=$REQUEST seconds=$SECONDS_PER_RUN rounds=$ROUNDS $(nproc) cpus, $(uname -r)"
 echo "# warm-up (5 s each, not reported)"
 run keymeter "$port_keymeter" 4 16 5 >/dev/null

@@ -1,5 +1,6 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.grpc.GracefulStop;
 import dev.keymeter.lifecycle.ControlPlaneRules;
 import dev.keymeter.lifecycle.IssuedKey;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
@@ -67,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
         Replication replication = null;
         ServerTls tls = null;
         try {
-            ControlPlaneRules rules = new ControlPlaneRules(store, config.clock());
+            ControlPlaneRules rules = new ControlPlaneRules(store, config.clock(), config.usageBoard());
             IssuedKey bootstrap = bootstrap(rules, config.bootstrapKeyFile());
             replication = Replication.start(store, config.clock(), config.replication());
             rules.audited().onCommit(replication::committed);
@@ -79,9 +80,12 @@ public final class ControlPlane implements AutoCloseable {
             }
             Server server = (tls == null ? NettyServerBuilder.forAddress(address)
                     : NettyServerBuilder.forAddress(address, tls.credentials()))
-                    .addService(ServerInterceptors.intercept(new AdminGrpcService(rules, config.clock()), auth))
-                    .addService(ServerInterceptors.intercept(replication.watchService(), auth))
-                    .addService(ServerInterceptors.intercept(new LastUsedService(store, rules.usageBoard(), config.clock()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            new AdminGrpcService(rules, config.clock()).bindService()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            replication.watchService().bindService()), auth))
+                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
+                            new LastUsedService(store, rules.usageBoard(), config.clock()).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()

@@ -1,5 +1,6 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.replication.ReplicationSettings;
 import dev.keymeter.store.StoreSpec;
 import dev.keymeter.tls.ServerTlsFiles;
@@ -18,9 +19,10 @@ import java.util.Objects;
  * @param replication heartbeats of the Watch streams and the change log's retention
  * @param store where the state lives ({@code --store}); {@code null}: {@code sqlite:<dataDir>/keymeter.db}
  * @param tls the admin listener's certificate (and client CA for mTLS); {@code null}: plaintext
+ * @param usageBoard how many sidecars and (key, sidecar) usage figures the usage overview holds
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
-        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls) {
+        ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -32,6 +34,7 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(usageBoard, "usageBoard");
         Objects.requireNonNull(replication, "replication");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0–65535, was " + port);
@@ -40,7 +43,8 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
 
     /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
-        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null);
+        this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null,
+                UsageBoard.Bounds.DEFAULTS);
     }
 
     /** Defaults for everything but the data directory. */
@@ -48,25 +52,30 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         return new ControlPlaneConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Duration.ofSeconds(10), Clock.systemUTC());
     }
 
+    /** The usage board's bounds. */
+    public ControlPlaneConfig withUsageBoard(UsageBoard.Bounds newBounds) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBounds);
+    }
+
     public ControlPlaneConfig withPort(int newPort) {
-        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls, usageBoard);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls, usageBoard);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls, usageBoard);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls, usageBoard);
     }
 
     public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
-        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls);
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls, usageBoard);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

@@ -9,10 +9,12 @@ import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Resource;
+import dev.keymeter.keys.TextBound;
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.lifecycle.AdminFailure;
 import dev.keymeter.lifecycle.LimitRules;
-import dev.keymeter.quota.LimitBound;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,7 +28,8 @@ final class RequestReader {
 
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
-    private static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern PROJECT_ID =
+            Pattern.compile("[a-z][a-z0-9-]{0," + (TextBound.PROJECT_ID.maxChars() - 1) + "}");
     private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z]{1,64}");
 
     private RequestReader() {
@@ -42,7 +45,8 @@ final class RequestReader {
     static String projectId(String field, String value) {
         if (!PROJECT_ID.matcher(value).matches()) {
             throw AdminFailure.invalid(field, value.isEmpty() ? "required"
-                    : "must be 1–63 lower-case letters, digits or '-', starting with a letter");
+                    : "must be 1–" + TextBound.PROJECT_ID.maxChars()
+                    + " lower-case letters, digits or '-', starting with a letter");
         }
         return value;
     }
@@ -53,11 +57,11 @@ final class RequestReader {
     }
 
     static String name(String field, String value) {
-        return printable(field, value, 100);
+        return printable(field, value, TextBound.NAME);
     }
 
     static String user(String field, String value) {
-        String user = printable(field, value, 128);
+        String user = printable(field, value, TextBound.USER);
         if (user.chars().anyMatch(Character::isWhitespace)) {
             throw AdminFailure.invalid(field, "must not contain whitespace");
         }
@@ -185,18 +189,30 @@ final class RequestReader {
         return value;
     }
 
-    private static String printable(String field, String value, int max) {
+    /**
+     * Free text a person reads: required, at most {@code bound} characters as people count them
+     * (code points), no refused character ({@link UnsafeText}: controls, bidi, zero-width, line
+     * separators, lone surrogates), no leading or trailing whitespace.
+     */
+    private static String printable(String field, String value, TextBound bound) {
         if (value.isEmpty()) {
             throw AdminFailure.invalid(field, "required");
         }
-        if (value.length() > max) {
-            throw AdminFailure.invalid(field, "at most " + max + " characters, was " + value.length());
+        int characters = TextBound.characters(value);
+        if (characters > bound.maxChars()) {
+            throw AdminFailure.invalid(field, bound.rule() + ", was " + characters);
+        }
+        int at = UnsafeText.firstRefused(value);
+        if (at >= 0) {
+            int codePoint = value.codePointAt(at);
+            String where = " at character " + (value.codePointCount(0, at) + 1);
+            throw AdminFailure.invalid(field, Character.getType(codePoint) == Character.SURROGATE
+                    ? "must be valid UTF-16: lone surrogate " + UnsafeText.name(codePoint) + where
+                    : "must not contain " + UnsafeText.name(codePoint) + " (" + UnsafeText.kind(codePoint) + ")"
+                            + where);
         }
         if (!value.strip().equals(value)) {
             throw AdminFailure.invalid(field, "must not start or end with whitespace");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw AdminFailure.invalid(field, "must not contain control characters");
         }
         return value;
     }

@@ -2,6 +2,7 @@ package dev.keymeter.admin;
 
 import dev.keymeter.lifecycle.AdminFailure;
 import dev.keymeter.store.DuplicateException;
+import dev.keymeter.store.InvalidPageException;
 import dev.keymeter.store.StoreUnavailableException;
 import io.grpc.Status;
 import java.lang.System.Logger;
@@ -29,7 +30,7 @@ final class Statuses {
         if (t instanceof DuplicateException d) {
             return Status.ALREADY_EXISTS.withDescription(d.getMessage());
         }
-        if (t instanceof IllegalArgumentException e && e.getMessage() != null && e.getMessage().startsWith("page_token")) {
+        if (t instanceof InvalidPageException e) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
         }
         LOG.log(Level.ERROR, "admin call failed: " + t.getClass().getName() + ": " + t.getMessage());

@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
@@ -88,7 +89,8 @@ abstract class AdminCommand implements Callable<Integer> {
     /** Prints a response as protobuf JSON: the same field names as the API, for scripts. */
     void printJson(MessageOrBuilder message) {
         try {
-            out().println(JsonFormat.printer().print(message));
+            // Valid JSON either way; escaped, a bidi override in a name cannot reorder the terminal.
+            out().println(UnsafeText.escapedJson(JsonFormat.printer().print(message)));
         } catch (InvalidProtocolBufferException e) {
             // Only Any fields with unknown types fail to print; the admin API has none.
             throw new IllegalStateException("cannot print the response as JSON", e);

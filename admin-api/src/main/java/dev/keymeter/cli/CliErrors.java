@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -50,9 +51,10 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
     public int handleExecutionException(Exception failure, CommandLine commandLine, ParseResult parseResult) {
         ConnectionOptions connection = connectionOf(commandLine.getCommandSpec());
         Status status = statusOf(failure);
-        String message = status == null ? "error: " + describe(failure) : message(status, connection);
+        String message = status == null ? "error: " + describe(failure)
+                : message(status, connection) + TextFlags.hint(status, commandLine.getCommandSpec());
         PrintWriter err = commandLine.getErr();
-        err.println(scrub(oneLine(message), connection));
+        err.println(UnsafeText.escaped(scrub(oneLine(message), connection)));
         err.flush();
         return status == null ? FAILURE : exitCode(status.getCode());
     }
@@ -61,7 +63,8 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
     public int handleParseException(ParameterException failure, String[] args) {
         CommandLine commandLine = failure.getCommandLine();
         PrintWriter err = commandLine.getErr();
-        err.println(scrub("error: " + oneLine(describe(failure)), connectionOf(commandLine.getCommandSpec())));
+        err.println(UnsafeText.escaped(scrub("error: " + oneLine(describe(failure)),
+                connectionOf(commandLine.getCommandSpec()))));
         UnmatchedArgumentException.printSuggestions(failure, err);
         err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();

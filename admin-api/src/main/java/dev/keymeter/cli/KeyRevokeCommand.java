@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.proto.admin.v1.Key;
 import dev.keymeter.proto.admin.v1.RevokeKeyRequest;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ final class KeyRevokeCommand extends KeyIdCommand {
     @Override
     void run(AdminSession session) {
         Key revoked = session.stub().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(keyId).build());
-        print(revoked, () -> out().println("Revoked key " + revoked.getId() + " (" + revoked.getName() + ")."));
+        print(revoked, () -> out().println("Revoked key " + revoked.getId() + " ("
+                + UnsafeText.escaped(revoked.getName()) + ")."));
     }
 }

@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.proto.admin.v1.AddMemberRequest;
 import dev.keymeter.proto.admin.v1.ListMembersRequest;
 import dev.keymeter.proto.admin.v1.ListMembersResponse;
@@ -43,7 +44,8 @@ public final class MembersCommand extends CommandGroup {
         void run(AdminSession session) {
             Member added = session.stub().addMember(
                     AddMemberRequest.newBuilder().setUser(user).setProjectId(scope.project).build());
-            print(added, () -> out().println("Added " + added.getUser() + " to " + scope.describe() + "."));
+            print(added, () -> out().println("Added " + UnsafeText.escaped(added.getUser())
+                    + " to " + scope.describe() + "."));
         }
     }
 
@@ -62,7 +64,7 @@ public final class MembersCommand extends CommandGroup {
             RemoveMemberResponse removed = session.stub().removeMember(
                     RemoveMemberRequest.newBuilder().setUser(user).setProjectId(scope.project).build());
             print(removed, () -> {
-                out().println("Removed " + user + " from " + scope.describe() + ".");
+                out().println("Removed " + UnsafeText.escaped(user) + " from " + scope.describe() + ".");
                 out().println(removed.getRevokedKeyIdsCount() == 0 ? "No keys revoked."
                         : "Revoked keys: " + String.join(", ", removed.getRevokedKeyIdsList()));
             });

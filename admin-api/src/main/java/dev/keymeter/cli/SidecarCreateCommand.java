@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
 import dev.keymeter.proto.admin.v1.CreateKeyResponse;
 import dev.keymeter.proto.admin.v1.KeyKind;
@@ -21,7 +22,7 @@ final class SidecarCreateCommand extends AdminCommand {
                 .setKind(KeyKind.KEY_KIND_SIDECAR).setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
         print(created, () -> {
             KeyViews.printToken(out(), created.getToken());
-            out().println("Sidecar credential " + created.getKey().getId() + " (" + created.getKey().getName()
+            out().println("Sidecar credential " + created.getKey().getId() + " (" + UnsafeText.escaped(created.getKey().getName())
                     + "): start sidecars with KEYMETER_CONTROL_PLANE_KEY=<the token above>.");
         });
     }

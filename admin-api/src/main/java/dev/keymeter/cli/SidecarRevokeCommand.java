@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import dev.keymeter.proto.admin.v1.GetKeyRequest;
 import dev.keymeter.proto.admin.v1.Key;
 import dev.keymeter.proto.admin.v1.KeyKind;
@@ -31,6 +32,6 @@ final class SidecarRevokeCommand extends KeyIdCommand {
         }
         Key revoked = session.stub().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(keyId).build());
         print(revoked, () -> out().println("Revoked sidecar credential " + revoked.getId() + " ("
-                + revoked.getName() + ")."));
+                + UnsafeText.escaped(revoked.getName()) + ")."));
     }
 }

@@ -1,5 +1,6 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.keys.UnsafeText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,8 +10,10 @@ import java.util.List;
  * A plain-text table: columns as wide as their widest cell, two spaces between columns, no trailing
  * blanks. With headers it is a listing; without, a "label  value" block for one record.
  *
- * <p>Cells are sanitised: a control character (newline, ESC…) in a name or an audit value would
- * break the layout or, worse, drive the reader's terminal, so each is shown as '?'.
+ * <p>Cells are escaped ({@link UnsafeText#escaped}): a control character (newline, ESC…), a bidi
+ * override, a zero-width character or a line separator in a name or an audit value (a row stored
+ * before names refused them) would break the layout, reorder or hide what follows, or drive the
+ * reader's terminal, so each shows as its {@code &#92;uXXXX} escape.
  */
 final class Table {
 
@@ -81,10 +84,6 @@ final class Table {
         if (cell == null) {
             return "";
         }
-        StringBuilder clean = new StringBuilder();
-        cell.toString().codePoints()
-                .map(cp -> Character.isISOControl(cp) ? '?' : cp)
-                .forEach(clean::appendCodePoint);
-        return clean.toString();
+        return UnsafeText.escaped(cell.toString());
     }
 }

@@ -17,10 +17,15 @@ public final class ControlPlaneRules {
     private final UsageBoard usageBoard;
 
     public ControlPlaneRules(KeyStore store, Clock clock) {
+        this(store, clock, UsageBoard.Bounds.DEFAULTS);
+    }
+
+    /** @param boardBounds how many sidecars and figures the usage board holds */
+    public ControlPlaneRules(KeyStore store, Clock clock, UsageBoard.Bounds boardBounds) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
         this.audited = new AuditedStore(store, clock);
-        this.usageBoard = new UsageBoard(clock);
+        this.usageBoard = new UsageBoard(clock, Objects.requireNonNull(boardBounds, "boardBounds"));
         this.creation = new KeyCreation(audited);
         this.changes = new KeyChanges(audited);
         this.queries = new KeyQueries(audited, usageBoard);

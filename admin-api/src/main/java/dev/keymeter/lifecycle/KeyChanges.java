@@ -6,7 +6,7 @@ import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Secret;
 import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.keys.TokenType;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -70,7 +70,7 @@ public final class KeyCreation {
                 throw AdminFailure.precondition("legacy keys support no restricted permissions "
                         + "(use preset ALL or READ_ONLY); for granular permissions create a new key");
             }
-            if (!spec.limits().isUnlimited() || spec.limits().resetPeriod() != dev.keymeter.quota.ResetPeriod.NEVER) {
+            if (!spec.limits().isUnlimited() || spec.limits().resetPeriod() != dev.keymeter.keys.ResetPeriod.NEVER) {
                 throw AdminFailure.precondition("legacy keys support no limits; for limits create a new key");
             }
             ApiKey key = insert(m, caller.keyId(), spec, token, true);

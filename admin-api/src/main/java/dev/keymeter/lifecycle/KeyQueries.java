@@ -2,7 +2,7 @@ package dev.keymeter.lifecycle;
 
 import dev.keymeter.audit.AuditEntry;
 import dev.keymeter.keys.ApiKey;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import dev.keymeter.store.KeyFilter;
 import dev.keymeter.store.Page;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.keymeter.lifecycle;
 
 import dev.keymeter.keys.Limits;
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import java.math.BigDecimal;
 
 /**

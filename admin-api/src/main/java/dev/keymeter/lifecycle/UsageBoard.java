@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest usage figures each sidecar reported for each key, in memory, added up for the usage
@@ -37,6 +38,26 @@ public final class UsageBoard {
     /** Figures older than this are dropped when the board is full. */
     static final Duration STALE = Duration.ofMinutes(15);
     private static final long PRUNE_EVERY_MILLIS = 10_000;
+
+    /**
+     * The board's bounds ({@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}).
+     *
+     * @param maxSidecars sidecar ids held
+     * @param maxEntries  (key, sidecar) figures held
+     */
+    public record Bounds(int maxSidecars, int maxEntries) {
+
+        public static final Bounds DEFAULTS = new Bounds(DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES);
+
+        public Bounds {
+            if (maxSidecars < 1 || maxSidecars > 1_000_000) {
+                throw new IllegalArgumentException("--usage-board-max-sidecars must be 1–1000000, was " + maxSidecars);
+            }
+            if (maxEntries < 1 || maxEntries > 100_000_000) {
+                throw new IllegalArgumentException("--usage-board-max-entries must be 1–100000000, was " + maxEntries);
+            }
+        }
+    }
 
     /** One key's counters on one sidecar. Immutable. */
     public record Figures(Instant usageResetAt, Instant periodStart, long tokensUsed, long tokensReserved,
@@ -69,6 +90,7 @@ public final class UsageBoard {
     /** Entries held per sidecar id: its size is the number of sidecars on the board. */
     private final ConcurrentHashMap<String, AtomicInteger> entriesBySidecar = new ConcurrentHashMap<>();
     private final AtomicInteger entries = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
     private final int maxSidecars;
     private final int maxEntries;
     private final Clock clock;
@@ -76,6 +98,10 @@ public final class UsageBoard {
 
     public UsageBoard(Clock clock) {
         this(clock, DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES);
+    }
+
+    public UsageBoard(Clock clock, Bounds bounds) {
+        this(clock, bounds.maxSidecars(), bounds.maxEntries());
     }
 
     public UsageBoard(Clock clock, int maxSidecars, int maxEntries) {
@@ -97,6 +123,7 @@ public final class UsageBoard {
             if (!hasRoomFor(sidecarId)) {
                 pruneStale();
                 if (!hasRoomFor(sidecarId)) {
+                    refused.incrementAndGet();
                     return false;
                 }
             }
@@ -123,6 +150,19 @@ public final class UsageBoard {
 
     public int entries() {
         return entries.get();
+    }
+
+    public int maxSidecars() {
+        return maxSidecars;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** Figures not recorded because the board was full, since start. */
+    public long refused() {
+        return refused.get();
     }
 
     private boolean hasRoomFor(String sidecarId) {

@@ -6,7 +6,7 @@ import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.Limits;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.Secret;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

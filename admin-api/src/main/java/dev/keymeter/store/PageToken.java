@@ -50,12 +50,12 @@ final class PageToken {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             String[] parts = plain.split(":", 3);
             if (parts.length != 3 || parts[0].length() != 1 || parts[0].charAt(0) != listing.letter) {
-                throw new IllegalArgumentException(MALFORMED);
+                throw new InvalidPageException(MALFORMED);
             }
             return new Cursor(Long.parseLong(parts[1]), parts[2]);
         } catch (IllegalArgumentException e) {
             // Base64 and number errors are IllegalArgumentExceptions too; one message for all of them.
-            throw new IllegalArgumentException(MALFORMED, e);
+            throw new InvalidPageException(MALFORMED, e);
         }
     }
 
@@ -73,7 +73,7 @@ final class PageToken {
 
     static void requirePageSize(int pageSize) {
         if (pageSize < 1) {
-            throw new IllegalArgumentException("page_size: must be at least 1, was " + pageSize);
+            throw new InvalidPageException("page_size: must be at least 1, was " + pageSize);
         }
     }
 }

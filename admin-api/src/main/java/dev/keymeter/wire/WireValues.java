@@ -8,7 +8,7 @@ import dev.keymeter.keys.Limits;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Permissions;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.time.Instant;
 
 /**

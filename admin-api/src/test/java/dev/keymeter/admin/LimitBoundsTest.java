@@ -13,7 +13,7 @@ import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.OwnerType;
 import dev.keymeter.proto.admin.v1.ResetPeriod;
 import dev.keymeter.proto.admin.v1.UpdateKeyRequest;
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,7 +115,7 @@ class LimitBoundsTest {
         h.controlPlane.store().write(w -> {
             ApiKey key = w.findKey(id).orElseThrow();
             w.updateKey(key.withSettings(key.name(), key.permissions(), new dev.keymeter.keys.Limits(null,
-                    1_000_000_000_000_000L, null, dev.keymeter.quota.ResetPeriod.NEVER), key.expiresAt(),
+                    1_000_000_000_000_000L, null, dev.keymeter.keys.ResetPeriod.NEVER), key.expiresAt(),
                     Instant.now(), w.nextRevision()));
             return null;
         });

@@ -39,10 +39,22 @@ class TableTest {
     }
 
     @Test
-    void print_controlCharactersInCells_areShownAsQuestionMarks() {
+    void print_controlCharactersInCells_areShownEscaped() {
         String printed = print(Table.withoutHeaders(1).row("evil\u001b[2Jname\nnext"));
 
-        assertEquals("evil?[2Jname?next" + System.lineSeparator(), printed);
+        assertEquals("evil\\u001b[2Jname\\u000anext" + System.lineSeparator(), printed);
+    }
+
+    @Test
+    void print_bidiZeroWidthAndSeparatorsInCells_areShownEscaped_lettersAndEmojiAsThemselves() {
+        String printed = print(Table.withoutHeaders(1).row("a\u202Eb\u200Bc\u2028d\u2066e\uFEFF \u00E9\uD83D\uDE00"));
+
+        assertEquals("a\\u202eb\\u200bc\\u2028d\\u2066e\\ufeff \u00E9\uD83D\uDE00" + System.lineSeparator(), printed);
+    }
+
+    @Test
+    void widths_emojiCell_countsCharactersNotUtf16Units() {
+        assertArrayEquals(new int[] {3}, Table.withoutHeaders(1).row("\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00").widths());
     }
 
     @Test

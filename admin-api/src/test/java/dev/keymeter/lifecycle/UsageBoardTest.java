@@ -2,12 +2,17 @@ package dev.keymeter.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.admin.MutableClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The board's bounds: sidecars and entries are capped; updates always fit; stale figures make room. */
 class UsageBoardTest {
@@ -53,5 +58,31 @@ class UsageBoardTest {
         assertTrue(board.record("key_b", "sc-1", figures(9)));
         assertEquals(9, tokens(board, "key_b"));
         assertEquals(0, board.total("key_c", null, null, clock.instant()).sidecars());
+    }
+
+    @Test
+    void controlPlane_usageBoardSetting_boundsTheBoard_andCountsWhatIsRefused(@TempDir Path dir) throws Exception {
+        ControlPlaneConfig config = ControlPlaneConfig.defaults(dir).withPort(0).withClock(clock)
+                .withUsageBoard(new UsageBoard.Bounds(1, 2));
+        try (ControlPlane cp = ControlPlane.start(config)) {
+            UsageBoard board = cp.rules().usageBoard();
+            assertEquals(1, board.maxSidecars());
+            assertEquals(2, board.maxEntries());
+            assertTrue(board.record("key_a", "sc-1", figures(1)));
+            assertFalse(board.record("key_a", "sc-2", figures(1)), "a second sidecar does not fit");
+            assertTrue(board.record("key_b", "sc-1", figures(1)));
+            assertFalse(board.record("key_c", "sc-1", figures(1)), "a third entry does not fit");
+            assertEquals(2, board.refused());
+        }
+    }
+
+    @Test
+    void bounds_outOfRange_nameTheFlag() {
+        IllegalArgumentException sidecars = assertThrows(IllegalArgumentException.class,
+                () -> new UsageBoard.Bounds(0, 10));
+        assertTrue(sidecars.getMessage().contains("--usage-board-max-sidecars"), sidecars.getMessage());
+        IllegalArgumentException entries = assertThrows(IllegalArgumentException.class,
+                () -> new UsageBoard.Bounds(10, 0));
+        assertTrue(entries.getMessage().contains("--usage-board-max-entries"), entries.getMessage());
     }
 }

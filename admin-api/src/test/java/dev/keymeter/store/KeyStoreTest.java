@@ -18,7 +18,7 @@ import dev.keymeter.keys.Limits;
 import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Project;
 import dev.keymeter.keys.Resource;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

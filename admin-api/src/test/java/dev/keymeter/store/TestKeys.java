@@ -10,7 +10,7 @@ import dev.keymeter.keys.Permissions;
 import dev.keymeter.keys.Resource;
 import dev.keymeter.keys.Secret;
 import dev.keymeter.keys.TokenFormat;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -10,7 +10,7 @@ import dev.keymeter.quota.PeriodBudget;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.quota.RateProbe;
 import dev.keymeter.quota.QuotaLimits;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import dev.keymeter.quota.RollingWindow;
 import io.github.bucket4j.Bucket;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.keymeter.check;
 
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.quota.CounterStoreFullException;
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import dev.keymeter.quota.QuotaDecision;
 import dev.keymeter.usage.Budgets;
 import dev.keymeter.usage.PriceTable;

@@ -1,7 +1,7 @@
 package dev.keymeter.check;
 
 import com.google.protobuf.ByteString;
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 
 /**

@@ -1,5 +1,7 @@
 package dev.keymeter.check;
 
+import dev.keymeter.keys.TokenFormat;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,8 +11,9 @@ import java.util.zip.CRC32;
  * One request's token, copied as ASCII bytes into a buffer that its thread reuses, with the shape
  * checks and the SHA-256 digest Check needs, none of which allocates.
  *
- * <p>Mirrors {@link dev.keymeter.keys.TokenFormat} (whose methods build substrings and a
- * {@code MessageDigest} per call); {@code TokenBytesTest} holds the two to the same answers.
+ * <p>The allocation-free twin of {@link TokenFormat}'s checks (whose methods build substrings and a
+ * {@code MessageDigest} per call), from the same constants; {@code TokenBytesTest} holds the two to
+ * the same answers.
  * Thread-confined: one instance per Check thread.
  */
 final class TokenBytes {
@@ -18,12 +21,11 @@ final class TokenBytes {
     /** Longer tokens are refused unread; the control plane accepts no longer legacy token either. */
     static final int MAX_LENGTH = 512;
 
-    private static final int PREFIX_LENGTH = 4;
-    private static final int RANDOM_LENGTH = 30;
-    private static final int CHECKSUM_LENGTH = 6;
-    private static final int KEYMETER_LENGTH = PREFIX_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
-    private static final byte[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int PREFIX_LENGTH = TokenFormat.PREFIX_LENGTH;
+    private static final int RANDOM_LENGTH = TokenFormat.RANDOM_LENGTH;
+    private static final int CHECKSUM_LENGTH = TokenFormat.CHECKSUM_LENGTH;
+    private static final int KEYMETER_LENGTH = TokenFormat.TOKEN_LENGTH;
+    private static final byte[] BASE62 = TokenFormat.ALPHABET.getBytes(StandardCharsets.US_ASCII);
     /**
      * 1 for the ASCII codes of {@link #BASE62}, else 0. The check of a token's 36 base62 characters is
      * a table load per character, with no branch: a token's characters are random, so range tests per

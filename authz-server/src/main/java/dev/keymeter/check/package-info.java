@@ -16,7 +16,7 @@
  * <p>Rules: a denial is a {@code CheckResponse} with an explicit HTTP status and JSON body, never a gRPC
  * error and never an exception; a gRPC error only when no decision is possible (the replica has not
  * loaded, or failed; {@code CheckFailureLog} writes why, at most once per 10 s). Estimates saturate
- * at {@link dev.keymeter.quota.LimitBound}: no request body makes the arithmetic overflow. Nothing here
+ * at {@link dev.keymeter.keys.LimitBound}: no request body makes the arithmetic overflow. Nothing here
  * blocks, locks or logs per request; the token never leaves the
  * per-thread buffer it is copied into (listeners get the key id and a {@link
  * dev.keymeter.check.DenialReason}).

@@ -18,12 +18,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 
 /**
  * The HTTP side: {@code GET /metrics} (Prometheus text exposition 0.0.4), {@code GET /healthz} (200
  * while the process runs) and {@code GET /readyz} (200 while the readiness supplier says so, else
- * 503). HEAD is answered like GET without a body; other methods get 405, other paths 404.
+ * 503, with the supplier's detail in the body). HEAD is answered like GET without a body; other methods get 405, other paths 404.
  *
  * <p>The JDK's {@link HttpServer}, bound and started by the constructor, on {@value #DEFAULT_HOST}:
  * {@value #DEFAULT_PORT} by default (loopback: expose it on purpose). Handlers run on a small bounded
@@ -45,7 +46,7 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier ready;
+    private final Supplier<Readiness> ready;
     private final Runnable beforeScrape;
 
     /**
@@ -75,8 +76,14 @@ public final class MetricsServer implements AutoCloseable {
      */
     public MetricsServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
             Runnable beforeScrape, ServerTls tls) throws IOException {
+        this(host, port, registry, readinessOf(Objects.requireNonNull(ready, "ready")), beforeScrape, tls);
+    }
+
+    /** As above, with {@code /readyz}'s status and body from {@code readiness}. */
+    public MetricsServer(String host, int port, PrometheusMeterRegistry registry, Supplier<Readiness> readiness,
+            Runnable beforeScrape, ServerTls tls) throws IOException {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.ready = Objects.requireNonNull(ready, "ready");
+        this.ready = Objects.requireNonNull(readiness, "readiness");
         this.beforeScrape = Objects.requireNonNull(beforeScrape, "beforeScrape");
         Objects.requireNonNull(host, "host");
         executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
@@ -130,8 +137,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void readiness(HttpExchange exchange, boolean head) throws IOException {
-        boolean isReady = ready.getAsBoolean();
-        send(exchange, isReady ? 200 : 503, TEXT, bytes(isReady ? "ready\n" : "not ready\n"), head);
+        Readiness r = ready.get();
+        send(exchange, r.ready() ? 200 : 503, TEXT, bytes(r.body()), head);
+    }
+
+    private static Supplier<Readiness> readinessOf(BooleanSupplier ready) {
+        return () -> new Readiness(ready.getAsBoolean(), "");
     }
 
     private byte[] scrape() throws IOException {

@@ -12,6 +12,8 @@ import java.util.Objects;
  *   <li>{@code keymeter_replication_connected}, {@code keymeter_replication_healthy} (0 or 1);
  *   <li>{@code keymeter_replication_applied_revision}, {@code keymeter_replication_heartbeat_revision},
  *       {@code keymeter_replication_lag_revisions};
+ *   <li>{@code keymeter_replica_staleness_seconds}: time since the stream was last in step with the
+ *       control plane (grows while it is away, when the revision lag cannot);
  *   <li>{@code keymeter_replication_snapshots_total}, {@code keymeter_replication_streams_total},
  *       {@code keymeter_replication_refused_records_total} (counters of this client instance);
  *   <li>{@code keymeter_replica_keys}, {@code keymeter_replica_digests},
@@ -40,6 +42,8 @@ public final class ReplicationMetrics implements AutoCloseable {
                 client, ReplicationClient::lastHeartbeatRevision);
         meters.gauge("keymeter.replication.lag.revisions", "Revisions the replica is behind the control plane",
                 client, ReplicationClient::lag);
+        meters.gauge("keymeter.replica.staleness.seconds", "Seconds since the replica was last in step with the "
+                + "control plane", client, c -> c.staleness().toMillis() / 1000.0);
         meters.counter("keymeter.replication.snapshots", "Snapshots applied by this client",
                 client, ReplicationClient::snapshotsApplied);
         meters.counter("keymeter.replication.streams", "Watch streams opened (first and every reconnect)",

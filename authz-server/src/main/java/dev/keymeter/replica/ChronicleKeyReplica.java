@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static java.util.Objects.requireNonNull;
 
 import dev.keymeter.proto.replication.v1.KeyRecord;
@@ -91,7 +92,8 @@ public final class ChronicleKeyReplica implements KeyReplica {
 
     /**
      * Like {@link #open}, but files that cannot serve are moved aside (renamed to
-     * {@code <file>.broken-<epoch millis>}; deleted when they are only sized for another capacity)
+     * {@code <file>.broken-<epoch millis>}; deleted when they are only sized for another capacity; only
+     * the last {@value BrokenFiles#KEEP} rebuilds' are kept, older ones are deleted here)
      * and the replica starts empty and not loaded, so Check denies until a snapshot arrives. A
      * directory in use by another open is never touched: that is still an {@link IOException}.
      */
@@ -99,12 +101,15 @@ public final class ChronicleKeyReplica implements KeyReplica {
         requireCapacity(digestCapacity);
         DirectoryLock lock = DirectoryLock.acquire(requireNonNull(dir, "dir"));
         try {
+            ChronicleKeyReplica opened;
             try {
-                return open(lock, digestCapacity);
+                opened = open(lock, digestCapacity);
             } catch (ReplicaUnusableException unusable) {
                 clearForRebuild(lock, unusable, digestCapacity);
-                return open(lock, digestCapacity);
+                opened = open(lock, digestCapacity);
             }
+            BrokenFiles.pruneQuietly(lock.dir(), BrokenFiles.KEEP);
+            return opened;
         } catch (IOException | RuntimeException e) {
             release(lock, e);
             throw e;
@@ -141,7 +146,7 @@ public final class ChronicleKeyReplica implements KeyReplica {
             ReplicaFiles.clear(lock, null);
             return;
         }
-        String suffix = ".broken-" + System.currentTimeMillis();
+        String suffix = BrokenFiles.MARK + System.currentTimeMillis();
         LOG.log(Level.WARNING, "the key replica in {0} cannot be used ({1}); moved its files aside as "
                 + "*{2} and starting empty until the control plane''s snapshot loads (Check denies until then)",
                 lock.dir(), unusable.getMessage(), suffix);
@@ -158,10 +163,10 @@ public final class ChronicleKeyReplica implements KeyReplica {
 
     @Override
     public boolean lookupKey(String keyId, ReplicaEntry into) {
-        if (closed || keyId == null || !KeyIds.valid(keyId)) {
+        if (closed || keyId == null || !KeyIdBytes.valid(keyId)) {
             return false;
         }
-        KeyDigests digests = index.digestsOf(KeyIds.toMapKey(keyId));
+        KeyDigests digests = index.digestsOf(KeyIdBytes.of(keyId));
         if (digests == null) {
             return false;
         }
@@ -189,7 +194,7 @@ public final class ChronicleKeyReplica implements KeyReplica {
     public synchronized void upsert(KeyRecord record) {
         requireOpen();
         KeyUpdate update = KeyRecords.read(requireNonNull(record, "record"));
-        byte[] keyMapKey = KeyIds.toMapKey(update.keyId());
+        byte[] keyMapKey = KeyIdBytes.of(update.keyId());
         KeyDigests old = index.digestsOf(keyMapKey);
         requireRoom(update, old);
         try {
@@ -225,8 +230,8 @@ public final class ChronicleKeyReplica implements KeyReplica {
     @Override
     public synchronized void delete(String keyId) {
         requireOpen();
-        if (KeyIds.valid(keyId)) {
-            index.remove(KeyIds.toMapKey(keyId));
+        if (KeyIdBytes.valid(keyId)) {
+            index.remove(KeyIdBytes.of(keyId));
         }
     }
 

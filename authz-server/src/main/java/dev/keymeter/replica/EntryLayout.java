@@ -1,11 +1,13 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
-import dev.keymeter.quota.LimitBound;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
+import dev.keymeter.keys.TextBound;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -33,10 +35,14 @@ import java.nio.ByteOrder;
  *     56    8  revision of the key's last change
  *     64   25  key id:     length byte + 24 ASCII
  *     89   64  project id: length byte + 63 ASCII (length 0: none)
- *    153  129  owner user: length byte + 128 bytes UTF-8 (length 0: none)
- *    282    8  usage epoch: the last usage reset, epoch millis (0: never)  (layout version 2)
- *    290       end
+ *    153  514  owner user: 2 length bytes + 512 bytes UTF-8 (length 0: none)         (layout 3)
+ *    667    8  usage epoch: the last usage reset, epoch millis (0: never)           (layout 2)
+ *    675       end
  * </pre>
+ *
+ * <p>The text fields are sized by {@link TextBound}, the bounds the admin API validates against:
+ * the owner's 128 characters take up to 512 bytes of UTF-8 (layout 2 had 128 bytes, so a
+ * non-ASCII owner the admin API accepted could not be held and the key was dropped).
  *
  * <p>A change of this layout is a new {@link ReplicaMeta#LAYOUT_VERSION}: old files are then
  * rebuilt from the control plane, never read with the new layout.
@@ -45,10 +51,10 @@ final class EntryLayout {
 
     static final byte FORMAT = 'K';
     static final int KEY_ID_AT = 64;
-    static final int MAX_PROJECT_ID_BYTES = 63;
-    static final int MAX_OWNER_USER_BYTES = 128;
-    private static final int PROJECT_ID_AT = KEY_ID_AT + FixedText.fieldBytes(KeyIds.MAX_CHARS);
-    private static final int OWNER_USER_AT = PROJECT_ID_AT + FixedText.fieldBytes(MAX_PROJECT_ID_BYTES);
+    static final int MAX_PROJECT_ID_BYTES = TextBound.PROJECT_ID.maxUtf8Bytes();
+    static final int MAX_OWNER_USER_BYTES = TextBound.USER.maxUtf8Bytes();
+    private static final int PROJECT_ID_AT = KEY_ID_AT + FixedText.fieldBytes(KeyIdBytes.MAX_CHARS);
+    static final int OWNER_USER_AT = PROJECT_ID_AT + FixedText.fieldBytes(MAX_PROJECT_ID_BYTES);
     private static final int USAGE_EPOCH_AT = OWNER_USER_AT + FixedText.fieldBytes(MAX_OWNER_USER_BYTES);
     static final int BYTES = USAGE_EPOCH_AT + 8;
 
@@ -96,7 +102,7 @@ final class EntryLayout {
         LONGS.set(record, SECRET_EXPIRES_AT, entry.secretExpiresAtMillis);
         LONGS.set(record, REVISION_AT, entry.revision);
         LONGS.set(record, USAGE_EPOCH_AT, entry.usageEpoch);
-        FixedText.write(record, KEY_ID_AT, KeyIds.MAX_CHARS, entry.keyId);
+        FixedText.write(record, KEY_ID_AT, KeyIdBytes.MAX_CHARS, entry.keyId);
         FixedText.write(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES, entry.projectId);
         FixedText.write(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES, entry.ownerUser);
         return record;
@@ -132,9 +138,9 @@ final class EntryLayout {
         into.secretExpiresAtMillis = (long) LONGS.get(record, SECRET_EXPIRES_AT);
         into.revision = (long) LONGS.get(record, REVISION_AT);
         into.usageEpoch = (long) LONGS.get(record, USAGE_EPOCH_AT);
-        into.keyId = FixedText.read(record, KEY_ID_AT, into.keyId);
-        into.projectId = FixedText.read(record, PROJECT_ID_AT, into.projectId);
-        into.ownerUser = FixedText.read(record, OWNER_USER_AT, into.ownerUser);
+        into.keyId = FixedText.read(record, KEY_ID_AT, KeyIdBytes.MAX_CHARS, into.keyId);
+        into.projectId = FixedText.read(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES, into.projectId);
+        into.ownerUser = FixedText.read(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES, into.ownerUser);
         return true;
     }
 
@@ -149,14 +155,14 @@ final class EntryLayout {
                 && inRange(record[RESET_PERIOD_AT], RESET_PERIODS.length)
                 && levelsValid((long) LONGS.get(record, LEVELS_AT))
                 && record[KEY_ID_AT] != 0
-                && FixedText.valid(record, KEY_ID_AT, KeyIds.MAX_CHARS)
+                && FixedText.valid(record, KEY_ID_AT, KeyIdBytes.MAX_CHARS)
                 && FixedText.valid(record, PROJECT_ID_AT, MAX_PROJECT_ID_BYTES)
                 && FixedText.valid(record, OWNER_USER_AT, MAX_OWNER_USER_BYTES);
     }
 
     /** The key map's key of the key this (valid) record belongs to. */
     static byte[] keyMapKey(byte[] record) {
-        byte[] key = new byte[KeyIds.MAX_CHARS];
+        byte[] key = new byte[KeyIdBytes.MAX_CHARS];
         System.arraycopy(record, KEY_ID_AT + 1, key, 0, record[KEY_ID_AT]);
         return key;
     }

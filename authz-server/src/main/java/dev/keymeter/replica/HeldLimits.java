@@ -1,6 +1,6 @@
 package dev.keymeter.replica;
 
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import com.google.protobuf.Timestamp;
 import dev.keymeter.keys.AccessLevel;
 import dev.keymeter.keys.KeyKind;
@@ -7,10 +8,11 @@ import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Resource;
+import dev.keymeter.keys.TextBound;
 import dev.keymeter.proto.replication.v1.KeyRecord;
 import dev.keymeter.proto.replication.v1.SecretDigest;
-import dev.keymeter.quota.LimitBound;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,8 @@ import java.util.Map;
  *
  * <p>Refused (IllegalArgumentException naming the field, never echoing a digest or owner): a key
  * id that is not 1–24 printable ASCII characters, a project id over 63 ASCII characters, an owner
- * user over 128 UTF-8 bytes, an unspecified kind, owner type, status or preset, more than two
+ * user over 128 characters (the bounds of {@link TextBound}, which the admin API applies
+ * too), an unspecified kind, owner type, status or preset, more than two
  * secrets, a digest that is not 32 bytes, or the same digest twice. Lenient where the admin API
  * documents a default: an unspecified reset period is NEVER, an unspecified level is NONE, and a
  * resource name this build does not know grants nothing (Check never asks for it). A limit the
@@ -35,8 +38,8 @@ final class KeyRecords {
     private KeyRecords() {}
 
     static KeyUpdate read(KeyRecord record) {
-        if (!KeyIds.valid(record.getKeyId())) {
-            throw invalid("key_id", "must be 1 to " + KeyIds.MAX_CHARS
+        if (!KeyIdBytes.valid(record.getKeyId())) {
+            throw invalid("key_id", "must be 1 to " + KeyIdBytes.MAX_CHARS
                     + " printable ASCII characters (had " + record.getKeyId().length() + ")");
         }
         ReplicaEntry entry = new ReplicaEntry();
@@ -122,9 +125,13 @@ final class KeyRecords {
         };
     }
 
+    /** As the admin API counts: characters (code points), whose UTF-8 the field always holds. */
     private static String ownerUser(String user) {
-        if (user.getBytes(StandardCharsets.UTF_8).length > EntryLayout.MAX_OWNER_USER_BYTES) {
-            throw invalid("owner_user", "must be at most " + EntryLayout.MAX_OWNER_USER_BYTES + " UTF-8 bytes");
+        boolean fits = TextBound.USER.holds(user)
+                && user.getBytes(StandardCharsets.UTF_8).length <= EntryLayout.MAX_OWNER_USER_BYTES;
+        if (!fits) {
+            throw invalid("owner_user", "must be " + TextBound.USER.rule()
+                    + " (had " + TextBound.characters(user) + ")");
         }
         return user.isEmpty() ? null : user;
     }

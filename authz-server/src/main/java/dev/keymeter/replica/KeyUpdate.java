@@ -6,7 +6,7 @@ import java.util.List;
  * One key's new state, checked and converted from the replication record: the entry every digest
  * of the key shares, and the digests with their own grace expiries.
  *
- * @param keyId   the key's id, valid per {@link KeyIds}
+ * @param keyId   the key's id, valid per {@link dev.keymeter.chronicle.KeyIdBytes}
  * @param entry   the shared fields; its {@code secretExpiresAtMillis} is ignored
  * @param secrets 0 to 2 distinct digests; none means the key can no longer authenticate
  */

@@ -6,7 +6,7 @@ import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Resource;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 
 /**
  * What Check needs to know about the key behind one secret digest. A mutable holder that a

@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.chronicle.MapLayout;
 import dev.keymeter.chronicle.PersistedMap;
@@ -17,7 +18,7 @@ import net.openhft.chronicle.map.ChronicleMap;
  * <ul>
  *   <li>{@value #DIGESTS}: SHA-256 digest (32 bytes) → {@link EntryLayout} record. Check reads
  *       only this map.
- *   <li>{@value #KEYS}: key id ({@link KeyIds}) → {@link KeyDigests}. Writers only.
+ *   <li>{@value #KEYS}: key id ({@link dev.keymeter.chronicle.KeyIdBytes}) → {@link KeyDigests}. Writers only.
  *   <li>{@value #META}: slot 0 and 1 → {@link ReplicaMeta}, written alternately.
  * </ul>
  *
@@ -53,7 +54,7 @@ final class ReplicaFiles implements AutoCloseable {
 
     static MapLayout<byte[], byte[]> keyLayout(long capacity) {
         return new MapLayout<>("keymeter-replica-keys", byte[].class, byte[].class,
-                new byte[KeyIds.MAX_CHARS], new byte[KeyDigests.BYTES], capacity);
+                new byte[KeyIdBytes.MAX_CHARS], new byte[KeyDigests.BYTES], capacity);
     }
 
     static MapLayout<Integer, byte[]> metaLayout() {

@@ -33,7 +33,7 @@ record ReplicaMeta(long sequence, long appliedRevision, long generation, long ca
                    int storeId) {
 
     /** Bump when any file's layout changes: older files are then rebuilt, never misread. */
-    static final int LAYOUT_VERSION = 2;
+    static final int LAYOUT_VERSION = 3; // 3: the owner field holds 128 characters of any UTF-8 (EntryLayout)
     static final int BYTES = 48;
     private static final int MAGIC = 0x4B4D524D; // "KMRM"
 

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +56,9 @@ public final class ReplicationClient implements AutoCloseable {
     private final KeyReplica replica;
     private final String sidecarId;
     private final ReplicationBackoff backoff;
+    private final Clock clock;
+    /** When this client was made: the replica's age counts from here until the first contact. */
+    private final long createdMillis;
     private final ReplicationServiceGrpc.ReplicationServiceStub stub;
     private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
         Thread t = new Thread(task, "keymeter-replication");
@@ -78,6 +82,8 @@ public final class ReplicationClient implements AutoCloseable {
     private volatile long snapshotsApplied;
     private volatile long streamsOpened;
     private volatile long refusedRecords;
+    /** When the stream was last in step with the control plane (0: not yet, by this client). */
+    private volatile long lastInSyncMillis;
 
     /**
      * @param channel to the control plane; the caller owns it (and its keepalive settings)
@@ -87,6 +93,14 @@ public final class ReplicationClient implements AutoCloseable {
      */
     public ReplicationClient(ManagedChannel channel, String sidecarKey, KeyReplica replica, String sidecarId,
             ReplicationBackoff backoff) {
+        this(channel, sidecarKey, replica, sidecarId, backoff, Clock.systemUTC());
+    }
+
+    /** @param clock tells the replica's {@linkplain #staleness() staleness} */
+    public ReplicationClient(ManagedChannel channel, String sidecarKey, KeyReplica replica, String sidecarId,
+            ReplicationBackoff backoff, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.createdMillis = clock.millis();
         this.channel = Objects.requireNonNull(channel, "channel");
         this.replica = Objects.requireNonNull(replica, "replica");
         this.sidecarId = Objects.requireNonNull(sidecarId, "sidecarId");
@@ -142,6 +156,16 @@ public final class ReplicationClient implements AutoCloseable {
     /** How many revisions the replica is behind the newest revision the control plane has reported. */
     public long lag() {
         return Math.max(0, controlPlaneRevision - appliedRevision);
+    }
+
+    /**
+     * How old the replica is: the time since the stream was last in step with the control plane (a
+     * heartbeat, a change or a completed snapshot), or since this client was made when it has not been
+     * yet. Grows while the control plane is away; never negative.
+     */
+    public Duration staleness() {
+        long since = lastInSyncMillis == 0 ? createdMillis : lastInSyncMillis;
+        return Duration.ofMillis(Math.max(0, clock.millis() - since));
     }
 
     /** Snapshots completed by this client instance. */
@@ -265,6 +289,7 @@ public final class ReplicationClient implements AutoCloseable {
 
     /** The stream is in step with the control plane: reset the backoff; healthy unless keys are missing. */
     private void inSync() {
+        lastInSyncMillis = Math.max(1, clock.millis());
         backoff.reset();
         if (refusedSinceSnapshot == 0) {
             failure = null;

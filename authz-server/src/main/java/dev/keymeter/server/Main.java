@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             StoreCommand.class,
             IngestTokenCommand.class,
             AdminRecoveryCommand.class,
+            VersionCommand.class,
+            dev.keymeter.checkcli.CheckCommand.class,
         })
 public final class Main {
 
@@ -40,11 +42,12 @@ public final class Main {
 
     public static void main(String[] args) {
         ChronicleFiles.disableAnalytics();
+        RuntimeTuning.disableLeakDetectionUnlessSet(); // here, not in a static block: tests keep it on
         System.exit(commandLine().execute(args));
     }
 
     /** The root command with every subcommand and the CLI's error handling installed. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         CliSupport.CLIENT_COMMANDS.forEach(cl::addSubcommand);
         return CliSupport.configure(cl);

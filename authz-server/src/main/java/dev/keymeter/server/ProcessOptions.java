@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import dev.keymeter.fleet.BudgetsStore;
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.FleetSettings;
+import dev.keymeter.sidecar.SidecarBounds;
 import dev.keymeter.usage.PriceTable;
 import dev.keymeter.usage.PriceTableJson;
 import dev.keymeter.usage.UsageSettings;
@@ -127,6 +129,53 @@ final class ProcessOptions {
                     + "charged in full (env KEYMETER_RESERVATION_TTL; default ${DEFAULT-VALUE}).")
     Duration reservationTtl;
 
+    @Option(names = "--max-reservations", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_MAX_RESERVATIONS:-1000000}",
+            description = "(serve, sidecar) Most reservations waiting for their usage; beyond it the oldest is "
+                    + "charged in full at its estimate (env KEYMETER_MAX_RESERVATIONS; default ${DEFAULT-VALUE}).")
+    int maxReservations;
+
+    @Option(names = "--max-reservation-tombstones", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_MAX_RESERVATION_TOMBSTONES:-1000000}",
+            description = "(serve, sidecar) Most expired reservations remembered so that a late report is charged "
+                    + "only what it adds; beyond it the oldest is forgotten (env KEYMETER_MAX_RESERVATION_TOMBSTONES; "
+                    + "default ${DEFAULT-VALUE}).")
+    int maxReservationTombstones;
+
+    @Option(names = "--request-id-capacity", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_REQUEST_ID_CAPACITY:-1000000}",
+            description = "(serve, sidecar) Most request ids remembered (in <data-dir>/request-ids) so that a "
+                    + "retried usage report counts once, also across a restart (env KEYMETER_REQUEST_ID_CAPACITY; "
+                    + "default ${DEFAULT-VALUE}).")
+    long requestIdCapacity;
+
+    @Option(names = "--request-id-retention", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_REQUEST_ID_RETENTION:-1h}",
+            converter = Values.Duration.class,
+            description = "(serve, sidecar) How long a request id is remembered, 1s–7d (env "
+                    + "KEYMETER_REQUEST_ID_RETENTION; default ${DEFAULT-VALUE}).")
+    Duration requestIdRetention;
+
+    @Option(names = "--max-replica-staleness", paramLabel = "DURATION",
+            defaultValue = "${env:KEYMETER_MAX_REPLICA_STALENESS:-0s}",
+            converter = Values.Duration.class,
+            description = "(serve, sidecar) Health says NOT_SERVING and /readyz 503 once the replica has not been in "
+                    + "step with the control plane for this long; 0s: never, the last known good replica serves "
+                    + "(env KEYMETER_MAX_REPLICA_STALENESS; default ${DEFAULT-VALUE}).")
+    Duration maxReplicaStaleness;
+
+    @Option(names = "--usage-board-max-entries", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_USAGE_BOARD_MAX_ENTRIES:-1000000}",
+            description = "(serve, control-plane) Most (key, sidecar) usage figures the usage overview holds "
+                    + "(env KEYMETER_USAGE_BOARD_MAX_ENTRIES; default ${DEFAULT-VALUE}).")
+    int usageBoardMaxEntries;
+
+    @Option(names = "--usage-board-max-sidecars", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_USAGE_BOARD_MAX_SIDECARS:-1000}",
+            description = "(serve, control-plane) Most sidecars whose usage figures the usage overview holds "
+                    + "(env KEYMETER_USAGE_BOARD_MAX_SIDECARS; default ${DEFAULT-VALUE}).")
+    int usageBoardMaxSidecars;
+
     @Option(names = "--store", paramLabel = "STORE", defaultValue = "${env:KEYMETER_STORE}",
             description = "(serve, control-plane) Where the control plane keeps keys: sqlite:PATH (one machine) or "
                     + "postgresql://[USER@]HOST:PORT/DATABASE[?sslmode=…] (several control planes share it); a "
@@ -205,11 +254,14 @@ final class ProcessOptions {
         BudgetSettings budgets = new BudgetSettings(quotaCapacity, priceTable, reservationTtl, UsageSettings.defaults(),
                 new FleetSettings(BudgetsStore.parse(budgetsStore), budgetsSyncInterval, sidecarId));
         Path data = dataDir.toAbsolutePath().normalize();
+        SidecarBounds bounds = new SidecarBounds(maxReservations, maxReservationTombstones, requestIdCapacity,
+                requestIdRetention, maxReplicaStaleness);
         return new Settings(data, HostPort.parse("--admin-addr", adminAddr),
                 HostPort.parse("--authz-addr", authzAddr), replicaCapacity, check,
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
                 metricsKeySeries, storeSpec(data), ingestTokenFile,
-                new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa));
+                new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds,
+                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries));
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */

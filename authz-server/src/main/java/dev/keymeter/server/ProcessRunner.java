@@ -9,6 +9,8 @@ import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.sidecar.Sidecar;
 import dev.keymeter.tls.ServerTls;
 import io.grpc.ManagedChannel;
+import dev.keymeter.lifecycle.UsageBoard;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,6 +68,7 @@ final class ProcessRunner {
             Gauge.builder("keymeter_store_up", cp, plane -> plane.storeReachable() ? 1 : 0)
                     .description("1 while the key store answered its last health check, else 0")
                     .register(registry);
+            usageBoardMeters(registry, cp.rules().usageBoard());
             ServerTls tls = settings.tls().metrics() == null ? null : ServerTls.load(settings.tls().metrics());
             if (tls != null) {
                 started.add(tls);
@@ -99,6 +102,7 @@ final class ProcessRunner {
     private int run(Starter starter) {
         settings.logFormat().install();
         out.println("keymeter " + mode + " starting");
+        out.println("  runtime        : " + RuntimeTuning.describe());
         try {
             OwnerOnly.prepareDataDirectory(settings.dataDir()); // 0700, or refused when others may write to it
             starter.start();
@@ -167,10 +171,31 @@ final class ProcessRunner {
                 + " keys; " + budgets.prices().size() + " model prices, unpriced models: "
                 + budgets.prices().policy().name().toLowerCase(java.util.Locale.ROOT) + "; reservation TTL "
                 + budgets.reservationTtl().toSeconds() + "s)");
+        var bounds = settings.sidecar().bounds();
+        out.println("  request ids    : " + settings.sidecar().requestIdsDir() + " (capacity " + bounds.requestIds()
+                + ", kept " + bounds.requestIdRetention().toMinutes() + " min; reservations at most "
+                + bounds.maxReservations() + " open, " + bounds.maxTombstones() + " tombstones)");
+        out.println("  staleness      : " + (bounds.stalenessBounded() ? "NOT_SERVING after "
+                + bounds.maxReplicaStaleness().toSeconds() + "s without the control plane (--max-replica-staleness)"
+                : "the last known good replica serves while the control plane is away (--max-replica-staleness 0s)"));
         out.println("  budgets        : " + (budgets.fleet().shared()
                 ? "shared through " + budgets.fleet().store() + " (sync every " + budgets.fleet().syncInterval().toMillis()
                         + " ms; sidecars alive: " + sidecar.budgets().fleet().sidecars() + ")"
                 : "counted by this sidecar alone (--budgets-store local)"));
+    }
+
+    /** The usage overview's bounded board: its size against its bounds, and what did not fit. */
+    private static void usageBoardMeters(PrometheusMeterRegistry registry, UsageBoard board) {
+        Gauge.builder("keymeter_usage_board_entries", board, UsageBoard::entries)
+                .description("(key, sidecar) usage figures held for the usage overview").register(registry);
+        Gauge.builder("keymeter_usage_board_max_entries", board, UsageBoard::maxEntries)
+                .description("Most figures held (--usage-board-max-entries)").register(registry);
+        Gauge.builder("keymeter_usage_board_sidecars", board, UsageBoard::sidecars)
+                .description("Sidecars whose figures are held").register(registry);
+        Gauge.builder("keymeter_usage_board_max_sidecars", board, UsageBoard::maxSidecars)
+                .description("Most sidecars held (--usage-board-max-sidecars)").register(registry);
+        FunctionCounter.builder("keymeter_usage_board_refused", board, UsageBoard::refused)
+                .description("Usage figures not recorded because the board was full").register(registry);
     }
 
     /**

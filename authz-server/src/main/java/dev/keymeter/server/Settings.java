@@ -3,8 +3,10 @@ package dev.keymeter.server;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.ingest.IngestTokens;
+import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
+import dev.keymeter.sidecar.SidecarBounds;
 import dev.keymeter.sidecar.SidecarConfig;
 import dev.keymeter.store.StoreSpec;
 import java.nio.file.Path;
@@ -31,13 +33,19 @@ import java.util.Objects;
  * @param ingestTokenFile {@code --ingest-token-file} / {@code KEYMETER_INGEST_TOKEN_FILE}; {@code null}:
  *     {@code <dataDir>/ingest-token}, created with a new token on the first start
  * @param tls the listeners' certificate and client CAs ({@link TlsSettings#NONE}: plaintext)
+ * @param bounds {@code --max-reservations}, {@code --max-reservation-tombstones}, {@code --request-id-capacity},
+ *     {@code --request-id-retention}, {@code --max-replica-staleness}
+ * @param usageBoard {@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
-        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls) {
+        BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
+        SidecarBounds bounds, UsageBoard.Bounds usageBoard) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(bounds, "bounds");
+        Objects.requireNonNull(usageBoard, "usageBoard");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(adminAddress, "adminAddress");
         Objects.requireNonNull(authzAddress, "authzAddress");
@@ -56,12 +64,14 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public ControlPlaneConfig controlPlane() {
         return new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(), shutdownGrace,
-                Clock.systemUTC()).withStore(store).withTls(tls.admin());
+                Clock.systemUTC()).withStore(store).withTls(tls.admin())
+                .withUsageBoard(usageBoard);
     }
 
     public SidecarConfig sidecar() {
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
-                metricsAddress.port(), budgets, metricsKeySeries, IngestTokens.none(), tls.authz(), tls.metrics());
+                metricsAddress.port(), budgets, metricsKeySeries, IngestTokens.none(), tls.authz(), tls.metrics(),
+                bounds);
     }
 }

@@ -1,6 +1,6 @@
 package dev.keymeter.sidecar;
 
-import dev.keymeter.admin.GracefulStop;
+import dev.keymeter.grpc.GracefulStop;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.DecisionListener;
@@ -12,11 +12,13 @@ import dev.keymeter.metrics.FleetMetrics;
 import dev.keymeter.metrics.JvmMetrics;
 import dev.keymeter.metrics.MetricsServer;
 import dev.keymeter.metrics.ReplicationMetrics;
+import dev.keymeter.metrics.TableMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.keymeter.replica.CachingKeyReplica;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.KeyReplica;
+import dev.keymeter.replica.ReplicationBackoff;
 import dev.keymeter.replica.ReplicationClient;
 import dev.keymeter.metrics.UsageMetrics;
 import dev.keymeter.quota.ChronicleCounterStore;
@@ -46,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * the ext_authz server (with health and reflection), the last-used reporter, and the Prometheus
  * endpoint ({@code /metrics}, {@code /healthz}, {@code /readyz}).
  *
- * <p>Health says NOT_SERVING until the replica has loaded once (in the life of its file: after a
+ * <p>Health says NOT_SERVING until the replica has loaded once, and — with {@code --max-replica-staleness}
+ * — while it has not been in step with the control plane for longer than that ({@link ReplicaHealth}) (in the life of its file: after a
  * restart the replica on disk serves at once, also while the control plane is down). Until then
  * Check answers UNAVAILABLE, so Envoy's {@code status_on_error} applies: the sidecar fails closed.
  */
@@ -68,17 +71,17 @@ public final class Sidecar implements AutoCloseable {
     private final Budgets budgets;
     /** Shared budgets' store and sync, or {@code null} when this sidecar counts alone. */
     private final FleetBudgets fleet;
-
-    /** Reservations held at once; beyond it Check admits without reserving (see {@link Reservations}). */
-    private static final int RESERVATION_CAPACITY = 1_000_000;
-    /** Request ids remembered for de-duplication (an hour of ~280 requests/s with usage). */
-    private static final int RECENT_REQUEST_CAPACITY = 1_000_000;
+    /** The request ids of counted usage, in files: closed after the services that write them. */
+    private final RecentRequests requestIds;
+    private final ReplicaHealth replicaHealth;
 
     /** The metrics endpoint and the meters that read live objects: closed before those objects are. */
-    private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm, FleetMetrics fleet) {
+    private record Telemetry(MetricsServer server, ReplicationMetrics replication, JvmMetrics jvm, FleetMetrics fleet,
+            TableMetrics tables) {
         void close() {
             server.close();
             replication.close();
+            tables.close();
             jvm.close();
             if (fleet != null) {
                 fleet.close();
@@ -108,8 +111,11 @@ public final class Sidecar implements AutoCloseable {
     private Sidecar(SidecarConfig config, ChronicleKeyReplica replica, ReplicationClient replication, Server server,
             HealthStatusManager health, ScheduledExecutorService scheduler, ScheduledExecutorService merges,
             LastUsedReporter reporter, Telemetry telemetry, ChronicleCounterStore counters, UsageLedger ledger,
-            UsageReporter usageReporter, Budgets budgets, FleetBudgets fleet, ListenerTls tls) {
+            UsageReporter usageReporter, Budgets budgets, FleetBudgets fleet, ListenerTls tls, RecentRequests requestIds,
+            ReplicaHealth replicaHealth) {
         this.tls = tls;
+        this.requestIds = requestIds;
+        this.replicaHealth = replicaHealth;
         this.fleet = fleet;
         this.counters = counters;
         this.ledger = ledger;
@@ -137,7 +143,9 @@ public final class Sidecar implements AutoCloseable {
         FleetBudgets fleet = null;
         ServerTls authzTls = null;
         ServerTls metricsTls = null;
+        RecentRequests requestIds = null;
         try {
+            SidecarBounds bounds = config.bounds();
             BudgetSettings budgetSettings = config.budgets();
             counters = ChronicleCounterStore.open(config.countersDir(), budgetSettings.counterCapacity());
             String sidecarId = budgetSettings.fleet().sidecarId() != null ? budgetSettings.fleet().sidecarId() : sidecarId();
@@ -145,7 +153,8 @@ public final class Sidecar implements AutoCloseable {
                 fleet = FleetBudgets.start(budgetSettings.fleet(), sidecarId, config.clock());
             }
             Budgets budgets = new Budgets(counters, budgetSettings.prices(),
-                    new Reservations(budgetSettings.reservationTtl().toMillis(), RESERVATION_CAPACITY),
+                    new Reservations(budgetSettings.reservationTtl().toMillis(), bounds.maxReservations(),
+                            bounds.maxTombstones()),
                     fleet == null ? null : fleet.sync());
             KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -158,8 +167,9 @@ public final class Sidecar implements AutoCloseable {
                     new LastUsedTracker(), budgets);
             UsageMetrics usageMetrics = new UsageMetrics(registry, checkMetrics.maxKeySeries(), budgets, served,
                     config.clock());
-            UsageLedger ledger = new UsageLedger(budgets, served, new RecentRequests(
-                    RecentRequests.DEFAULT_RETENTION_MILLIS, RECENT_REQUEST_CAPACITY), usageMetrics, config.clock());
+            requestIds = RecentRequests.open(config.requestIdsDir(), bounds.requestIds(),
+                    bounds.requestIdRetention().toMillis(), config.clock().millis());
+            UsageLedger ledger = new UsageLedger(budgets, served, requestIds, usageMetrics, config.clock());
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             health.setStatus(AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -182,12 +192,15 @@ public final class Sidecar implements AutoCloseable {
                     .build()
                     .start();
             // Every write goes through the cache, which is how it learns to drop stale entries.
-            ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, served, sidecarId);
+            ReplicationClient replication = new ReplicationClient(controlPlane, sidecarKey, served, sidecarId,
+                    ReplicationBackoff.defaults(), config.clock());
             replication.start();
+            ReplicaHealth replicaHealth = new ReplicaHealth(replica, replication, bounds.maxReplicaStaleness());
             ReplicationMetrics replicationMetrics = new ReplicationMetrics(registry, replication, served);
             FleetMetrics fleetMetrics = fleet == null ? null : new FleetMetrics(registry, fleet.sync());
+            TableMetrics tableMetrics = new TableMetrics(registry, budgets.reservations(), requestIds);
             MetricsServer metrics = new MetricsServer(config.metricsHost(), config.metricsPort(), registry,
-                    replica::isLoaded, checkMetrics::flush, metricsTls);
+                    replicaHealth::readiness, checkMetrics::flush, metricsTls);
             Metadata auth = new Metadata();
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + sidecarKey);
             LastUsedReporter reporter = new LastUsedReporter(authorizer.lastUsed(), controlPlane,
@@ -197,8 +210,8 @@ public final class Sidecar implements AutoCloseable {
             ScheduledExecutorService scheduler = daemonScheduler("keymeter-sidecar-background");
             ScheduledExecutorService merges = daemonScheduler("keymeter-sidecar-merge");
             Sidecar sidecar = new Sidecar(config, replica, replication, server, health, scheduler, merges, reporter,
-                    new Telemetry(metrics, replicationMetrics, jvm, fleetMetrics), counters, ledger, usageReporter,
-                    budgets, fleet, new ListenerTls(authzTls, metricsTls));
+                    new Telemetry(metrics, replicationMetrics, jvm, fleetMetrics, tableMetrics), counters, ledger,
+                    usageReporter, budgets, fleet, new ListenerTls(authzTls, metricsTls), requestIds, replicaHealth);
             // Health follows the replica from the first moment: a restarted sidecar whose replica is
             // already loaded says SERVING before start returns, not after the scheduler's first run.
             sidecar.updateHealth();
@@ -224,13 +237,20 @@ public final class Sidecar implements AutoCloseable {
             if (counters != null) {
                 counters.close();
             }
+            if (requestIds != null) {
+                try {
+                    requestIds.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             replica.close();
             throw e;
         }
     }
 
     private void updateHealth() {
-        ServingStatus status = replica.isLoaded() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        ServingStatus status = replicaHealth.serving() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         health.setStatus("", status);
         health.setStatus(AuthorizationGrpc.SERVICE_NAME, status);
     }
@@ -323,6 +343,12 @@ public final class Sidecar implements AutoCloseable {
             fleet.close();
         }
         counters.close();
+        try {
+            requestIds.close();
+        } catch (IOException | RuntimeException e) {
+            System.getLogger("keymeter.sidecar").log(System.Logger.Level.WARNING,
+                    "closing the request-id files failed (the next start recovers them): " + e);
+        }
         replica.close();
         tls.close();
     }

@@ -27,15 +27,16 @@ import java.util.Objects;
  *     need none); {@link IngestTokens#none()} by default: usage ingestion is never open
  * @param authzTls the ext_authz/usage listener's certificate (and client CA for mTLS); {@code null}: plaintext
  * @param metricsTls the metrics listener's, likewise
+ * @param bounds what the sidecar's tables hold at most, and how stale its replica may get
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
         Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
         BudgetSettings budgets, int metricsKeySeries, IngestTokens ingest, ServerTlsFiles authzTls,
-        ServerTlsFiles metricsTls) {
+        ServerTlsFiles metricsTls, SidecarBounds bounds) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
-    /** Room for 100,000 secrets: ~43 MB of disk, preallocated. Large fleets raise it (1 M: ~430 MB). */
+    /** Room for 100,000 secrets: ~88 MB of disk, preallocated. Large fleets raise it (1 M: ~860 MB). */
     public static final long DEFAULT_CAPACITY = 100_000;
     /** Per-key metric series before the rest fold into {@code _other}. */
     public static final int DEFAULT_KEY_SERIES = 10_000;
@@ -49,6 +50,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(bounds, "bounds");
         if (metricsKeySeries < 0 || metricsKeySeries > 1_000_000) {
             throw new IllegalArgumentException("--metrics-key-series must be 0–1000000, was " + metricsKeySeries);
         }
@@ -62,7 +64,24 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
                 MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES,
-                IngestTokens.none(), null, null);
+                IngestTokens.none(), null, null, SidecarBounds.defaults());
+    }
+
+    /** Where the request ids of counted usage live: beside the replica, in their own directory. */
+    public Path requestIdsDir() {
+        return replicaDir.resolveSibling("request-ids");
+    }
+
+    /** The tables' bounds and the replica's staleness bound. */
+    public SidecarConfig withBounds(SidecarBounds newBounds) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, newBounds);
+    }
+
+    /** With {@code newClock} for everything that tells time. */
+    public SidecarConfig withClock(Clock newClock) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                newClock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
     }
 
     /** Where the persisted counters live: beside the replica, in its own directory. */
@@ -72,25 +91,25 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls);
+                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
     }
 
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls);
+                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
     }
 
     /** The ext_authz and metrics listeners with TLS ({@code null}: plaintext). */
     public SidecarConfig withTls(ServerTlsFiles newAuthzTls, ServerTlsFiles newMetricsTls) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, newAuthzTls, newMetricsTls);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, newAuthzTls, newMetricsTls, bounds);
     }
 
     /** The ingest tokens the usage ports accept. */
     public SidecarConfig withIngest(IngestTokens newIngest) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newIngest, authzTls, metricsTls);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newIngest, authzTls, metricsTls, bounds);
     }
 }

@@ -6,7 +6,7 @@ import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import dev.keymeter.proto.replication.v1.UsageReport;
 import dev.keymeter.quota.BudgetUsage;
 import dev.keymeter.quota.KeyQuota;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import dev.keymeter.replica.KeyReplica;
 import dev.keymeter.replica.ReplicaEntry;
 import dev.keymeter.usage.Budgets;

@@ -121,12 +121,8 @@ public final class Budgets {
         Reservation r = new Reservation(key.keyId, counterEpoch(key), d.tokens().estimate(),
                 d.tokens().periodStartMillis(), d.cost().estimate(), d.cost().periodStartMillis(), model,
                 nowMillis + reservations.ttlMillis());
-        String id = reservations.open(r);
-        if (id == null) {
-            // Table full: keep the request admitted, as one without an estimate (see Reservations).
-            quota.settle(nowMillis, r.tokens(), r.tokensPeriodStart(), 0, r.costMicroUsd(), r.costPeriodStart(), 0);
-        }
-        return new Admission(d, id);
+        // A full table evicts its oldest reservation, which is then charged in full (see Reservations).
+        return new Admission(d, reservations.open(r));
     }
 
     /**

@@ -1,64 +1,204 @@
 package dev.keymeter.usage;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
 
 /**
  * The request ids whose usage was counted lately: what makes {@code Report} and the access log
- * idempotent. A retry within {@link #retentionMillis} is recognised; the table holds at most
- * {@code capacity} ids (those older than half the retention are forgotten when it is full, at most once
- * a minute; while it stays full new ids are still counted but not remembered — counting never depends
- * on room here, only de-duplication of retries does).
+ * idempotent, also across a restart of the sidecar. Persisted in Chronicle Map files under the data
+ * directory (like the counters), off the heap.
  *
- * <p>Thread-safe: {@link ConcurrentHashMap#putIfAbsent} decides which of two concurrent reports of one
- * id counts.
+ * <p><b>Bounded.</b> Two generations of at most {@code capacity / 2} ids each: new ids go to the current
+ * one; when it has been current for the retention, or is full, it becomes the previous one and the
+ * previous one is deleted. So an id is recognised for at least the retention unless more than
+ * {@code capacity / 2} ids arrive within it (then for less: {@link #earlyRotations} counts those), and
+ * the files never hold more than {@code capacity} ids. What is held is a 16-byte SHA-256 prefix of the
+ * key id and request id, never the request id itself.
+ *
+ * <p>Thread-safe: Chronicle's {@code putIfAbsent} decides which of two concurrent reports of one id
+ * counts; a read lock covers the lookups, the write lock the rare rotation (not on the Check path).
  */
-public final class RecentRequests {
+public final class RecentRequests implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger("keymeter.usage");
     public static final long DEFAULT_RETENTION_MILLIS = 60 * 60_000;
+    /** Two generations of 500,000 ids: two files of about 17 MB (measured). */
+    public static final long DEFAULT_CAPACITY = 1_000_000;
 
-    /** How often a full table, or the periodic {@link #expire}, may scan the table. */
-    private static final long SWEEP_EVERY_MILLIS = 60_000;
-
-    private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+    private final Path dir;
     private final long retentionMillis;
-    private final int capacity;
-    /** When the table was last scanned; scans are O(size), so at most one per {@link #SWEEP_EVERY_MILLIS}. */
-    private volatile long lastSweepMillis = Long.MIN_VALUE / 2;
+    private final long generationCapacity;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong earlyRotations = new AtomicLong();
+    // Guarded by lock (replaced under the write lock).
+    private RequestIdGeneration current;
+    private RequestIdGeneration previous;
 
-    public RecentRequests(long retentionMillis, int capacity) {
+    private RecentRequests(Path dir, long retentionMillis, long generationCapacity, RequestIdGeneration current,
+            RequestIdGeneration previous) {
+        this.dir = dir;
         this.retentionMillis = retentionMillis;
-        this.capacity = capacity;
+        this.generationCapacity = generationCapacity;
+        this.current = current;
+        this.previous = previous;
     }
 
+    /**
+     * Opens the table in {@code dir}: the two newest generations there are kept (older ones, and files
+     * that cannot be opened, are deleted: only de-duplication of their retries is lost).
+     */
+    public static RecentRequests open(Path dir, long capacity, long retentionMillis, long nowMillis)
+            throws IOException {
+        if (capacity < 2) {
+            throw new IllegalArgumentException("request-id capacity must be at least 2, was " + capacity);
+        }
+        if (retentionMillis < 1000) {
+            throw new IllegalArgumentException("request-id retention must be at least 1s, was " + retentionMillis);
+        }
+        Files.createDirectories(dir);
+        List<Long> starts = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.mapToLong(RequestIdGeneration::startOf).filter(s -> s >= 0).forEach(starts::add);
+        }
+        starts.sort(Comparator.reverseOrder());
+        long perGeneration = capacity / 2;
+        RequestIdGeneration newest = null;
+        RequestIdGeneration older = null;
+        for (long start : starts) {
+            if (newest != null && older != null) {
+                RequestIdGeneration.deleteFiles(RequestIdGeneration.fileFor(dir, start));
+                continue;
+            }
+            RequestIdGeneration g = openOrDrop(dir, start, perGeneration);
+            if (g == null) {
+                continue;
+            }
+            if (newest == null) {
+                newest = g;
+            } else {
+                older = g;
+            }
+        }
+        if (newest == null) {
+            newest = RequestIdGeneration.open(dir, nowMillis, perGeneration);
+        }
+        return new RecentRequests(dir, retentionMillis, perGeneration, newest, older);
+    }
+
+    private static RequestIdGeneration openOrDrop(Path dir, long start, long perGeneration) throws IOException {
+        try {
+            return RequestIdGeneration.open(dir, start, perGeneration);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "request ids: cannot open {0} ({1}); deleted it: retries of the reports it "
+                    + "held count again", RequestIdGeneration.fileFor(dir, start), String.valueOf(e.getMessage()));
+            RequestIdGeneration.deleteFiles(RequestIdGeneration.fileFor(dir, start));
+            return null;
+        }
+    }
 
     /** True the first time {@code requestId} is seen (then it is remembered), false for a repeat. */
     public boolean firstTime(String requestId, long nowMillis) {
-        if (seen.size() >= capacity) {
-            if (nowMillis - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
-                lastSweepMillis = nowMillis;
-                forgetOlderThan(nowMillis - retentionMillis / 2);
+        byte[] digest = digest(requestId);
+        for (int attempt = 0; ; attempt++) {
+            lock.readLock().lock();
+            try {
+                if (attempt > 0 || !rotationDue(nowMillis)) {
+                    long before = previous == null ? -1 : previous.seenAt(digest);
+                    if (before >= 0 && nowMillis - before < retentionMillis) {
+                        return false;
+                    }
+                    return current.add(digest, nowMillis);
+                }
+            } finally {
+                lock.readLock().unlock();
             }
-            if (seen.size() >= capacity) {
-                return !seen.containsKey(requestId); // counted, not remembered: a retry of it would count again
-            }
+            rotateIfDue(nowMillis);
         }
-        return seen.putIfAbsent(requestId, nowMillis) == null;
     }
 
-    /** Forgets ids seen before {@code cutoffMillis}. */
-    private void forgetOlderThan(long cutoffMillis) {
-        seen.values().removeIf(t -> t < cutoffMillis);
-    }
-
-    /** Forgets ids older than the retention; called often, scans at most once a minute. */
+    /** Rotates the generations when the current one has been current for the retention. */
     public void expire(long nowMillis) {
-        if (nowMillis - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
-            lastSweepMillis = nowMillis;
-            forgetOlderThan(nowMillis - retentionMillis);
+        rotateIfDue(nowMillis);
+    }
+
+    /** Ids held in both generations. */
+    public long size() {
+        lock.readLock().lock();
+        try {
+            return current.size() + (previous == null ? 0 : previous.size());
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
-    public int size() {
-        return seen.size();
+    /** The most ids held. */
+    public long capacity() {
+        return generationCapacity * 2;
+    }
+
+    /** Rotations forced by a full generation (retention shortened), since start. */
+    public long earlyRotations() {
+        return earlyRotations.get();
+    }
+
+    private boolean rotationDue(long nowMillis) {
+        return current.full() || nowMillis - current.startMillis() >= retentionMillis;
+    }
+
+    private void rotateIfDue(long nowMillis) {
+        lock.writeLock().lock();
+        try {
+            if (!rotationDue(nowMillis)) {
+                return;
+            }
+            if (current.full() && nowMillis - current.startMillis() < retentionMillis) {
+                earlyRotations.incrementAndGet();
+            }
+            long start = Math.max(nowMillis, current.startMillis() + 1); // a new file name, also within one ms
+            RequestIdGeneration next = RequestIdGeneration.open(dir, start, generationCapacity);
+            if (previous != null) {
+                previous.delete();
+            }
+            previous = current;
+            current = next;
+        } catch (IOException e) {
+            throw new UncheckedIOException("request ids: cannot start a new generation in " + dir, e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static byte[] digest(String requestId) {
+        try {
+            byte[] full = MessageDigest.getInstance("SHA-256").digest(requestId.getBytes(StandardCharsets.UTF_8));
+            return java.util.Arrays.copyOf(full, RequestIdGeneration.DIGEST_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.writeLock().lock();
+        try {
+            current.close();
+            if (previous != null) {
+                previous.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

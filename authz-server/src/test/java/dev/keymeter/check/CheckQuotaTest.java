@@ -51,12 +51,21 @@ class CheckQuotaTest {
     private CheckHarness harness;
     private Budgets budgets;
     private UsageLedger ledger;
+    private RecentRequests requestIds;
     private final List<String> charged = new CopyOnWriteArrayList<>();
 
     private void start(PriceTable prices) {
         budgets = new Budgets(new HeapCounterStore(1000), prices, new Reservations(60_000, 1000));
         harness = new CheckHarness(dir, CheckSettings.defaults(), true, budgets);
-        ledger = new UsageLedger(budgets, harness.replica, new RecentRequests(3_600_000, 10_000), new UsageListener() {
+        try {
+            if (requestIds != null) {
+                requestIds.close();
+            }
+            requestIds = RecentRequests.open(dir.resolve("request-ids"), 10_000, 3_600_000, harness.clock.millis());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ledger = new UsageLedger(budgets, harness.replica, requestIds, new UsageListener() {
             @Override
             public void charged(String keyId, long in, long out, long cost) {
                 charged.add(keyId + " " + in + " " + out + " " + cost);
@@ -70,9 +79,12 @@ class CheckQuotaTest {
     }
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() throws Exception {
         if (harness != null) {
             harness.close();
+        }
+        if (requestIds != null) {
+            requestIds.close();
         }
     }
 

@@ -8,7 +8,7 @@ import dev.keymeter.quota.FleetBudget;
 import dev.keymeter.quota.FleetSync;
 import dev.keymeter.quota.HeapCounterCells;
 import dev.keymeter.quota.PeriodBudget;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -19,10 +19,12 @@ import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
 import dev.keymeter.keys.Resource;
+import dev.keymeter.keys.TextBound;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.proto.replication.v1.KeyRecord;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,34 @@ class ChronicleKeyReplicaTest {
         assertEquals(longestId, entry.keyId);
         assertEquals(longestProject, entry.projectId);
         assertEquals(longestUser, entry.ownerUser);
+    }
+
+    @Test
+    void upsert_everyMaximumTheAdminApiAllows_isHeldExactly() {
+        String longestId = "key_" + "Z".repeat(TextBound.KEY_ID.maxChars() - 4);
+        String longestProject = "p".repeat(TextBound.PROJECT_ID.maxChars());
+        String widestUser = "\uD83D\uDE00".repeat(TextBound.USER.maxChars()); // 128 emoji: 512 bytes of UTF-8
+        replica.upsert(key(longestId, 1, A1).setProjectId(longestProject).setOwnerUser(widestUser)
+                .setLimits(Limits.newBuilder().setCostLimitMicroUsd(LimitBound.COST_MICRO_USD.max())
+                        .setTokenLimit(LimitBound.TOKENS.max()).setRequestsPerMinute(LimitBound.REQUESTS_PER_MINUTE.max()))
+                .build());
+
+        assertTrue(replica.lookup(A1, entry));
+        assertEquals(longestId, entry.keyId);
+        assertEquals(longestProject, entry.projectId);
+        assertEquals(widestUser, entry.ownerUser);
+        assertEquals(LimitBound.COST_MICRO_USD.max(), entry.costLimitMicroUsd);
+        assertEquals(LimitBound.TOKENS.max(), entry.tokenLimit);
+        assertEquals(LimitBound.REQUESTS_PER_MINUTE.max(), entry.requestsPerMinute);
+    }
+
+    @Test
+    void upsert_ownerOf128NonAsciiCharacters_isHeld() {
+        String owner = "\u6F22".repeat(128); // 384 bytes of UTF-8: the admin API accepts it
+        replica.upsert(key(keyId(1), 1, A1).setOwnerUser(owner).build());
+
+        assertTrue(replica.lookup(A1, entry));
+        assertEquals(owner, entry.ownerUser);
     }
 
     @Test
@@ -228,7 +258,7 @@ class ChronicleKeyReplicaTest {
         assertRefused("secrets", key(keyId(2), 2, B1, B1).build());
         assertRefused("status", key(keyId(2), 2, B1).clearStatus().build());
         assertRefused("permissions.preset", key(keyId(2), 2, B1).clearPermissions().build());
-        assertRefused("owner_user", key(keyId(2), 2, B1).setOwnerUser("é".repeat(65)).build());
+        assertRefused("owner_user", key(keyId(2), 2, B1).setOwnerUser("é".repeat(129)).build());
         assertRefused("project_id", key(keyId(2), 2, B1).setProjectId("p".repeat(64)).build());
         // The key that was there is unchanged, and nothing of the refused ones was written.
         assertRefused("secrets.sha256", key(keyId(1), 2, A2, new byte[5]).build());

@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,8 @@ import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.OwnerType;
 import dev.keymeter.keys.PermissionPreset;
-import dev.keymeter.quota.LimitBound;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import org.junit.jupiter.api.Test;
 
 /** The record layout fails closed: bytes that are not a record it wrote never read as a key. */
@@ -31,7 +32,7 @@ class EntryLayoutTest {
         assertEquals(KeyStatus.DISABLED, read.status);
         assertEquals(ResetPeriod.WEEKLY, read.resetPeriod);
         assertEquals(-1, read.tokenLimit);
-        assertEquals(290, EntryLayout.BYTES);
+        assertEquals(675, EntryLayout.BYTES);
     }
 
     @Test
@@ -66,7 +67,22 @@ class EntryLayoutTest {
     @Test
     void decode_textLengthPastItsField_isNotAKey() {
         byte[] record = EntryLayout.encode(sample());
-        record[EntryLayout.KEY_ID_AT] = (byte) (KeyIds.MAX_CHARS + 1);
+        record[EntryLayout.KEY_ID_AT] = (byte) (KeyIdBytes.MAX_CHARS + 1);
+        assertFalse(EntryLayout.decode(record, new ReplicaEntry()));
+    }
+
+    @Test
+    void decode_ownerLengthPastItsField_isNotAKey() {
+        ReplicaEntry entry = sample();
+        entry.ownerUser = "\u6F22".repeat(128);
+        byte[] record = EntryLayout.encode(entry);
+        ReplicaEntry read = new ReplicaEntry();
+        assertTrue(EntryLayout.decode(record, read));
+        assertEquals(entry.ownerUser, read.ownerUser);
+
+        int lengthAt = EntryLayout.OWNER_USER_AT;
+        record[lengthAt] = (byte) 0x01; // 513, little-endian: one byte past the field
+        record[lengthAt + 1] = (byte) 0x02;
         assertFalse(EntryLayout.decode(record, new ReplicaEntry()));
     }
 

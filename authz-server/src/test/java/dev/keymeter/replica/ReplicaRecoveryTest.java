@@ -1,5 +1,6 @@
 package dev.keymeter.replica;
 
+import dev.keymeter.chronicle.KeyIdBytes;
 import static dev.keymeter.replica.KeyRecordFixtures.digest;
 import static dev.keymeter.replica.KeyRecordFixtures.key;
 import static dev.keymeter.replica.KeyRecordFixtures.keyId;
@@ -79,6 +80,35 @@ class ReplicaRecoveryTest {
     }
 
     @Test
+    void openOrRebuild_brokenFilesOfMoreThanThreeRebuilds_keepsTheLastThree() throws IOException {
+        loadedReplica();
+        for (long stamp = 1_000; stamp <= 5_000; stamp += 1_000) { // five earlier rebuilds, three files each
+            for (String name : List.of(ChronicleKeyReplica.KEYS_FILE, ChronicleKeyReplica.META_FILE,
+                    ChronicleKeyReplica.DIGESTS_FILE)) {
+                Files.writeString(dir.resolve(name + ".broken-" + stamp), "old");
+            }
+        }
+        Files.writeString(dir.resolve("notes.broken-by-hand"), "not ours");
+
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertTrue(replica.isLoaded(), "the replica itself is untouched");
+        }
+        List<String> left = movedAside().stream().map(f -> f.getFileName().toString()).sorted().toList();
+        assertEquals(10, left.size(), left.toString());
+        assertTrue(left.stream().filter(n -> !n.equals("notes.broken-by-hand"))
+                .allMatch(n -> n.endsWith("-3000") || n.endsWith("-4000") || n.endsWith("-5000")), left.toString());
+        assertTrue(left.contains("notes.broken-by-hand"), "a file that is not a rebuild's is left alone");
+
+        // One more rebuild: its files are kept, the oldest remaining rebuild's go.
+        writeGarbage(dir.resolve(ChronicleKeyReplica.KEYS_FILE), 0, 8);
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertEmptyAndNotLoaded(replica);
+        }
+        assertEquals(10, movedAside().size(), movedAside().toString());
+        assertTrue(movedAside().stream().noneMatch(f -> f.getFileName().toString().endsWith("-3000")));
+    }
+
+    @Test
     void open_unknownLayoutVersion_isUnusable_andOpenOrRebuildStartsEmpty() throws IOException {
         loadedReplica();
         try (PersistedMap<Integer, byte[]> meta =
@@ -93,6 +123,30 @@ class ReplicaRecoveryTest {
 
         try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
             assertEmptyAndNotLoaded(replica);
+        }
+    }
+
+    @Test
+    void openOrRebuild_filesOfLayoutTwo_290ByteRecords_startEmpty() throws IOException {
+        // As the previous version left them: 290-byte records (a 128-byte owner), meta layout 2.
+        try (PersistedMap<byte[], byte[]> digests = ChronicleFiles.open(new dev.keymeter.chronicle.MapLayout<>(
+                        "keymeter-replica-digests", byte[].class, byte[].class, new byte[KeyDigests.DIGEST_BYTES],
+                        new byte[290], CAPACITY), dir.resolve(ChronicleKeyReplica.DIGESTS_FILE));
+                PersistedMap<byte[], byte[]> keys = ChronicleFiles.open(ReplicaFiles.keyLayout(CAPACITY),
+                        dir.resolve(ChronicleKeyReplica.KEYS_FILE));
+                PersistedMap<Integer, byte[]> meta = ChronicleFiles.open(ReplicaFiles.metaLayout(),
+                        dir.resolve(ChronicleKeyReplica.META_FILE))) {
+            digests.map().put(A, new byte[290]);
+            ReplicaMeta old = new ReplicaMeta(1, 5, 1, CAPACITY, true, 0);
+            meta.map().put(old.slot(), old.encode(2));
+        }
+
+        assertThrows(ReplicaUnusableException.class, () -> ChronicleKeyReplica.open(dir, CAPACITY));
+        try (ChronicleKeyReplica replica = ChronicleKeyReplica.openOrRebuild(dir, CAPACITY)) {
+            assertEmptyAndNotLoaded(replica);
+            replica.upsert(key(keyId(1), 1, A).setOwnerUser("\u6F22".repeat(128)).build());
+            assertTrue(replica.lookup(A, entry), "the rebuilt replica holds the wider owner");
+            assertEquals("\u6F22".repeat(128), entry.ownerUser);
         }
     }
 
@@ -169,7 +223,7 @@ class ReplicaRecoveryTest {
              PersistedMap<byte[], byte[]> digests =
                 ChronicleFiles.open(ReplicaFiles.digestLayout(CAPACITY),
                         dir.resolve(ChronicleKeyReplica.DIGESTS_FILE))) {
-            keys.map().remove(KeyIds.toMapKey(keyId(2)));
+            keys.map().remove(KeyIdBytes.of(keyId(2)));
             digests.map().put(orphan, digests.map().get(A).clone());
         }
         for (String file : List.of(ChronicleKeyReplica.DIGESTS_FILE, ChronicleKeyReplica.KEYS_FILE)) {

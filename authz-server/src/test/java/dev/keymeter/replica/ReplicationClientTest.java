@@ -10,8 +10,8 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
-import dev.keymeter.store.StoreSpec;
 import dev.keymeter.keys.KeyStatus;
+import dev.keymeter.keys.TextBound;
 import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.proto.admin.v1.AdminServiceGrpc;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
@@ -24,8 +24,10 @@ import dev.keymeter.proto.admin.v1.PermissionPreset;
 import dev.keymeter.proto.admin.v1.Permissions;
 import dev.keymeter.proto.admin.v1.RevokeKeyRequest;
 import dev.keymeter.proto.admin.v1.RotateKeyRequest;
+import dev.keymeter.keys.LimitBound;
 import dev.keymeter.replication.ReplicationSettings;
 import dev.keymeter.store.StoreReader;
+import dev.keymeter.store.StoreSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -105,6 +107,40 @@ class ReplicationClientTest {
         cp.admin().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(active.getKey().getId()).build());
         awaitCaughtUp();
         assertEquals(KeyStatus.REVOKED, lookup(active.getToken()).status);
+    }
+
+    /**
+     * The admin API's maximum for every field the replica holds, through the real API and Watch: a
+     * key whose owner is 128 non-ASCII characters (512 bytes of UTF-8) is held, not dropped, and
+     * replication stays healthy.
+     */
+    @Test
+    void start_keyAtEveryMaximumTheAdminApiAccepts_isHeldAndReplicationHealthy() throws Exception {
+        String owner = "\uD83D\uDE00".repeat(TextBound.USER.maxChars());
+        String project = "p".repeat(TextBound.PROJECT_ID.maxChars());
+        cp.admin().createProject(CreateProjectRequest.newBuilder().setProjectId(project).build());
+        cp.admin().addMember(dev.keymeter.proto.admin.v1.AddMemberRequest.newBuilder().setUser(owner)
+                .setProjectId(project).build());
+        CreateKeyResponse widest = cp.admin().createKey(dev.keymeter.proto.admin.v1.CreateKeyRequest.newBuilder()
+                .setName("\uD83D\uDE00".repeat(TextBound.NAME.maxChars()))
+                .setKind(dev.keymeter.proto.admin.v1.KeyKind.KEY_KIND_PROJECT).setProjectId(project)
+                .setOwnerType(dev.keymeter.proto.admin.v1.OwnerType.OWNER_TYPE_USER).setOwnerUser(owner)
+                .setLimits(dev.keymeter.proto.admin.v1.Limits.newBuilder()
+                        .setCostLimitMicroUsd(LimitBound.COST_MICRO_USD.max()).setTokenLimit(LimitBound.TOKENS.max())
+                        .setRequestsPerMinute(LimitBound.REQUESTS_PER_MINUTE.max()))
+                .build());
+
+        openReplica();
+        startClient();
+        awaitCaughtUp();
+
+        ReplicaEntry held = lookup(widest.getToken());
+        assertEquals(owner, held.ownerUser);
+        assertEquals(project, held.projectId);
+        assertEquals(widest.getKey().getId(), held.keyId);
+        assertEquals(LimitBound.TOKENS.max(), held.tokenLimit);
+        assertEquals(cp.keyCount(), replica.keyCount());
+        assertTrue(client.isHealthy());
     }
 
     /**

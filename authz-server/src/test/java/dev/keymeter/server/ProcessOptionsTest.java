@@ -31,6 +31,22 @@ class ProcessOptionsTest {
         assertEquals(0, s.budgets().prices().size());
         assertEquals(10_000, s.sidecar().metricsKeySeries());
         assertEquals(s.sidecar().replicaDir().resolveSibling("counters"), s.sidecar().countersDir());
+        assertEquals(s.sidecar().replicaDir().resolveSibling("request-ids"), s.sidecar().requestIdsDir());
+        assertEquals(dev.keymeter.sidecar.SidecarBounds.defaults(), s.sidecar().bounds());
+        assertEquals(1_000_000, s.sidecar().bounds().maxReservations());
+        assertEquals(Duration.ofHours(1), s.sidecar().bounds().requestIdRetention());
+        assertEquals(Duration.ZERO, s.sidecar().bounds().maxReplicaStaleness(), "off: last known good serves");
+        assertEquals(dev.keymeter.lifecycle.UsageBoard.Bounds.DEFAULTS, s.controlPlane().usageBoard());
+    }
+
+    @Test
+    void boundsReachTheSidecar() {
+        Settings s = parse("--max-reservations", "10", "--max-reservation-tombstones", "20",
+                "--request-id-capacity", "30", "--request-id-retention", "5m", "--max-replica-staleness", "2m");
+        assertEquals(new dev.keymeter.sidecar.SidecarBounds(10, 20, 30, Duration.ofMinutes(5), Duration.ofMinutes(2)),
+                s.sidecar().bounds());
+        assertEquals(new dev.keymeter.lifecycle.UsageBoard.Bounds(7, 70), parse("--usage-board-max-sidecars", "7",
+                "--usage-board-max-entries", "70").controlPlane().usageBoard());
     }
 
     @Test
@@ -55,6 +71,12 @@ class ProcessOptionsTest {
         assertMessage("--quota-capacity", () -> parse("--quota-capacity", "0"));
         assertMessage("--reservation-ttl", () -> parse("--reservation-ttl", "500ms"));
         assertMessage("--metrics-key-series", () -> parse("--metrics-key-series", "-1").sidecar());
+        assertMessage("--max-reservations", () -> parse("--max-reservations", "0"));
+        assertMessage("--max-reservation-tombstones", () -> parse("--max-reservation-tombstones", "0"));
+        assertMessage("--request-id-capacity", () -> parse("--request-id-capacity", "1"));
+        assertMessage("--request-id-retention", () -> parse("--request-id-retention", "8d"));
+        assertMessage("--max-replica-staleness", () -> parse("--max-replica-staleness", "500ms"));
+        assertMessage("--usage-board-max-entries", () -> parse("--usage-board-max-entries", "0"));
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {

@@ -26,17 +26,28 @@ final class RunningProcess implements AutoCloseable {
 
     /** As above, with stderr written to {@code stderrFile} ({@code null}: discarded). */
     RunningProcess(Path workDir, Path stderrFile, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ChildJvm.jar().toString()));
-        command.addAll(List.of(args));
+        this(workDir, stderrFile, java.util.Map.of(), jarCommand(args));
+    }
+
+    /** Any command (the distribution's bin/keymeter), with these variables added to its environment. */
+    RunningProcess(Path workDir, Path stderrFile, java.util.Map<String, String> env, List<String> command)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectError(stderrFile == null ? ProcessBuilder.Redirect.DISCARD
                         : ProcessBuilder.Redirect.to(stderrFile.toFile()));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("KEYMETER_DATA_DIR");
+        pb.environment().putAll(env);
         process = pb.start();
         process.getOutputStream().close();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> jarCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ChildJvm.jar().toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** Reads stdout until a line contains {@code marker}; returns everything read so far. */

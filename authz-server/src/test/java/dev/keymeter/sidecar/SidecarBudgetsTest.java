@@ -207,6 +207,11 @@ class SidecarBudgetsTest extends SidecarProcesses {
         assertTrue(metrics.contains("keymeter_usage_entries_total{outcome=\"duplicate\",source=\"access_log\"} 1.0"));
         assertTrue(metrics.contains("keymeter_usage_entries_total{outcome=\"duplicate\",source=\"report\"} 1.0"));
         assertTrue(metrics.contains("keymeter_key_budget_remaining_usd{key_id=\"" + keyId + "\"}"));
+        assertTrue(metrics.contains("keymeter_request_ids 2.0"), "req-1 and req-2, each once");
+        assertTrue(metrics.contains("keymeter_request_ids_capacity 1000000.0"));
+        assertTrue(metrics.contains("keymeter_reservations_capacity 1000000.0"));
+        assertTrue(metrics.contains("keymeter_reservation_tombstones 0.0"));
+        assertTrue(metrics.contains("keymeter_reservations_evicted_total 0.0"));
 
         // Usage survives a sidecar restart (the counters are persisted).
         authz.shutdownNow();
@@ -220,6 +225,11 @@ class SidecarBudgetsTest extends SidecarProcesses {
             }
         });
         assertEquals(1_600, usage(keyId).getTokens().getUsed(), "counted before the restart, still counted");
+        // The request ids are persisted too: a report retried across the restart counts once.
+        UsageServiceGrpc.UsageServiceBlockingStub reportAfterRestart = UsageServiceGrpc.newBlockingStub(authz)
+                .withInterceptors(ingestToken()).withDeadlineAfter(5, TimeUnit.SECONDS);
+        assertFalse(reportAfterRestart.report(direct).getCounted(), "a report retried across a restart counts once");
+        assertEquals(1_600, usage(keyId).getTokens().getUsed());
 
         // An audited reset reaches the sidecar and starts the key on fresh counters.
         KeyUsage reset = admin().resetKeyUsage(ResetKeyUsageRequest.newBuilder().setKeyId(keyId).build());

@@ -11,7 +11,7 @@ import dev.keymeter.proto.admin.v1.CreateProjectRequest;
 import dev.keymeter.proto.admin.v1.KeyKind;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.OwnerType;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import dev.keymeter.usage.PriceTableJson;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannelBuilder;

@@ -8,7 +8,7 @@ import dev.keymeter.quota.FleetStore;
 import dev.keymeter.quota.FleetSync;
 import dev.keymeter.quota.HeapCounterStore;
 import dev.keymeter.quota.QuotaDecision;
-import dev.keymeter.quota.ResetPeriod;
+import dev.keymeter.keys.ResetPeriod;
 import dev.keymeter.replica.ReplicaEntry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -4,32 +4,85 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.chronicle.ChronicleFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Retries are recognised within the retention; a full table still counts, and ages out old ids. */
+/**
+ * The request ids of counted usage, in real Chronicle Map files: retries are recognised within the
+ * retention and across a reopen (a sidecar restart), and the files never hold more than the capacity.
+ */
 class RecentRequestsTest {
 
-    @Test
-    void aRepeatWithinTheRetentionIsRecognised() {
-        RecentRequests recent = new RecentRequests(3_600_000, 10);
-        assertTrue(recent.firstTime("a", 0));
-        assertFalse(recent.firstTime("a", 1_000));
-        recent.expire(3_600_001);
-        assertTrue(recent.firstTime("a", 3_600_002), "forgotten after the retention");
+    private static final long HOUR = 3_600_000;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void quietChronicle() {
+        ChronicleFiles.disableAnalytics();
     }
 
     @Test
-    void aFullTableStillCountsAndForgetsTheOldestHalfAtMostOnceAMinute() {
-        RecentRequests recent = new RecentRequests(3_600_000, 2);
-        assertTrue(recent.firstTime("old", 0));
-        assertTrue(recent.firstTime("newer", 2_000_000));
-        // Full: "old" (older than half the retention) goes, so "third" is remembered.
-        assertTrue(recent.firstTime("third", 2_000_001));
-        assertFalse(recent.firstTime("third", 2_000_002));
-        assertEquals(2, recent.size());
-        // Full again within the minute: counted, not remembered.
-        assertTrue(recent.firstTime("fourth", 2_000_003));
-        assertTrue(recent.firstTime("fourth", 2_000_004));
-        assertFalse(recent.firstTime("newer", 2_000_005), "remembered ids are still recognised");
+    void firstTime_repeatWithinTheRetention_isRecognised_andForgottenAfterIt() throws IOException {
+        try (RecentRequests recent = RecentRequests.open(dir, 10, HOUR, 0)) {
+            assertTrue(recent.firstTime("a", 1_000));
+            assertFalse(recent.firstTime("a", 2_000));
+            recent.expire(HOUR);
+            assertFalse(recent.firstTime("a", HOUR + 999), "still held in the previous generation");
+            assertTrue(recent.firstTime("a", HOUR + 1_000), "forgotten after the retention");
+        }
+    }
+
+    @Test
+    void firstTime_repeatAfterReopening_isRecognised() throws IOException {
+        try (RecentRequests recent = RecentRequests.open(dir, 10, HOUR, 0)) {
+            assertTrue(recent.firstTime("key_a\nreq-1", 5));
+        }
+        try (RecentRequests reopened = RecentRequests.open(dir, 10, HOUR, 10)) {
+            assertFalse(reopened.firstTime("key_a\nreq-1", 20), "a retry across a restart counts once");
+            assertTrue(reopened.firstTime("key_a\nreq-2", 20));
+        }
+    }
+
+    @Test
+    void firstTime_manyMoreIdsThanTheCapacity_keepsTheFilesUnderIt() throws IOException {
+        try (RecentRequests recent = RecentRequests.open(dir, 100, HOUR, 0)) {
+            for (int i = 0; i < 2_000; i++) {
+                assertTrue(recent.firstTime("req-" + i, i));
+                assertTrue(recent.size() <= 100, "held " + recent.size());
+            }
+            assertFalse(recent.firstTime("req-1999", 2_001), "the newest ids are still recognised");
+            assertTrue(recent.earlyRotations() > 0, "rotations before the retention are counted");
+            assertEquals(2, generationFiles(), "two generations on disk");
+        }
+    }
+
+    @Test
+    void open_moreThanTwoGenerationsOnDisk_deletesTheOlderOnes() throws IOException {
+        try (RecentRequests recent = RecentRequests.open(dir, 10, 1_000, 0)) {
+            recent.firstTime("old", 0);
+            recent.expire(1_000);
+            recent.firstTime("middle", 1_000);
+        }
+        // A third generation from elsewhere (e.g. a copy of an older data directory).
+        Files.copy(dir.resolve("ids-0.cmap"), dir.resolve("ids-3.cmap"));
+        try (RecentRequests recent = RecentRequests.open(dir, 10, 1_000, 1_500)) {
+            assertFalse(Files.exists(dir.resolve("ids-0.cmap")), "the oldest generation is deleted");
+            assertEquals(2, generationFiles());
+            assertFalse(recent.firstTime("middle", 1_500));
+        }
+    }
+
+    private long generationFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".cmap")).count();
+        }
     }
 }

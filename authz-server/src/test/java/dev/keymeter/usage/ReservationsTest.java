@@ -55,11 +55,43 @@ class ReservationsTest {
     }
 
     @Test
-    void idsDifferBetweenTablesAndTheTableIsBounded() {
+    void open_idsOfAnotherTable_neverMatch() {
         Reservations one = new Reservations(1_000, 2);
         Reservations other = new Reservations(1_000, 2);
-        assertNotEquals(one.open(r("k", 1)), other.open(r("k", 1)), "a new process never reuses an old id");
-        one.open(r("k", 1));
-        assertNull(one.open(r("k", 1)), "full: Check admits without reserving");
+        String id = one.open(r("k", 1));
+        assertNotEquals(id, other.open(r("k", 1)), "a new process never reuses an old id");
+        assertNull(other.take(id, "k"));
+        assertNull(one.take(id + "x", "k"), "not an id of this table");
+        assertNull(one.take("zzzzzzzzzzzzzzzzzzzz", "k"));
+    }
+
+    @Test
+    void open_fullTable_evictsTheOldestToTheTombstonesAndTheNextExpire() {
+        Reservations table = new Reservations(1_000_000, 2, 2);
+        String first = table.open(r("k", 1_000_000));
+        String second = table.open(r("k", 1_000_000));
+        String third = table.open(r("k", 1_000_000));
+        assertEquals(2, table.size());
+        assertEquals(1, table.evictions());
+        assertEquals(2, table.inFlight("k"));
+        assertNull(table.take(first, "k"), "evicted: no longer open");
+        assertEquals(1, table.expire(0).size(), "the evicted one is handed over for charging in full");
+        assertEquals(100, table.takeExpired(first, "k").tokens(), "and kept as a tombstone for a late report");
+        assertEquals(100, table.take(second, "k").tokens());
+        assertEquals(100, table.take(third, "k").tokens());
+    }
+
+    @Test
+    void open_manyWithoutUsage_keepsBothTablesUnderTheirBounds() {
+        Reservations table = new Reservations(1_000, 100, 50);
+        for (int i = 0; i < 100_000; i++) {
+            table.open(r("k", 1_000 + i));
+            assertTrue(table.size() <= 100 && table.tombstones() <= 50, "at " + i);
+        }
+        assertEquals(99_900, table.evictions());
+        assertEquals(99_850, table.tombstonesDropped());
+        assertEquals(99_900 + 100, table.expire(200_000).size(), "every evicted and expired one is charged");
+        assertEquals(0, table.size());
+        assertTrue(table.tombstones() <= 50);
     }
 }

@@ -6,8 +6,10 @@
  *
  * <p>Owns: {@link dev.keymeter.chronicle.ChronicleFiles} (the only way the process opens a
  * map file), {@link dev.keymeter.chronicle.MapLayout} (what a map holds and how big it may
- * grow), {@link dev.keymeter.chronicle.PersistedMap} (an open map and how it was opened).
- * What goes into the maps belongs to the packages that use them (replica, counters).
+ * grow), {@link dev.keymeter.chronicle.PersistedMap} (an open map and how it was opened), and
+ * {@link dev.keymeter.chronicle.KeyIdBytes} (a key id as a constant-size map key, the one codec both
+ * the replica and the counters use). What else goes into the maps belongs to the packages that use
+ * them (replica, counters).
  *
  * <p>Must not import gRPC, Envoy, Micrometer or picocli: this is storage plumbing that the hot path
  * and the commands both use.

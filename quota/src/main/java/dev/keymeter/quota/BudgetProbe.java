@@ -1,5 +1,6 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.ResetPeriod;
 /**
  * The answer of {@link PeriodBudget#tryReserve}: everything a 429 needs, and what
  * {@link PeriodBudget#settle(long, BudgetProbe, long)} needs to settle the reservation. Immutable.

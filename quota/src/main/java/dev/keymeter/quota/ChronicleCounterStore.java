@@ -3,6 +3,7 @@ package dev.keymeter.quota;
 import static java.util.Objects.requireNonNull;
 
 import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.chronicle.KeyIdBytes;
 import dev.keymeter.chronicle.MapLayout;
 import dev.keymeter.chronicle.PersistedMap;
 import dev.keymeter.chronicle.UnusableMapFileException;
@@ -25,9 +26,9 @@ import net.openhft.chronicle.map.MapEntry;
  *
  * <h2>Layout</h2>
  * Constant-size keys of {@value #KEY_BYTES} bytes: the key id's ASCII bytes zero-padded to
- * {@value #MAX_KEY_ID_CHARS}, then the usage epoch (8 bytes, little-endian). Key ids are 1 to
- * {@value #MAX_KEY_ID_CHARS} printable ASCII characters without spaces (ids are {@code key_} and 20
- * base62 characters); anything else is refused with {@link IllegalArgumentException}. Constant-size
+ * {@value #MAX_KEY_ID_CHARS}, then the usage epoch (8 bytes, little-endian). Key ids as
+ * {@link KeyIdBytes} writes them (the replica's key map uses the same); anything else is refused with
+ * {@link IllegalArgumentException}. Constant-size
  * values of {@value #VALUE_BYTES} bytes: {@link KeyQuota#CELLS} little-endian 64-bit cells, cell
  * {@code i} at byte {@code 8 i}. The map is built with {@code entryAndValueOffsetAlignment(8)}, and
  * every value's address is checked to be 8-byte aligned (and its size to be {@value #VALUE_BYTES})
@@ -111,7 +112,7 @@ public final class ChronicleCounterStore implements CounterStore {
     public static final String MAP_FILE = "counters.cmap";
     /** Exists while the store is open (or when its owner died with it open). */
     public static final String OPEN_MARKER = "counters.cmap.open";
-    public static final int MAX_KEY_ID_CHARS = 24;
+    public static final int MAX_KEY_ID_CHARS = KeyIdBytes.MAX_CHARS;
 
     static final int KEY_BYTES = MAX_KEY_ID_CHARS + Long.BYTES;
     static final int VALUE_BYTES = KeyQuota.CELLS * Long.BYTES;
@@ -308,27 +309,10 @@ public final class ChronicleCounterStore implements CounterStore {
 
     /** The map key of a valid key id and epoch; refuses an invalid key id. */
     static byte[] mapKey(String keyId, long usageEpoch) {
-        requireValid(keyId);
         byte[] key = new byte[KEY_BYTES];
-        for (int i = 0; i < keyId.length(); i++) {
-            key[i] = (byte) keyId.charAt(i);
-        }
+        KeyIdBytes.write(keyId, key, 0);
         ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN).putLong(MAX_KEY_ID_CHARS, usageEpoch);
         return key;
-    }
-
-    private static void requireValid(String keyId) {
-        if (keyId == null || keyId.isEmpty() || keyId.length() > MAX_KEY_ID_CHARS) {
-            throw new IllegalArgumentException("key id " + (keyId == null ? "null" : "\"" + keyId + "\" ("
-                    + keyId.length() + " characters)") + " is not 1 to " + MAX_KEY_ID_CHARS + " characters long");
-        }
-        for (int i = 0; i < keyId.length(); i++) {
-            char c = keyId.charAt(i);
-            if (c <= ' ' || c > '~') {
-                throw new IllegalArgumentException("key id \"" + keyId + "\" has a character other than printable"
-                        + " ASCII at index " + i);
-            }
-        }
     }
 
     void requireOpen() {

@@ -1,5 +1,6 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.ResetPeriod;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -1,5 +1,7 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 /**
  * The limits of one key, as {@link KeyQuota} applies them. Immutable. {@link #NONE} ({@code -1})
  * marks a dimension without a limit: it is still counted (usage shows in the overview and the

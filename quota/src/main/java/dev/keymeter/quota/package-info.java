@@ -7,14 +7,13 @@
  *       Never admits more than the limit in any 60 s interval; refuses only when the last 60 s,
  *       widened to whole seconds (at most 1 s), hold the limit.</li>
  *   <li>{@link dev.keymeter.quota.PeriodBudget} — tokens or cost (integer micro-USD) per
- *       {@link dev.keymeter.quota.ResetPeriod}, with reservations; {@code tryReserve} returns a
+ *       {@link dev.keymeter.keys.ResetPeriod}, with reservations; {@code tryReserve} returns a
  *       {@link dev.keymeter.quota.BudgetProbe}, {@code snapshot} a
  *       {@link dev.keymeter.quota.BudgetUsage}. The period lives in the counter word, so a boundary
  *       resets exactly once, atomically with the first update of the new period.</li>
- *   <li>{@link dev.keymeter.quota.LimitBound} — the largest limit each counter holds: what the
- *       admin API accepts and what a sidecar saturates a stored limit to.</li>
- *   <li>{@link dev.keymeter.quota.ResetPeriod} — UTC calendar periods (never, daily, weekly from
- *       Monday, monthly) and their compact numbering.</li>
+ *   <li>From the shared key model (module {@code model}): {@link dev.keymeter.keys.LimitBound}, the
+ *       largest limit each counter holds, and {@link dev.keymeter.keys.ResetPeriod}, the UTC
+ *       calendar periods and their compact numbering.</li>
  *   <li>{@link dev.keymeter.quota.CounterCells} — the storage both counters run on: fixed 64-bit
  *       cells with volatile get/set, CAS and get-and-add, {@link dev.keymeter.quota.KeyQuota#CELLS}
  *       per key and usage epoch, handed out by a {@link dev.keymeter.quota.CounterStore}:

@@ -1,5 +1,6 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.ResetPeriod;
 import static dev.keymeter.quota.CounterCrashChild.BUDGET_AT;
 import static dev.keymeter.quota.CounterCrashChild.EPOCHS;
 import static dev.keymeter.quota.CounterCrashChild.KEY_IDS;

@@ -1,5 +1,6 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.ResetPeriod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

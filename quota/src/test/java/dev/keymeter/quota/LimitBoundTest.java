@@ -1,5 +1,7 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.LimitBound;
+import dev.keymeter.keys.ResetPeriod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +23,13 @@ class LimitBoundTest {
         assertEquals(4_294_967_294L, LimitBound.REQUESTS_PER_MINUTE.max());
         assertEquals(17_592_186_044_415L, LimitBound.TOKENS.max());
         assertEquals(17_592_186_044_415L, LimitBound.COST_MICRO_USD.max());
+    }
+
+    @Test
+    void maxima_areWhatTheCounterWordsHold() {
+        assertEquals(RollingWindow.MAX_LIMIT, LimitBound.REQUESTS_PER_MINUTE.max());
+        assertEquals(PeriodBudget.MAX_AMOUNT, LimitBound.TOKENS.max());
+        assertEquals(PeriodBudget.MAX_AMOUNT, LimitBound.COST_MICRO_USD.max());
     }
 
     @Test

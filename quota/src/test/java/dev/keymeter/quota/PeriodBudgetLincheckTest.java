@@ -1,5 +1,6 @@
 package dev.keymeter.quota;
 
+import dev.keymeter.keys.ResetPeriod;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;

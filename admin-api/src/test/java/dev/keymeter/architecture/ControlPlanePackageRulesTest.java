@@ -1,0 +1,82 @@
+package dev.keymeter.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The import rules the {@code package-info.java} files of the control plane's module state, held on
+ * the compiled classes. A rule that fails names the class and the forbidden dependency.
+ */
+class ControlPlanePackageRulesTest {
+
+    private static final String GRPC = "io.grpc..";
+    private static final String JDBC = "java.sql..";
+    private static final String GENERATED = "dev.keymeter.proto..";
+    private static final String PROTOBUF = "com.google.protobuf..";
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.keymeter");
+
+    @Test
+    void cli_talksOnlyThroughTheGeneratedStubs() {
+        noClasses().that().resideInAPackage("dev.keymeter.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.keymeter.store..", "dev.keymeter.admin..", "dev.keymeter.lifecycle..",
+                        "dev.keymeter.keys..")
+                .because("the server is the one place that decides what is valid")
+                .check(CLASSES);
+    }
+
+    @Test
+    void keys_isPlainValues() {
+        noClasses().that().resideInAPackage("dev.keymeter.keys..")
+                .should().dependOnClassesThat().resideInAnyPackage(GRPC, JDBC, GENERATED, PROTOBUF)
+                .because("the admin API and the store translate to and from the key model")
+                .check(CLASSES);
+    }
+
+    @Test
+    void lifecycle_isTransportNeutral() {
+        noClasses().that().resideInAPackage("dev.keymeter.lifecycle..")
+                .should().dependOnClassesThat().resideInAnyPackage(GRPC, JDBC, GENERATED, PROTOBUF)
+                .because("dev.keymeter.admin translates requests into lifecycle calls")
+                .check(CLASSES);
+    }
+
+    @Test
+    void store_importsNoTransport() {
+        noClasses().that().resideInAPackage("dev.keymeter.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(GRPC, GENERATED, PROTOBUF)
+                .check(CLASSES);
+    }
+
+    @Test
+    void audit_isValuesOnly() {
+        noClasses().that().resideInAPackage("dev.keymeter.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage(GRPC, JDBC)
+                .check(CLASSES);
+    }
+
+    @Test
+    void replication_doesNotImportTheAdminApiOrTheCli() {
+        noClasses().that().resideInAPackage("dev.keymeter.replication..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.keymeter.admin..", "dev.keymeter.cli..")
+                .because("replication and the admin API share only dev.keymeter.wire")
+                .check(CLASSES);
+    }
+
+    @Test
+    void tls_dependsOnlyOnGrpcAndTheJdk() {
+        noClasses().that().resideInAPackage("dev.keymeter.tls..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.keymeter.admin..", "dev.keymeter.lifecycle..", "dev.keymeter.store..",
+                        "dev.keymeter.replication..", "dev.keymeter.cli..", "dev.keymeter.keys..", JDBC)
+                .because("every module can use it")
+                .check(CLASSES);
+    }
+}
