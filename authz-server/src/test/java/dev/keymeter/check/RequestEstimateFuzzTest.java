@@ -3,7 +3,7 @@ package dev.keymeter.check;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
-import dev.keymeter.quota.LimitBound;
+import dev.keymeter.keys.LimitBound;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import java.nio.charset.StandardCharsets;
 
