@@ -32,7 +32,7 @@ final class AuthInterceptor implements ServerInterceptor {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
     private static final Set<String> READS = Set.of("GetProject", "ListProjects", "ListMembers", "GetKey",
-            "ListKeys", "GetKeyUsage", "ListAuditRecords");
+            "ListKeys", "GetKeyUsage", "ListAuditRecords", "GetReplicationStatus");
 
     private final Authenticator authenticator;
     private final AuditedStore audited;

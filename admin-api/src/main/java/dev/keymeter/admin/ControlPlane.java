@@ -85,7 +85,7 @@ public final class ControlPlane implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
                             replication.watchService().bindService()), auth))
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
-                            new LastUsedService(store, rules.usageBoard(), config.clock()).bindService()), auth))
+                            new LastUsedService(store, rules.usageBoard(), rules.sidecarRevisions(), config.clock()).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -137,7 +137,7 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock()))
+                    .addService(new LastUsedService(store, rules.usageBoard(), rules.sidecarRevisions(), config.clock()))
                     .build()
                     .start();
             inProcessChannel = InProcessChannelBuilder.forName(name).build();

@@ -1,5 +1,6 @@
 package dev.keymeter.replication;
 
+import dev.keymeter.lifecycle.SidecarRevisions;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.replication.v1.KeyLastUsed;
 import dev.keymeter.proto.replication.v1.KeyUsageFigures;
@@ -9,6 +10,7 @@ import dev.keymeter.proto.replication.v1.SidecarReportServiceGrpc;
 import dev.keymeter.proto.replication.v1.UsageReport;
 import dev.keymeter.proto.replication.v1.UsageReportAck;
 import dev.keymeter.store.KeyStore;
+import dev.keymeter.store.StoreReader;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger;
@@ -23,7 +25,8 @@ import java.util.Set;
 
 /**
  * Receives what sidecars report: last-used times (the latest per key, stored) and usage figures (the
- * latest per sidecar and key, in the {@link UsageBoard}, for the usage overview). Not admin mutations:
+ * latest per sidecar and key, in the {@link UsageBoard}, for the usage overview) with the replica
+ * revision the sidecar has applied ({@link SidecarRevisions}, for GetReplicationStatus). Not admin mutations:
  * no audit record, no revision (it would wake every Watch stream on every report).
  *
  * <p>Callers hold the sidecar role (the interceptor checks it). Each report is checked whole first
@@ -38,12 +41,14 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
 
     private final KeyStore store;
     private final UsageBoard board;
+    private final SidecarRevisions revisions;
     private final Clock clock;
     private volatile long lastFullWarning = Long.MIN_VALUE / 2;
 
-    public LastUsedService(KeyStore store, UsageBoard board, Clock clock) {
+    public LastUsedService(KeyStore store, UsageBoard board, SidecarRevisions revisions, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.board = Objects.requireNonNull(board, "board");
+        this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -52,6 +57,9 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
         if (!valid(() -> SidecarReports.check(report, clock.instant(), this::existing), out)) {
             return;
         }
+        // A revision of another store (a restored backup) says nothing about this one's changes.
+        long storeId = store.read(StoreReader::storeId);
+        revisions.record(report.getSidecarId(), report.getStoreId() == storeId ? report.getAppliedRevision() : 0);
         int recorded = 0;
         for (KeyUsageFigures k : report.getKeysList()) {
             boolean fits = board.record(k.getKeyId(), report.getSidecarId(), new UsageBoard.Figures(
