@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.cli.CliSupport;
@@ -101,6 +103,16 @@ class RevokeWaitTest extends SidecarProcesses {
         assertTrue(run.out().contains("revoked at revision "), run.out());
         assertTrue(run.out().endsWith("; applied by 1 of 1 sidecars\n"), run.out());
         assertFalse(allowed(key.getToken()), "the sidecar refuses the key as soon as the wait ends");
+
+        Run again = cli(new KeysCommand(), "revoke", key.getKey().getId(), "--yes", "--wait", "--output", "json");
+        assertEquals(0, again.exitCode(), again.err());
+        JsonObject json = JsonParser.parseString(again.out()).getAsJsonObject();
+        assertTrue(json.get("complete").getAsBoolean(), again.out());
+        assertEquals(1, json.get("applied").getAsInt());
+        assertEquals(0, json.getAsJsonArray("notYet").size());
+        assertEquals("KEY_STATUS_REVOKED", json.getAsJsonObject("key").get("status").getAsString());
+        assertEquals(json.getAsJsonObject("key").get("revision").getAsString(), json.get("revision").getAsString(),
+                "revoking again answers the revocation's revision");
 
         Run status = cli(new SidecarsCommand(), "status");
         assertEquals(0, status.exitCode(), status.err());
