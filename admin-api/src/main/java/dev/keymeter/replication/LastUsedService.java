@@ -44,6 +44,8 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
     private final SidecarRevisions revisions;
     private final Clock clock;
     private volatile long lastFullWarning = Long.MIN_VALUE / 2;
+    /** The store's id, read once: it is fixed for the life of a database; 0 until read. */
+    private volatile long storeId;
 
     public LastUsedService(KeyStore store, UsageBoard board, SidecarRevisions revisions, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -58,8 +60,7 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
             return;
         }
         // A revision of another store (a restored backup) says nothing about this one's changes.
-        long storeId = store.read(StoreReader::storeId);
-        revisions.record(report.getSidecarId(), report.getStoreId() == storeId ? report.getAppliedRevision() : 0);
+        revisions.record(report.getSidecarId(), report.getStoreId() == storeId() ? report.getAppliedRevision() : 0);
         int recorded = 0;
         for (KeyUsageFigures k : report.getKeysList()) {
             boolean fits = board.record(k.getKeyId(), report.getSidecarId(), new UsageBoard.Figures(
@@ -88,6 +89,15 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
         int recorded = latest.isEmpty() ? 0 : store.write(tx -> tx.recordLastUsed(latest));
         out.onNext(LastUsedReportAck.newBuilder().setRecorded(recorded).build());
         out.onCompleted();
+    }
+
+    private long storeId() {
+        long id = storeId;
+        if (id == 0) {
+            id = store.read(StoreReader::storeId);
+            storeId = id;
+        }
+        return id;
     }
 
     private Set<String> existing(List<String> keyIds) {
