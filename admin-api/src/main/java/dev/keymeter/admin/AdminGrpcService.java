@@ -211,6 +211,11 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         });
     }
 
+    @Override
+    public void getReplicationStatus(GetReplicationStatusRequest req, StreamObserver<ReplicationStatus> out) {
+        answer(out, () -> ProtoMapper.replication(rules.replication().status(caller())));
+    }
+
     private NewKey newKey(String name, dev.keymeter.proto.admin.v1.KeyKind kindField, String projectField,
             dev.keymeter.proto.admin.v1.OwnerType ownerField, String ownerUserField,
             dev.keymeter.proto.admin.v1.Permissions permissions, dev.keymeter.proto.admin.v1.Limits limits,

@@ -96,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
                             replication.watchService().bindService()), auth))
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
-                            new LastUsedService(store, rules.usageBoard(), config.clock(),
+                            new LastUsedService(store, rules.usageBoard(), rules.sidecarRevisions(), config.clock(),
                                     rules.audited()::diskFull).bindService()), auth))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
@@ -155,7 +155,7 @@ public final class ControlPlane implements AutoCloseable {
             String name = "keymeter-control-plane-" + System.identityHashCode(this);
             inProcessServer = InProcessServerBuilder.forName(name)
                     .addService(replication.watchService())
-                    .addService(new LastUsedService(store, rules.usageBoard(), config.clock(),
+                    .addService(new LastUsedService(store, rules.usageBoard(), rules.sidecarRevisions(), config.clock(),
                             rules.audited()::diskFull))
                     .build()
                     .start();

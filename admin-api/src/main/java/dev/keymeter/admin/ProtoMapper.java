@@ -11,6 +11,8 @@ import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.admin.v1.KeyUsage;
 import dev.keymeter.proto.admin.v1.SidecarUsage;
 import dev.keymeter.proto.admin.v1.Member;
+import dev.keymeter.proto.admin.v1.ReplicationStatus;
+import dev.keymeter.proto.admin.v1.SidecarReplication;
 import dev.keymeter.proto.admin.v1.UsageLine;
 import java.time.Instant;
 
@@ -130,5 +132,16 @@ final class ProtoMapper {
     /** A secret's display token; a legacy key's shortened again, as a store from before may hold more. */
     private static String shown(ApiKey k, dev.keymeter.keys.Secret s) {
         return k.legacy() ? dev.keymeter.keys.TokenFormat.legacyDisplay(s.displayToken()) : s.displayToken();
+    }
+
+    static ReplicationStatus replication(dev.keymeter.lifecycle.ReplicationQueries.Status status) {
+        ReplicationStatus.Builder b = ReplicationStatus.newBuilder()
+                .setRevision(status.revision())
+                .setTime(timestamp(status.at()));
+        for (dev.keymeter.lifecycle.SidecarRevisions.Applied a : status.sidecars()) {
+            b.addSidecars(SidecarReplication.newBuilder().setSidecarId(a.sidecarId())
+                    .setAppliedRevision(a.revision()).setReportTime(timestamp(a.reportedAt())));
+        }
+        return b.build();
     }
 }

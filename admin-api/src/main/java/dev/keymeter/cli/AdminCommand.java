@@ -32,6 +32,9 @@ abstract class AdminCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
+    /** What the command exits with when it ran to the end; a command that finds a failure sets it. */
+    int exitCode = CliErrors.OK;
+
     @Override
     public final Integer call() {
         validate();
@@ -39,7 +42,7 @@ abstract class AdminCommand implements Callable<Integer> {
             run(session);
         }
         out().flush();
-        return CliErrors.OK;
+        return exitCode;
     }
 
     /** Client-side checks; throw {@link #usage(String)} to refuse. */

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
  * every key change is, and {@code keys get}/{@code keys rotate} work on them too.
  */
 @Command(name = "sidecars", synopsisSubcommandLabel = "COMMAND",
-        description = "Create, list and revoke sidecar credentials (what --control-plane-key takes).",
-        subcommands = {SidecarCreateCommand.class, SidecarListCommand.class, SidecarRevokeCommand.class})
+        description = "Create, list and revoke sidecar credentials (what --control-plane-key takes); show what "
+                + "each sidecar has applied.",
+        subcommands = {SidecarCreateCommand.class, SidecarListCommand.class, SidecarRevokeCommand.class,
+                SidecarStatusCommand.class})
 public final class SidecarsCommand extends CommandGroup {
 }

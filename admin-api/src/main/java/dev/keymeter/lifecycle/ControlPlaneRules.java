@@ -15,6 +15,8 @@ public final class ControlPlaneRules {
     private final Members members;
     private final Authenticator authenticator;
     private final UsageBoard usageBoard;
+    private final SidecarRevisions sidecarRevisions;
+    private final ReplicationQueries replication;
 
     public ControlPlaneRules(KeyStore store, Clock clock) {
         this(store, clock, UsageBoard.Bounds.DEFAULTS);
@@ -26,6 +28,8 @@ public final class ControlPlaneRules {
         Objects.requireNonNull(clock, "clock");
         this.audited = new AuditedStore(store, clock);
         this.usageBoard = new UsageBoard(clock, Objects.requireNonNull(boardBounds, "boardBounds"));
+        this.sidecarRevisions = new SidecarRevisions(clock, boardBounds.maxSidecars());
+        this.replication = new ReplicationQueries(audited, sidecarRevisions);
         this.creation = new KeyCreation(audited);
         this.changes = new KeyChanges(audited);
         this.queries = new KeyQueries(audited, usageBoard);
@@ -53,6 +57,15 @@ public final class ControlPlaneRules {
     /** The usage figures sidecars report, for the overview. */
     public UsageBoard usageBoard() {
         return usageBoard;
+    }
+
+    /** The replica revision each sidecar last reported (bounded like the usage board). */
+    public SidecarRevisions sidecarRevisions() {
+        return sidecarRevisions;
+    }
+
+    public ReplicationQueries replication() {
+        return replication;
     }
 
     public Projects projects() {

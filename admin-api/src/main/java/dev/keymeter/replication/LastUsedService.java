@@ -1,5 +1,6 @@
 package dev.keymeter.replication;
 
+import dev.keymeter.lifecycle.SidecarRevisions;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.replication.v1.KeyLastUsed;
 import dev.keymeter.proto.replication.v1.KeyUsageFigures;
@@ -10,6 +11,7 @@ import dev.keymeter.proto.replication.v1.UsageReport;
 import dev.keymeter.proto.replication.v1.UsageReportAck;
 import dev.keymeter.store.KeyStore;
 import dev.keymeter.store.StoreFullException;
+import dev.keymeter.store.StoreReader;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger;
@@ -25,7 +27,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Receives what sidecars report: last-used times (the latest per key, stored) and usage figures (the
- * latest per sidecar and key, in the {@link UsageBoard}, for the usage overview). Not admin mutations:
+ * latest per sidecar and key, in the {@link UsageBoard}, for the usage overview) with the replica
+ * revision the sidecar has applied ({@link SidecarRevisions}, for GetReplicationStatus). Not admin mutations:
  * no audit record, no revision (it would wake every Watch stream on every report).
  *
  * <p>Callers hold the sidecar role (the interceptor checks it). Each report is checked whole first
@@ -40,22 +43,27 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
 
     private final KeyStore store;
     private final UsageBoard board;
+    private final SidecarRevisions revisions;
     private final Clock clock;
     private final BooleanSupplier diskFull;
     private volatile long lastFullWarning = Long.MIN_VALUE / 2;
+    /** The store's id, read once: it is fixed for the life of a database; 0 until read. */
+    private volatile long storeId;
 
-    public LastUsedService(KeyStore store, UsageBoard board, Clock clock) {
-        this(store, board, clock, () -> false);
+    public LastUsedService(KeyStore store, UsageBoard board, SidecarRevisions revisions, Clock clock) {
+        this(store, board, revisions, clock, () -> false);
     }
 
     /**
      * @param diskFull true while the control plane's disk is full: last-used times are then not
      *     written (they are a convenience, and the room left is kept for revocations)
      */
-    public LastUsedService(KeyStore store, UsageBoard board, Clock clock, BooleanSupplier diskFull) {
+    public LastUsedService(KeyStore store, UsageBoard board, SidecarRevisions revisions, Clock clock,
+            BooleanSupplier diskFull) {
         this.diskFull = Objects.requireNonNull(diskFull, "diskFull");
         this.store = Objects.requireNonNull(store, "store");
         this.board = Objects.requireNonNull(board, "board");
+        this.revisions = Objects.requireNonNull(revisions, "revisions");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -64,6 +72,8 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
         if (!valid(() -> SidecarReports.check(report, clock.instant(), this::existing), out)) {
             return;
         }
+        // A revision of another store (a restored backup) says nothing about this one's changes.
+        revisions.record(report.getSidecarId(), report.getStoreId() == storeId() ? report.getAppliedRevision() : 0);
         int recorded = 0;
         for (KeyUsageFigures k : report.getKeysList()) {
             boolean fits = board.record(k.getKeyId(), report.getSidecarId(), new UsageBoard.Figures(
@@ -102,6 +112,15 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
         }
         out.onNext(LastUsedReportAck.newBuilder().setRecorded(recorded).build());
         out.onCompleted();
+    }
+
+    private long storeId() {
+        long id = storeId;
+        if (id == 0) {
+            id = store.read(StoreReader::storeId);
+            storeId = id;
+        }
+        return id;
     }
 
     private Set<String> existing(List<String> keyIds) {

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   <li>Times: valid timestamps, not before 2020, and not more than {@link #MAX_SKEW} ahead of the
  *       control plane's clock: a sidecar's clock may drift a little, a last-used time far in the
  *       future would stay "latest" for good.</li>
+ *   <li>{@code applied_revision}: not negative.</li>
  *   <li>Figures: between 0 and {@value #MAX_FIGURE} (tokens, micro-USD: a billion dollars), and
  *       requests and reservations between 0 and {@value #MAX_COUNT}.</li>
  * </ul>
@@ -65,6 +66,7 @@ final class SidecarReports {
 
     static void check(UsageReport report, Instant now, Function<List<String>, Set<String>> existing) {
         sidecarId(report.getSidecarId(), true);
+        figure("applied_revision", report.getAppliedRevision(), Long.MAX_VALUE);
         count(report.getKeysCount());
         List<String> ids = new ArrayList<>(report.getKeysCount());
         for (int i = 0; i < report.getKeysCount(); i++) {

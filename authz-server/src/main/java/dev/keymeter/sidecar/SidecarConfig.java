@@ -79,6 +79,12 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     }
 
     /** With {@code newClock} for everything that tells time. */
+    /** With reports (last-used times, usage figures, applied revision) sent every {@code every}. */
+    public SidecarConfig withReportInterval(Duration every) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, every, shutdownGrace,
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
+    }
+
     public SidecarConfig withClock(Clock newClock) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
                 newClock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);

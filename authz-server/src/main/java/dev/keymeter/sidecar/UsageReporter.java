@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * this process has counted, so a control plane that restarted (its figures live in memory) is whole
  * again within that many intervals. A report that fails is kept for the next one; one refused as
  * invalid is dropped.
+ *
+ * <p>Every report carries the replica's applied revision and store id, and one is sent each interval
+ * even with no figures: the control plane's GetReplicationStatus (and {@code keys revoke --wait}) read
+ * from it which changes this sidecar has in force.
  */
 final class UsageReporter {
 
@@ -61,9 +65,11 @@ final class UsageReporter {
         known.addAll(touched);
         pending.addAll(++reports % FULL_EVERY == 0 ? known : touched);
         ReplicaEntry key = new ReplicaEntry();
-        while (!pending.isEmpty()) {
+        boolean first = true;
+        while (first || !pending.isEmpty()) {
             long now = clock.millis();
-            UsageReport.Builder report = UsageReport.newBuilder().setSidecarId(sidecarId);
+            UsageReport.Builder report = UsageReport.newBuilder().setSidecarId(sidecarId)
+                    .setAppliedRevision(replica.appliedRevision()).setStoreId(replica.storeId());
             List<String> sent = new ArrayList<>();
             for (String keyId : pending) {
                 if (report.getKeysCount() >= MAX_PER_REPORT) {
@@ -78,9 +84,10 @@ final class UsageReporter {
                 }
             }
             try {
-                if (report.getKeysCount() > 0) {
+                if (first || report.getKeysCount() > 0) {
                     stub.withDeadlineAfter(5, TimeUnit.SECONDS).reportUsage(report.build());
                 }
+                first = false;
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
                     LOG.log(Level.WARNING, "usage report of " + report.getKeysCount() + " keys failed ("
@@ -90,6 +97,7 @@ final class UsageReporter {
                 // Refused whole: sending it again cannot succeed; the keys' next figures go with the next report.
                 LOG.log(Level.WARNING, "usage report of " + report.getKeysCount() + " keys refused, dropped: "
                         + e.getStatus().getDescription());
+                first = false;
             }
             sent.forEach(pending::remove);
         }
