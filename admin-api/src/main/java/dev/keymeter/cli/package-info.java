@@ -7,9 +7,11 @@
  * the store, the server, the lifecycle rules or the key model ({@code dev.keymeter.store},
  * {@code dev.keymeter.admin}, {@code dev.keymeter.lifecycle}, {@code dev.keymeter.keys}): the server
  * is the one place that decides what is valid, and the client checks only what it needs to build a
- * well-formed request (number formats, option combinations). One exception: {@code
- * dev.keymeter.keys.UnsafeText}, so that what the CLI escapes when it prints is exactly what the server
- * refuses ({@code ControlPlanePackageRulesTest} holds the rule and its exception).
+ * well-formed request (number formats, option combinations). Two exceptions, both shared definitions:
+ * {@code dev.keymeter.keys.UnsafeText}, so that what the CLI escapes when it prints is exactly what
+ * the server refuses, and {@code dev.keymeter.keys.LimitBound}, so that a number too large to send is
+ * refused naming the same maximum the server would ({@code ControlPlanePackageRulesTest} holds the
+ * rule and its exceptions).
  *
  * <p>The executable's root command lives elsewhere; it adds {@link dev.keymeter.cli.CliSupport#CLIENT_COMMANDS}
  * as subcommands and installs the error handling with {@link dev.keymeter.cli.CliSupport#configure}.
