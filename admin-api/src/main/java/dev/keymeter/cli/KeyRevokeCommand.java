@@ -45,23 +45,23 @@ final class KeyRevokeCommand extends KeyIdCommand {
     @Override
     void run(AdminSession session) {
         Key before = session.stub().getKey(GetKeyRequest.newBuilder().setKeyId(keyId).build());
-        if (before.getStatus() == KeyStatus.KEY_STATUS_REVOKED) {
-            // Revoking is idempotent on the server; say so rather than claim a change.
-            print(before, () -> out().println("Key " + before.getId() + " (" + before.getName() + ") is already revoked."));
-            return;
-        }
-        Key revoked = session.stub().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(keyId).build());
+        // Revoking is idempotent on the server; say so rather than claim a change (and --wait still
+        // waits for that revocation's revision).
+        boolean already = before.getStatus() == KeyStatus.KEY_STATUS_REVOKED;
+        Key revoked = already ? before
+                : session.stub().revokeKey(RevokeKeyRequest.newBuilder().setKeyId(keyId).build());
+        String what = (already ? "Key " : "Revoked key ") + revoked.getId() + " ("
+                + UnsafeText.escaped(revoked.getName()) + ")";
         if (!await) {
-            print(revoked, () -> out().println("Revoked key " + revoked.getId() + " ("
-                    + UnsafeText.escaped(revoked.getName()) + ")."));
+            print(revoked, () -> out().println(what + (already ? " is already revoked." : ".")));
             return;
         }
         ReplicationWait.Outcome outcome = ReplicationWait.await(session, revoked.getRevision(), waitTimeout);
         if (json()) {
             printWaitJson(revoked, outcome);
         } else {
-            out().println("Revoked key " + revoked.getId() + " (" + UnsafeText.escaped(revoked.getName())
-                    + "): revoked at revision " + revoked.getRevision() + "; " + outcome.summary());
+            out().println(what + (already ? " was already" : ":") + " revoked at revision " + revoked.getRevision()
+                    + "; " + outcome.summary());
         }
         exitCode = outcome.complete() ? CliErrors.OK : CliErrors.FAILURE;
     }
