@@ -1,5 +1,6 @@
 package dev.keymeter.store;
 
+import dev.keymeter.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Room kept on the data directory's disk for the writes that must not fail when it fills: a file
@@ -103,8 +106,9 @@ public final class DiskReserve {
     }
 
     private void write(Path target) throws IOException {
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(target, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(OwnerOnly.FILE))) {
             ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
             for (long written = 0; written < bytes; ) {
                 zeros.clear().limit((int) Math.min(CHUNK, bytes - written));
