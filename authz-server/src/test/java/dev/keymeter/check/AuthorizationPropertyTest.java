@@ -150,7 +150,10 @@ class AuthorizationPropertyTest {
 
     /**
      * Whether {@code path} names a project other than {@code own} in its {@code /v1/projects/<project>}
-     * segment: a project key must never be allowed there, whatever the route table says.
+     * segment: a project key must never be allowed there, whatever the route table says. The segment is
+     * read literally: an empty one ({@code /v1/projects//x}) names no project (the route table's
+     * {@code {project}} is one non-empty segment, so such a path falls to the {@code /v1/projects/*}
+     * prefix); the shipped Envoy configuration merges slashes before Check sees the path.
      */
     private static boolean namesAnotherProject(String path, String own) {
         String p = ReferenceAuthorization.pathOnly(path);
