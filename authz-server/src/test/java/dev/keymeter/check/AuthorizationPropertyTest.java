@@ -40,7 +40,17 @@ class AuthorizationPropertyTest {
     private static final String[] PROJECTS = {"proj-a", "proj-b", "proj-c", "proj-d"};
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "TRACE"};
     private static final String[] SUFFIXES = {"", "/", "/x", "/a/b", "?q=1", "/x?y=/..", "s", "-x", "//", "/./x",
-        "/../v1/files", "/.", "/..", "/..x", "/.x/y"};
+        "/../v1/files", "/.", "/..", "/..x", "/.x/y",
+        // encoded dot-segments (refused) and look-alikes that are not dot-segments (not refused)
+        "/%2e%2e/x", "/%2E%2e", "/.%2e/v1/files", "/%2e./y", "/%2e", "/%2E/x", "/%2e%2e%2e", "/...", "/%252e%252e/x",
+        "/.%2", "/x%2e", "?q=/%2e%2e/",
+        // backslashes and encoded slashes or backslashes (refused), also in the query (not refused)
+        "\\x", "/a\\b", "\\..\\proj-b", "%2Fx", "/a%2fb", "/%2F..", "/%5Cx", "/a%5c", "?q=%2F%5C\\"};
+
+    /** Project segments around the key's own project (OWN) and another (OTHER). */
+    private static final String[] PROJECT_SEGMENTS = {"OWN/OTHER", "/OTHER", "/OWN", "OWN%2FOTHER", "OWN/..%2FOTHER",
+        "%2e%2e/OTHER", "OWN/%2e%2e/OTHER", "OWN\\..\\OTHER", "OWN%5COTHER", "OTHER%2e", "OWN.", "OWN..", "OWN/.",
+        "..", ".", "%2e", "OWN?x=/OTHER", "OWN/OTHER/..", "OWN-OTHER", "OTHER/OWN"};
 
     /** The shipped routes, sorted: Map.of's iteration order changes from one JVM to the next, a seed's cases must not. */
     private static final List<String> ROUTES = java.util.stream.Stream.concat(
@@ -105,7 +115,7 @@ class AuthorizationPropertyTest {
             Tally tally) {
         String method = METHODS[random.nextInt(METHODS.length)];
         String claimed = PROJECTS[random.nextInt(PROJECTS.length)];
-        String path = path(random, claimed);
+        String path = path(random, claimed, key);
         String sentProject = random.nextBoolean() ? claimed : null;
         CheckResponse response = authorizer.check(request(method, path, token, sentProject));
         boolean real = response.getStatus().getCode() == 0;
@@ -114,10 +124,15 @@ class AuthorizationPropertyTest {
         if (key.may(headWrites(method, need)) != real) {
             tally.mutantCaught++;
         }
-        if (real != expected) {
+        int status = expectedStatus(key, method, path);
+        int realStatus = response.getDeniedResponse().getStatus().getCodeValue();
+        boolean statusDiffers = status != 0 && (realStatus != status
+                || status == 403 && !response.getDeniedResponse().getBody().contains("project_mismatch"));
+        if (real != expected || statusDiffers) {
             tally.disagreements++;
             if (tally.firstDisagreements.size() < 10) {
-                tally.firstDisagreements.add(key + " " + method + " " + path + ": real " + real + ", reference " + expected);
+                tally.firstDisagreements.add(key + " " + method + " " + path + ": real " + real + " (HTTP "
+                        + realStatus + "), reference " + expected + (status == 0 ? "" : " (HTTP " + status + ")"));
             }
         }
         if (!real) {
@@ -127,9 +142,41 @@ class AuthorizationPropertyTest {
         if (!key.id().equals(header(response, Headers.KEY_ID))) {
             tally.wrongKey++;
         }
-        if (!Objects.equals(upstreamProject(response, sentProject), key.admin() ? null : key.project())) {
+        if (!Objects.equals(upstreamProject(response, sentProject), key.admin() ? null : key.project())
+                || !key.admin() && namesAnotherProject(path, key.project())) {
             tally.crossProject++;
         }
+    }
+
+    /**
+     * Whether {@code path} names a project other than {@code own} in its {@code /v1/projects/<project>}
+     * segment: a project key must never be allowed there, whatever the route table says. The segment is
+     * read literally: an empty one ({@code /v1/projects//x}) names no project (the route table's
+     * {@code {project}} is one non-empty segment, so such a path falls to the {@code /v1/projects/*}
+     * prefix); the shipped Envoy configuration merges slashes before Check sees the path.
+     */
+    private static boolean namesAnotherProject(String path, String own) {
+        String p = ReferenceAuthorization.pathOnly(path);
+        if (!p.startsWith("/v1/projects/")) {
+            return false;
+        }
+        String segment = p.substring("/v1/projects/".length()).split("/", -1)[0];
+        return !segment.isEmpty() && !segment.equals(own);
+    }
+
+    /**
+     * The HTTP status of a denial the reference can tell apart: 400 for a path refused before any route
+     * (whatever the key), 403 when only the project named in the path stands in the way; else 0.
+     */
+    private static int expectedStatus(ReferenceAuthorization.Key key, String method, String path) {
+        if (ReferenceAuthorization.invalidPath(path)) {
+            return 400;
+        }
+        ReferenceAuthorization.Need need = ReferenceAuthorization.need(method, path);
+        if (need != null && key.levelOf(need.resource()) >= need.level() && !key.inProject(need)) {
+            return 403;
+        }
+        return 0;
     }
 
     /**
@@ -138,7 +185,7 @@ class AuthorizationPropertyTest {
      */
     private static ReferenceAuthorization.Need headWrites(String method, ReferenceAuthorization.Need need) {
         return need != null && method.equals("HEAD")
-                ? new ReferenceAuthorization.Need(need.resource(), ReferenceAuthorization.WRITE) : need;
+                ? new ReferenceAuthorization.Need(need.resource(), ReferenceAuthorization.WRITE, need.project()) : need;
     }
 
     /** A key: admin or project (in one of the projects), preset All, Read only or Restricted with random levels. */
@@ -175,13 +222,21 @@ class AuthorizationPropertyTest {
         return record.build();
     }
 
-    /** A shipped route with a suffix, a project's own path, or a path no route maps. */
-    private static String path(Random random, String project) {
-        return switch (random.nextInt(6)) {
-            case 0 -> "/v1/projects/" + project + SUFFIXES[random.nextInt(SUFFIXES.length)];
-            case 1 -> "/v2/files" + SUFFIXES[random.nextInt(SUFFIXES.length)];
-            default -> ROUTES.get(random.nextInt(ROUTES.size())).replace("*", "x")
-                    + SUFFIXES[random.nextInt(SUFFIXES.length)];
+    /**
+     * A shipped route with a suffix, a project's path (the key's own project or another; an empty, an
+     * encoded or a dot-like project segment), a model's path, or a path no route maps.
+     */
+    private static String path(Random random, String project, ReferenceAuthorization.Key key) {
+        String suffix = SUFFIXES[random.nextInt(SUFFIXES.length)];
+        String own = key.admin() ? project : key.project();
+        return switch (random.nextInt(9)) {
+            case 0 -> "/v1/projects/" + project + suffix;
+            case 1 -> "/v1/projects/" + own + suffix;
+            case 2 -> "/v1/projects/" + PROJECT_SEGMENTS[random.nextInt(PROJECT_SEGMENTS.length)]
+                    .replace("OWN", own).replace("OTHER", project) + suffix;
+            case 3 -> "/v1/models/x" + suffix;
+            case 4 -> "/v2/files" + suffix;
+            default -> ROUTES.get(random.nextInt(ROUTES.size())).replace("*", "x") + suffix;
         };
     }
 

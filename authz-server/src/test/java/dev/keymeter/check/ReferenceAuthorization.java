@@ -8,12 +8,18 @@ import java.util.Map;
  * documented shipped route table (design §3; {@code RouteTable}'s and {@code DefaultRoutes}' javadoc),
  * sharing no code with the sidecar: the property test compares the real decision with this one.
  *
- * <p>Routes: the path is compared up to its {@code ?}; a path with a {@code .} or {@code ..} segment
- * maps to nothing; an exact path beats every prefix ({@code /x/*} covers what starts with {@code /x/});
- * the longest prefix wins. Inference endpoints need write whatever the method; collections need read
- * for GET and HEAD and write for every other method (methods compared case-sensitively). Keys: preset
- * All writes everything, Read only reads everything, Restricted has a level per resource (none when not
- * named); write includes read.
+ * <p>Paths (docs/configuration.md, "Route table"): only the part before the {@code ?} counts. A path
+ * holding a dot-segment ({@code .} or {@code ..}, each dot plain or {@code %2e} in either case), a
+ * backslash, or an encoded slash or backslash ({@code %2F}, {@code %5C}, either case) is refused with
+ * 400 whatever the key, before any route is looked at. Routes: an exact path beats the
+ * {@code /v1/projects/{project}} rules, which beat every prefix ({@code /x/*} covers what starts with
+ * {@code /x/}); the longest prefix wins. {@code {project}} is one non-empty segment; the rule covers the
+ * project itself and everything below it. Inference endpoints need write whatever the method;
+ * collections (and the project rules) need read for GET and HEAD and write for every other method
+ * (methods compared case-sensitively). Keys: preset All writes everything, Read only reads everything,
+ * Restricted has a level per resource (none when not named); write includes read. A project key acts
+ * only on its own project when a {@code {project}} segment names one (403 otherwise); an admin key acts
+ * on every project.
  */
 final class ReferenceAuthorization {
 
@@ -21,9 +27,16 @@ final class ReferenceAuthorization {
     static final int READ = 1;
     static final int WRITE = 2;
 
-    /** What a request needs: a resource (wire name) and a level. */
-    record Need(String resource, int level) {
+    /** What a request needs: a resource (wire name), a level, and the project a {@code {project}} segment names (or null). */
+    record Need(String resource, int level, String project) {
+
+        Need(String resource, int level) {
+            this(resource, level, null);
+        }
     }
+
+    /** The literal text before the {@code {project}} segment of the shipped project rules. */
+    static final String PROJECT_RULE = "/v1/projects/";
 
     /** Inference endpoints: write, whatever the method. A trailing "/*" marks a prefix. */
     static final Map<String, String> WRITE_ENDPOINTS = Map.of(
@@ -72,15 +85,33 @@ final class ReferenceAuthorization {
     private ReferenceAuthorization() {
     }
 
-    /** What {@code method path} needs by the shipped table, or null when nothing maps it. */
-    static Need need(String method, String path) {
+    /** The path up to its query string. */
+    static String pathOnly(String path) {
         int query = path.indexOf('?');
-        String p = query < 0 ? path : path.substring(0, query);
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    /** Whether Check refuses {@code path} with 400 before looking at any route. */
+    static boolean invalidPath(String path) {
+        String p = pathOnly(path).toLowerCase(java.util.Locale.ROOT);
+        if (p.contains("\\") || p.contains("%2f") || p.contains("%5c")) {
+            return true;
+        }
         for (String segment : p.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return null;
+            String decoded = segment.replace("%2e", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** What {@code method path} needs by the shipped table, or null when the path is refused or nothing maps it. */
+    static Need need(String method, String path) {
+        if (invalidPath(path)) {
+            return null;
+        }
+        String p = pathOnly(path);
         boolean reads = method.equals("GET") || method.equals("HEAD");
         String exactWrite = WRITE_ENDPOINTS.get(p);
         if (exactWrite != null) {
@@ -89,6 +120,10 @@ final class ReferenceAuthorization {
         String exactCollection = COLLECTIONS.get(p);
         if (exactCollection != null) {
             return new Need(exactCollection, reads ? READ : WRITE);
+        }
+        String project = projectSegment(p);
+        if (project != null) {
+            return new Need("projects", reads ? READ : WRITE, project);
         }
         Need best = null;
         int bestLength = -1;
@@ -109,6 +144,20 @@ final class ReferenceAuthorization {
         return best;
     }
 
+    /**
+     * The project {@code /v1/projects/{project}} or {@code /v1/projects/{project}/…} names in {@code p}
+     * (a path without query): the one non-empty segment after the rule's literal text; else null.
+     */
+    static String projectSegment(String p) {
+        if (!p.startsWith(PROJECT_RULE)) {
+            return null;
+        }
+        String rest = p.substring(PROJECT_RULE.length());
+        int slash = rest.indexOf('/');
+        String segment = slash < 0 ? rest : rest.substring(0, slash);
+        return segment.isEmpty() ? null : segment;
+    }
+
     /** A key's permissions: preset 0 All, 1 Read only, 2 Restricted with {@code levels} by wire name. */
     record Key(String id, boolean admin, String project, int preset, Map<String, Integer> levels) {
 
@@ -121,7 +170,12 @@ final class ReferenceAuthorization {
         }
 
         boolean may(Need need) {
-            return need != null && levelOf(need.resource()) >= need.level();
+            return need != null && levelOf(need.resource()) >= need.level() && inProject(need);
+        }
+
+        /** Whether the project the request names, if any, is one this key acts on. */
+        boolean inProject(Need need) {
+            return admin || need.project() == null || need.project().equals(project);
         }
     }
 }
