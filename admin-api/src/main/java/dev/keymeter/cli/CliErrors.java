@@ -52,7 +52,7 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
         ConnectionOptions connection = connectionOf(commandLine.getCommandSpec());
         Status status = statusOf(failure);
         String message = status == null ? "error: " + describe(failure)
-                : message(status, connection) + TextFlags.hint(status, commandLine.getCommandSpec());
+                : message(status, connection, commandLine.getCommandSpec());
         PrintWriter err = commandLine.getErr();
         err.println(UnsafeText.escaped(scrub(oneLine(message), connection)));
         err.flush();
@@ -83,7 +83,7 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
         };
     }
 
-    static String message(Status status, ConnectionOptions connection) {
+    static String message(Status status, ConnectionOptions connection, CommandSpec command) {
         if (exitCode(status.getCode()) == UNREACHABLE) {
             String address = connection == null ? "the configured address" : connection.address();
             String reason = reason(status);
@@ -99,8 +99,7 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
         if (description == null) {
             return "error: " + status.getCode() + ": (no description)" + wrongPort;
         }
-        String hint = status.getCode() == Status.Code.INVALID_ARGUMENT ? LimitOptions.flagHint(description) : "";
-        return "error: " + status.getCode() + ": " + ServerMessages.translate(description) + hint + wrongPort;
+        return "error: " + status.getCode() + ": " + ServerMessages.translate(description, command) + wrongPort;
     }
 
     private static String reason(Status status) {

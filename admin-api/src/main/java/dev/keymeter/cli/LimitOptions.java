@@ -2,9 +2,6 @@ package dev.keymeter.cli;
 
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.ResetPeriod;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,24 +27,6 @@ final class LimitOptions {
             description = "When the cost and token counters reset (default on create: never)."
                     + " Never applies to --rpm.")
     ResetPeriod resetPeriod;
-
-    /** Admin API field (the part after {@code limits.}) → the flag that sets it. */
-    private static final Map<String, String> FLAGS = Map.of(
-            "cost_limit_micro_usd", "--cost-limit-usd",
-            "token_limit", "--token-limit",
-            "requests_per_minute", "--rpm");
-    private static final Pattern LIMIT_FIELD = Pattern.compile("^(?:key\\.)?limits\\.([a-z_]+):");
-
-    /**
-     * {@code " (--flag)"} when a refusal's description names a limit field, else {@code ""}: the
-     * server names its field ({@code limits.token_limit: must be between 0 and …}), a person typed a
-     * flag.
-     */
-    static String flagHint(String description) {
-        Matcher m = LIMIT_FIELD.matcher(description);
-        String flag = m.find() ? FLAGS.get(m.group(1)) : null;
-        return flag == null ? "" : " (" + flag + ")";
-    }
 
     /** The limits given; unset fields mean "no limit". */
     Limits toProto() {

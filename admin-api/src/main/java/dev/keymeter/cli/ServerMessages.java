@@ -6,38 +6,48 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The admin API's refusals as a person at the CLI reads them: the server names its proto fields
  * ({@code project_id: required}) and ISO-8601 durations ({@code PT192H}); the user typed flags
- * ({@code --project}) and durations like {@code 8d}. Limits keep their field and get the flag
- * appended ({@link LimitOptions#flagHint}). And when {@code --addr} points at a port that is not the
+ * ({@code --project}) and durations like {@code 8d}. A field is replaced by its flag only when the
+ * command that failed has that flag ({@code sidecars create NAME} takes its name as an argument, so
+ * {@code name:} stays). And when {@code --addr} points at a port that is not the
  * admin API, the answer says which port it probably is.
  */
 final class ServerMessages {
 
     /** Admin API field (with an optional {@code key.} prefix) → the flag that sets it. */
-    private static final Map<String, String> FLAGS = Map.of(
-            "project_id", "--project",
-            "expire_time", "--expires",
-            "grace_period", "--grace",
-            "owner_user", "--user",
-            "owner_type", "--owner",
-            "name", "--name",
-            "page_size", "--page-size",
-            "page_token", "--page-token");
-    private static final Pattern LEADING_FIELD = Pattern.compile("^(?:key\\.)?([a-z_]+): ");
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("project_id", "--project"),
+            Map.entry("expire_time", "--expires"),
+            Map.entry("grace_period", "--grace"),
+            Map.entry("owner_user", "--user"),
+            Map.entry("owner_type", "--owner"),
+            Map.entry("name", "--name"),
+            Map.entry("display_name", "--display-name"),
+            Map.entry("page_size", "--page-size"),
+            Map.entry("page_token", "--page-token"),
+            Map.entry("limits.cost_limit_micro_usd", "--cost-limit-usd"),
+            Map.entry("limits.token_limit", "--token-limit"),
+            Map.entry("limits.requests_per_minute", "--rpm"));
+    private static final Pattern LEADING_FIELD = Pattern.compile("^(?:key\\.)?((?:limits\\.)?[a-z_]+): ");
     private static final Pattern ISO_DURATION = Pattern.compile("\\bP(?:\\d+D)?T[0-9HMS.]+\\b|\\bP\\d+D\\b");
 
     private ServerMessages() {
     }
 
-    /** A refusal's description with flags for fields and readable durations. */
-    static String translate(String description) {
+    /**
+     * A refusal's description with its field as the flag that sets it (when {@code command}, if
+     * given, has that flag) and readable durations.
+     */
+    static String translate(String description, CommandSpec command) {
         Matcher m = LEADING_FIELD.matcher(description);
         String out = description;
-        if (m.find() && FLAGS.containsKey(m.group(1))) {
-            out = FLAGS.get(m.group(1)) + ": " + description.substring(m.end());
+        String flag = m.find() ? FLAGS.get(m.group(1)) : null;
+        if (flag != null && (command == null || command.findOption(flag) != null)) {
+            out = flag + ": " + description.substring(m.end());
         }
         Matcher d = ISO_DURATION.matcher(out);
         StringBuilder b = new StringBuilder();
