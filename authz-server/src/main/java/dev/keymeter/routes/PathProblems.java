@@ -4,7 +4,8 @@ package dev.keymeter.routes;
  * Paths no route may be matched against, because the upstream may resolve them to another path than
  * the one matched: a dot-segment ({@code /./}, {@code /../}), plain or percent-encoded ({@code %2e%2e},
  * {@code %2E%2e}, {@code .%2e}), a backslash (some servers read it as {@code /}), and an encoded slash or
- * backslash ({@code %2F}, {@code %5C}). Envoy's {@code normalize_path} removes plain dot-segments
+ * backslash ({@code %2F}, {@code %5C}), and an empty segment ({@code //}, which an upstream that merges
+ * slashes reads as another path than the one matched). Envoy's {@code normalize_path} removes plain dot-segments
  * before Check, but not every client comes through Envoy, and Envoy leaves encoded ones alone.
  *
  * <p>Only the path before the query string is looked at. Stateless; allocates nothing for a good path.
@@ -31,6 +32,11 @@ public final class PathProblems {
                 if (encoded != null) {
                     return "holds an encoded " + encoded;
                 }
+            }
+            if (c == '/' && i < end && i > 0 && path.charAt(i - 1) == '/') {
+                // An empty segment: "/v1/projects//other" would match no {project} rule and fall to a
+                // prefix rule, while an upstream that merges slashes serves /v1/projects/other.
+                return "holds an empty segment (//)";
             }
             if (c == '/') {
                 String dots = dotSegment(path, segmentStart, i);

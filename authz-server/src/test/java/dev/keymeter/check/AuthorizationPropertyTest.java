@@ -150,18 +150,21 @@ class AuthorizationPropertyTest {
 
     /**
      * Whether {@code path} names a project other than {@code own} in its {@code /v1/projects/<project>}
-     * segment: a project key must never be allowed there, whatever the route table says. The segment is
-     * read literally: an empty one ({@code /v1/projects//x}) names no project (the route table's
-     * {@code {project}} is one non-empty segment, so such a path falls to the {@code /v1/projects/*}
-     * prefix); the shipped Envoy configuration merges slashes before Check sees the path.
+     * segment: a project key must never be allowed there, whatever the route table says. Empty
+     * segments are skipped, as an upstream that merges slashes would ({@code /v1/projects//x} names
+     * {@code x}): Check refuses such paths outright.
      */
     private static boolean namesAnotherProject(String path, String own) {
         String p = ReferenceAuthorization.pathOnly(path);
         if (!p.startsWith("/v1/projects/")) {
             return false;
         }
-        String segment = p.substring("/v1/projects/".length()).split("/", -1)[0];
-        return !segment.isEmpty() && !segment.equals(own);
+        for (String segment : p.substring("/v1/projects/".length()).split("/", -1)) {
+            if (!segment.isEmpty()) {
+                return !segment.equals(own);
+            }
+        }
+        return false;
     }
 
     /**

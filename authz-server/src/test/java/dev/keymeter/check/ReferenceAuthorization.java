@@ -94,7 +94,7 @@ final class ReferenceAuthorization {
     /** Whether Check refuses {@code path} with 400 before looking at any route. */
     static boolean invalidPath(String path) {
         String p = pathOnly(path).toLowerCase(java.util.Locale.ROOT);
-        if (p.contains("\\") || p.contains("%2f") || p.contains("%5c")) {
+        if (p.contains("\\") || p.contains("%2f") || p.contains("%5c") || p.contains("//")) {
             return true;
         }
         for (String segment : p.split("/", -1)) {
