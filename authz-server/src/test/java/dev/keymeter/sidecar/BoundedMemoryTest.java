@@ -71,7 +71,7 @@ class BoundedMemoryTest extends SidecarProcesses {
      * a bound with margin rather than the 200 first intended.
      */
     private static final int MAX_THREADS = 400;
-    /** The control plane's Watch threads ({@code keymeter-watch-*}): measured 3–27 (2 steps, up to 24 snapshots, 1 tick). */
+    /** The control plane's Watch threads ({@code keymeter-watch-*}): measured 3–27 (steps, snapshots, tick). */
     private static final int MAX_WATCH_THREADS = 64;
     /** Heap after a full collection: measured 51–53 MB at 2·10^5 and at 10^6 requests; bounded with margin. */
     private static final long MAX_HEAP_MB = 256;
@@ -139,9 +139,11 @@ class BoundedMemoryTest extends SidecarProcesses {
         System.gc();
         long heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
         System.out.printf("BoundedMemoryTest: requests=%d allowed=%d seconds=%d silentStreams=%d activeStreams=%d"
-                        + " probes=%d maxRttMs=%.1f p99RttMs=%.1f medianRttMs=%.1f over50Ms=%d heapAfterGcMb=%d threads=%d watchThreads=%d reservations=%d/%d tombstones=%d/%d"
+                        + " probes=%d maxRttMs=%.1f p99RttMs=%.1f medianRttMs=%.1f over50Ms=%d heapAfterGcMb=%d"
+                        + " threads=%d watchThreads=%d reservations=%d/%d tombstones=%d/%d"
                         + " evicted=%d requestIds=%d/%d%n", REQUESTS, allowed, seconds, SILENT_STREAMS,
-                watch.activeStreams(), probe.count(), probe.maxMillis(), probe.percentile(0.99), probe.percentile(0.5), probe.over(MAX_RTT_MS),
+                watch.activeStreams(), probe.count(), probe.maxMillis(), probe.percentile(0.99),
+                probe.percentile(0.5), probe.over(MAX_RTT_MS),
                 heapMb, threads, watchThreads, table.size(),
                 table.capacity(), table.tombstones(), table.tombstoneCapacity(), table.evictions(), requestIds,
                 requestIdCapacity);
