@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +45,11 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Threads that run the steps of every stream: a step reads one short batch and sends without waiting. */
     static final int STEP_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Snapshots read and sent at once. A snapshot of 100,000 keys takes a reading sidecar a few seconds;
+     * a new sidecar beyond these waits its turn, while sidecars that already have a replica keep serving.
+     */
+    static final int SNAPSHOT_THREADS = 16;
     /** The tick never waits longer than this, so a send timeout is noticed within it. */
     private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -77,9 +82,14 @@ public final class WatchService extends ReplicationServiceGrpc.ReplicationServic
         this.maxStreams = settings.maxWatchStreams();
         this.sendTimeoutNanos = settings.watchSendTimeout().toNanos();
         this.steps = Executors.newFixedThreadPool(STEP_THREADS, named("keymeter-watch-"));
-        // Bounded by the cap: a refused stream never reaches the pool, so it never needs a queue.
-        this.snapshots = new ThreadPoolExecutor(0, maxStreams, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                named("keymeter-watch-snapshot-"));
+        // A snapshot keeps its thread (and its read of the store) for as long as its sidecar takes to
+        // read it, up to --watch-send-timeout per wait: at most SNAPSHOT_THREADS at once, the others wait
+        // their turn in the queue (which the stream cap bounds). One thread per snapshotting stream let
+        // 1,000 sidecars that do not read hold ~500 threads and their reads.
+        ThreadPoolExecutor snapshotPool = new ThreadPoolExecutor(SNAPSHOT_THREADS, SNAPSHOT_THREADS, 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("keymeter-watch-snapshot-"));
+        snapshotPool.allowCoreThreadTimeOut(true);
+        this.snapshots = snapshotPool;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("keymeter-watch-tick-"));
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                 Math.min(MAX_TICK_NANOS, Math.min(heartbeatNanos, sendTimeoutNanos / 2)));

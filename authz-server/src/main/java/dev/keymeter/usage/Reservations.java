@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * next {@link #expire}), so a flood of requests whose usage never arrives costs memory up to the bound
  * and never under-counts. At most {@code tombstoneCapacity} tombstones are kept, the oldest dropped
  * first: a report that arrives after its tombstone is gone is charged in full on top of the estimate
- * (over-counted, never under-counted). The bounds hold to within the Check calls running at the same
- * moment (an id being opened while the eviction passes it escapes eviction and waits for its TTL).
+ * (over-counted, never under-counted). Each {@link #open} returns with the open table at or under its
+ * bound; the tombstones' bound holds to within the calls running at the same moment.
  *
  * <p>Ids are {@code <process prefix>.<counter in base 36>}: the prefix is random per process, so an id
  * from before a restart (in an access log flushed late) never matches a new reservation. The counter
@@ -93,11 +93,14 @@ public final class Reservations {
 
     /** Holds {@code r} and returns its id; when the table is full, the oldest reservation is evicted first. */
     public String open(Reservation r) {
-        if (open.size() >= capacity) {
-            evictOldest();
-        }
         long counter = next.incrementAndGet();
         open.put(counter, r);
+        // After the put, not before: two opens that both checked first could both skip the eviction,
+        // and the excess would stay until the TTL. Checked after, each open leaves the table at or
+        // under the bound (racing opens may evict one more than needed, never one less).
+        while (open.size() > capacity && evictOldest()) {
+            // one eviction per excess reservation
+        }
         perKey.computeIfAbsent(r.keyId(), k -> new AtomicInteger()).incrementAndGet();
         return prefix + Long.toString(counter, 36);
     }
@@ -206,7 +209,8 @@ public final class Reservations {
     }
 
     /** Moves the oldest open reservation to the tombstones and the queue for {@link #expire}. */
-    private void evictOldest() {
+    /** Evicts the oldest open reservation; false when there was none left to evict. */
+    private boolean evictOldest() {
         long last = next.get();
         for (long c = oldestOpen.get(); c <= last; c = oldestOpen.get()) {
             if (!oldestOpen.compareAndSet(c, c + 1)) {
@@ -219,9 +223,10 @@ public final class Reservations {
                 evicted.add(r);
                 evictions.incrementAndGet();
                 trimTombstones();
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Forgets the oldest tombstones beyond the capacity. */
