@@ -1,5 +1,6 @@
 package dev.keymeter.usage;
 
+import dev.keymeter.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -67,7 +68,7 @@ public final class RecentRequests implements AutoCloseable {
         if (retentionMillis < 1000) {
             throw new IllegalArgumentException("request-id retention must be at least 1s, was " + retentionMillis);
         }
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         List<Long> starts = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.mapToLong(RequestIdGeneration::startOf).filter(s -> s >= 0).forEach(starts::add);

@@ -1,5 +1,6 @@
 package dev.keymeter.usage;
 
+import dev.keymeter.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
@@ -80,7 +81,7 @@ public final class SpendUnknownFile {
         keys.forEach((keyId, epoch) -> text.append(epoch).append(' ')
                 .append(URLEncoder.encode(keyId, StandardCharsets.UTF_8)).append('\n'));
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
