@@ -32,7 +32,7 @@ import java.util.logging.Logger;
 
 /**
  * One run of revocations, shared by {@link RevocationPropagationTest} (each revocation reaches Check;
- * part of the suite) and {@link RevocationPropagationBenchmark} (how fast; run on purpose): for each
+ * part of the suite) and {@link RevocationPropagationBenchmarkTest} (how fast; run on purpose): for each
  * key, the time from RevokeKey returning to the admin client until the sidecar's Check decision (over
  * the cached replica, as the sidecar composes it) answers 401 for that key. The measuring thread
  * calls Check in a tight loop: a measurement, not a wait for time.

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every revocation reaches the sidecar's Check: alone, while other commits queue in front of it, and
  * through a second control plane on PostgreSQL. A run fails when Check still allows a revoked key 30 s
- * after RevokeKey returned. How fast it arrives is {@link RevocationPropagationBenchmark}'s question,
+ * after RevokeKey returned. How fast it arrives is {@link RevocationPropagationBenchmarkTest}'s question,
  * not this one's: nothing here is timed.
  */
 class RevocationPropagationTest {

@@ -2,6 +2,7 @@ package dev.keymeter.replica;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -9,12 +10,14 @@ import org.junit.jupiter.api.io.TempDir;
  * committing other changes, and through a second control plane on PostgreSQL. Prints grep-able lines
  * {@code propagation revocations=1000 p50_ms=… p99_ms=… max_ms=…} (and {@code _from_call_start}).
  *
- * <p>A measurement, run on purpose and never by {@code mvn verify} (surefire's default includes do not
- * match {@code *Benchmark}); {@link RevocationPropagationTest} holds the functional claim. Run:
- * {@code mvn -B -pl authz-server -am test -Dtest=RevocationPropagationBenchmark
+ * <p>A measurement, run on purpose: {@code mvn verify} skips it unless {@code keymeter.benchmark} is
+ * set; {@link RevocationPropagationTest} holds the functional claim. Run: {@code mvn -B -pl
+ * authz-server -am test -Dtest=RevocationPropagationBenchmarkTest -Dkeymeter.benchmark=true
  * -Dsurefire.failIfNoSpecifiedTests=false}. Set {@code -Dpropagation.keys=N} for another count.
  */
-class RevocationPropagationBenchmark {
+@EnabledIfSystemProperty(named = "keymeter.benchmark", matches = "true",
+        disabledReason = "a measurement: run it on purpose with -Dkeymeter.benchmark=true")
+class RevocationPropagationBenchmarkTest {
 
     private static final int KEYS = Integer.getInteger("propagation.keys", 1_000);
 
