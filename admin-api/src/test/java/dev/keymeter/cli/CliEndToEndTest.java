@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,10 +40,7 @@ class CliEndToEndTest {
     }
 
     private CliRun cli(Object command, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--addr=127.0.0.1:" + controlPlane.port());
-        all.add("--admin-key=" + adminKey);
-        return CliRun.run(command, all.toArray(String[]::new));
+        return CliRun.against(controlPlane, adminKey, command, args);
     }
 
     private static String first(Pattern p, String text) {

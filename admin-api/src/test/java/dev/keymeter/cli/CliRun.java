@@ -1,7 +1,9 @@
 package dev.keymeter.cli;
 
+import dev.keymeter.admin.ControlPlane;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
@@ -18,6 +20,14 @@ record CliRun(int exitCode, String out, String err) {
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
         return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    /** {@link #run} against a control plane on loopback, with its address and an admin key appended. */
+    static CliRun against(ControlPlane controlPlane, String adminKey, Object command, String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--addr=127.0.0.1:" + controlPlane.port();
+        all[args.length + 1] = "--admin-key=" + adminKey;
+        return run(command, all);
     }
 
     /** Parses {@code args} into {@code command} without running it, for request-building tests. */

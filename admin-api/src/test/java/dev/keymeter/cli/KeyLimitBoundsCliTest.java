@@ -41,10 +41,7 @@ class KeyLimitBoundsCliTest {
     }
 
     private CliRun cli(Object command, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--addr=127.0.0.1:" + controlPlane.port());
-        all.add("--admin-key=" + adminKey);
-        return CliRun.run(command, all.toArray(String[]::new));
+        return CliRun.against(controlPlane, adminKey, command, args);
     }
 
     private CliRun create(String name, String... limitFlags) {

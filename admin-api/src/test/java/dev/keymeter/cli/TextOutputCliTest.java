@@ -14,8 +14,6 @@ import dev.keymeter.proto.admin.v1.ListAuditRecordsResponse;
 import dev.keymeter.proto.admin.v1.ListKeysResponse;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,10 +51,7 @@ class TextOutputCliTest {
     }
 
     private CliRun cli(Object command, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--addr=127.0.0.1:" + controlPlane.port());
-        all.add("--admin-key=" + adminKey);
-        return CliRun.run(command, all.toArray(String[]::new));
+        return CliRun.against(controlPlane, adminKey, command, args);
     }
 
     private String createKey(String name) {
