@@ -7,7 +7,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -53,30 +52,6 @@ class ReflectionTest {
     /** One request on a new reflection stream and the names in its one answer. */
     static <Q, A> List<String> listServices(Function<StreamObserver<A>, StreamObserver<Q>> open, Q request,
             Function<A, List<String>> names) throws InterruptedException {
-        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        StreamObserver<Q> requests = open.apply(new StreamObserver<>() {
-            @Override
-            public void onNext(A value) {
-                answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answers.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        requests.onNext(request);
-        requests.onCompleted();
-        Object answer = answers.poll(10, TimeUnit.SECONDS);
-        if (answer == null || answer instanceof Throwable) {
-            throw new AssertionError("no reflection answer: " + answer);
-        }
-        @SuppressWarnings("unchecked")
-        A typed = (A) answer;
-        return names.apply(typed);
+        return names.apply(OneStreamAnswer.of(open, request));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymeter.admin.OneStreamAnswer;
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.proto.admin.v1.CreateKeyRequest;
@@ -28,12 +29,10 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -81,59 +80,16 @@ class SidecarTest extends SidecarProcesses {
 
     /** One request on a new reflection stream of the Check port, and its one response. */
     private ServerReflectionResponse reflect(ServerReflectionRequest request) throws InterruptedException {
-        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(authz)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answers.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answers.add(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        requests.onNext(request);
-        requests.onCompleted();
-        Object answer = answers.poll(10, TimeUnit.SECONDS);
-        if (!(answer instanceof ServerReflectionResponse response)) {
-            throw new AssertionError("no reflection response: " + answer);
-        }
-        return response;
+        return OneStreamAnswer.of(observer -> ServerReflectionGrpc.newStub(authz)
+                .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(observer), request);
     }
 
     /** The services listed by reflection v1alpha (grpcurl before 1.8.8) on the Check port. */
     private List<String> reflectV1Alpha() throws InterruptedException {
-        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
-                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(authz).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .serverReflectionInfo(new StreamObserver<>() {
-                            @Override
-                            public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
-                                answers.add(value);
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                answers.add(t);
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                            }
-                        });
-        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onCompleted();
-        Object answer = answers.poll(10, TimeUnit.SECONDS);
-        if (!(answer instanceof io.grpc.reflection.v1alpha.ServerReflectionResponse response)) {
-            throw new AssertionError("no v1alpha reflection response: " + answer);
-        }
+        io.grpc.reflection.v1alpha.ServerReflectionResponse response = OneStreamAnswer.of(
+                observer -> io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(authz)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(observer),
+                io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
         return response.getListServicesResponse().getServiceList().stream()
                 .map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
     }
