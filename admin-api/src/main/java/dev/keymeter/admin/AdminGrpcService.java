@@ -202,7 +202,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listAuditRecords(ListAuditRecordsRequest req, StreamObserver<ListAuditRecordsResponse> out) {
         answer(out, () -> {
-            var page = rules.queries().audit(caller(), req.getTarget().isEmpty() ? null : req.getTarget(),
+            var page = rules.queries().audit(caller(), AuditFilters.read(req),
                     RequestReader.pageSize(req.getPageSize()), req.getPageToken());
             ListAuditRecordsResponse.Builder b = ListAuditRecordsResponse.newBuilder()
                     .setNextPageToken(page.nextPageToken());

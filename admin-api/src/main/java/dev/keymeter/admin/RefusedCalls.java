@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RefusedCalls implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("keymeter.admin");
-    static final String ACTION = "RefusedCalls";
+    static final dev.keymeter.audit.AuditAction ACTION = dev.keymeter.audit.AuditAction.REFUSED_CALLS;
     static final int MAX_PEERS = 1_000;
     private static final String OTHER = "other";
     /** Peers named in one audit row; the rest are summed. */

@@ -23,6 +23,14 @@ public final class AuditCommand extends CommandGroup {
                 description = "Only records about this target, e.g. key/key_01… or project/payments.")
         String target = "";
 
+        @Option(names = "--actor", paramLabel = "KEY_ID",
+                description = "Only records of calls made with this key id (or bootstrap, recovery).")
+        String actor = "";
+
+        @Option(names = "--action", paramLabel = "ACTION",
+                description = "Only records of this action, as shown in the Action column, e.g. CreateKey.")
+        String action = "";
+
         @Mixin
         PageOptions pages;
 
@@ -30,6 +38,7 @@ public final class AuditCommand extends CommandGroup {
         void run(AdminSession session) {
             List<ListAuditRecordsResponse> fetched = pages.fetch(token -> session.stub().listAuditRecords(
                     ListAuditRecordsRequest.newBuilder().setTarget(target)
+                            .setActorKeyId(actor).setAction(action)
                             .setPageSize(pages.pageSize).setPageToken(token).build()),
                     ListAuditRecordsResponse::getNextPageToken);
             ListAuditRecordsResponse.Builder merged = ListAuditRecordsResponse.newBuilder()

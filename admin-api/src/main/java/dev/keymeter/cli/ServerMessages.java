@@ -29,6 +29,8 @@ final class ServerMessages {
             Map.entry("display_name", "--display-name"),
             Map.entry("page_size", "--page-size"),
             Map.entry("page_token", "--page-token"),
+            Map.entry("actor_key_id", "--actor"),
+            Map.entry("action", "--action"),
             Map.entry("limits.cost_limit_micro_usd", "--cost-limit-usd"),
             Map.entry("limits.token_limit", "--token-limit"),
             Map.entry("limits.requests_per_minute", "--rpm"));

@@ -1,5 +1,6 @@
 package dev.keymeter.lifecycle;
 
+import dev.keymeter.audit.AuditAction;
 import dev.keymeter.audit.AuditEntry;
 import dev.keymeter.store.DiskReserve;
 import dev.keymeter.store.KeyStore;
@@ -61,7 +62,8 @@ public final class AuditedStore {
      * and carries the changes and the last revision; on an {@link AdminFailure} it says the refusal's
      * code, and the failure propagates.
      */
-    public <T> T mutate(String actorKeyId, String action, String target, Function<Mutation, T> work) {
+    public <T> T mutate(String actorKeyId, AuditAction auditAction, String target, Function<Mutation, T> work) {
+        String action = auditAction.recordedName();
         Map<String, Long> refusedWhileFull = disk.admit(action);
         if (!refusedWhileFull.isEmpty()) {
             recordFullDiskRefusals(refusedWhileFull);
@@ -125,12 +127,13 @@ public final class AuditedStore {
     private void recordFullDiskRefusals(Map<String, Long> counts) {
         Map<String, String> changes = new java.util.TreeMap<>();
         counts.forEach((action, n) -> changes.put(action, Long.toString(n)));
-        store.write(tx -> tx.appendAudit(entry("", "RefusedWhileDiskFull", "", FULL_DISK, changes, 0)));
-        log("", "RefusedWhileDiskFull", "", FULL_DISK + " " + changes, 0);
+        String action = AuditAction.REFUSED_WHILE_DISK_FULL.recordedName();
+        store.write(tx -> tx.appendAudit(entry("", action, "", FULL_DISK, changes, 0)));
+        log("", action, "", FULL_DISK + " " + changes, 0);
     }
 
     /** Audits a call refused before it reached a rule (e.g. the caller did not authenticate). */
-    public void recordRefusal(String actorKeyId, String action, String target, String outcome) {
+    private void recordRefusal(String actorKeyId, String action, String target, String outcome) {
         store.write(tx -> tx.appendAudit(entry(actorKeyId, action, target, outcome, Map.of(), 0)));
         log(actorKeyId, action, target, outcome, 0);
     }
@@ -139,10 +142,11 @@ public final class AuditedStore {
      * Audits a summary that is no single call's (e.g. the refused calls of a minute): no actor, no
      * target. Skipped (false) while the disk is full, so that the room stays for revocations.
      */
-    public boolean recordSummary(String action, String outcome, Map<String, String> changes) {
+    public boolean recordSummary(AuditAction auditAction, String outcome, Map<String, String> changes) {
         if (disk.full()) {
             return false;
         }
+        String action = auditAction.recordedName();
         store.write(tx -> tx.appendAudit(entry("", action, "", outcome, changes, 0)));
         log("", action, "", outcome + " " + changes, 0);
         return true;

@@ -1,5 +1,6 @@
 package dev.keymeter.lifecycle;
 
+import dev.keymeter.audit.AuditAction;
 import dev.keymeter.keys.ApiKey;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.PermissionPreset;
@@ -35,7 +36,7 @@ public final class KeyChanges {
      * permissions.
      */
     public ApiKey update(Caller caller, String keyId, List<String> fields, UnaryOperator<KeySettings> edit) {
-        return audited.mutate(caller.keyId(), "UpdateKey", "key/" + keyId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.UPDATE_KEY, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey key = KeyLookup.require(m.tx(), keyId);
             requireNotRevoked(key, "updated");
@@ -65,7 +66,7 @@ public final class KeyChanges {
      * than two live secrets.
      */
     public IssuedKey rotate(Caller caller, String keyId, Duration grace) {
-        return audited.mutate(caller.keyId(), "RotateKey", "key/" + keyId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.ROTATE_KEY, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
                 throw AdminFailure.invalid("grace_period", "must be between 0s and " + MAX_GRACE.toDays()
@@ -93,16 +94,16 @@ public final class KeyChanges {
     }
 
     public ApiKey disable(Caller caller, String keyId) {
-        return transition(caller, keyId, "DisableKey", KeyStatus.DISABLED);
+        return transition(caller, keyId, AuditAction.DISABLE_KEY, KeyStatus.DISABLED);
     }
 
     /** Enables a disabled key. A revoked key stays revoked: FAILED_PRECONDITION. */
     public ApiKey enable(Caller caller, String keyId) {
-        return transition(caller, keyId, "EnableKey", KeyStatus.ACTIVE);
+        return transition(caller, keyId, AuditAction.ENABLE_KEY, KeyStatus.ACTIVE);
     }
 
     public ApiKey revoke(Caller caller, String keyId) {
-        return transition(caller, keyId, "RevokeKey", KeyStatus.REVOKED);
+        return transition(caller, keyId, AuditAction.REVOKE_KEY, KeyStatus.REVOKED);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class KeyChanges {
      * every sidecar to fresh counters for it. Allowed on any key that is not revoked.
      */
     public ApiKey resetUsage(Caller caller, String keyId) {
-        return audited.mutate(caller.keyId(), "ResetKeyUsage", "key/" + keyId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.RESET_KEY_USAGE, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey key = KeyLookup.require(m.tx(), keyId);
             requireNotRevoked(key, "reset");
@@ -126,7 +127,7 @@ public final class KeyChanges {
     }
 
     public void delete(Caller caller, String keyId) {
-        audited.mutate(caller.keyId(), "DeleteKey", "key/" + keyId, m -> {
+        audited.mutate(caller.keyId(), AuditAction.DELETE_KEY, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey key = KeyLookup.require(m.tx(), keyId);
             LockoutGuard.requireNotLast(m, key, Optional.empty(), audited.now(), "deleting");
@@ -136,7 +137,7 @@ public final class KeyChanges {
         });
     }
 
-    private ApiKey transition(Caller caller, String keyId, String action, KeyStatus target) {
+    private ApiKey transition(Caller caller, String keyId, AuditAction action, KeyStatus target) {
         return audited.mutate(caller.keyId(), action, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey key = KeyLookup.require(m.tx(), keyId);

@@ -1,5 +1,6 @@
 package dev.keymeter.lifecycle;
 
+import dev.keymeter.audit.AuditAction;
 import dev.keymeter.keys.ApiKey;
 import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.KeyStatus;
@@ -34,7 +35,7 @@ public final class KeyCreation {
     }
 
     public IssuedKey create(Caller caller, NewKey spec) {
-        return audited.mutate(caller.keyId(), "CreateKey", describe(spec), m -> {
+        return audited.mutate(caller.keyId(), AuditAction.CREATE_KEY, describe(spec), m -> {
             caller.requireAdminWrite();
             requireCreatorMayCreate(caller, spec);
             return issue(m, caller.keyId(), spec);
@@ -61,7 +62,7 @@ public final class KeyCreation {
 
     /** A new key with the settings of {@code keyId} and a new token. */
     public IssuedKey duplicate(Caller caller, String keyId, String newName) {
-        return audited.mutate(caller.keyId(), "DuplicateKey", "key/" + keyId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.DUPLICATE_KEY, "key/" + keyId, m -> {
             caller.requireAdminWrite();
             ApiKey source = KeyLookup.require(m.tx(), keyId);
             LimitRules.requireHeld(keyId, source.limits());
@@ -83,7 +84,7 @@ public final class KeyCreation {
      * and no restricted permissions, and can never be converted.
      */
     public ApiKey importLegacy(Caller caller, NewKey spec, String token) {
-        return audited.mutate(caller.keyId(), "ImportLegacyKey", describe(spec), m -> {
+        return audited.mutate(caller.keyId(), AuditAction.IMPORT_LEGACY_KEY, describe(spec), m -> {
             caller.requireAdminWrite();
             requireCreatorMayCreate(caller, spec);
             if (spec.permissions().preset() == PermissionPreset.RESTRICTED) {
@@ -109,7 +110,7 @@ public final class KeyCreation {
         if (audited.store().read(r -> r.anyAdminKey())) {
             return Optional.empty();
         }
-        return audited.mutate(BOOTSTRAP_ACTOR, "Bootstrap", "organization", m -> {
+        return audited.mutate(BOOTSTRAP_ACTOR, AuditAction.BOOTSTRAP, "organization", m -> {
             if (m.tx().anyAdminKey()) {
                 return Optional.empty();
             }
@@ -127,7 +128,7 @@ public final class KeyCreation {
      * was lost. Audited as {@code RecoverAdminKey} by {@link #RECOVERY_ACTOR}.
      */
     public IssuedKey recover() {
-        return audited.mutate(RECOVERY_ACTOR, "RecoverAdminKey", "organization", m -> {
+        return audited.mutate(RECOVERY_ACTOR, AuditAction.RECOVER_ADMIN_KEY, "organization", m -> {
             String name = "recovery-" + audited.now().toEpochMilli();
             for (int n = 2; m.tx().findKeyByName(null, name).isPresent(); n++) {
                 name = "recovery-" + audited.now().toEpochMilli() + "-" + n;

@@ -3,6 +3,7 @@ package dev.keymeter.lifecycle;
 import dev.keymeter.audit.AuditEntry;
 import dev.keymeter.keys.ApiKey;
 import dev.keymeter.keys.ResetPeriod;
+import dev.keymeter.store.AuditFilter;
 import dev.keymeter.store.KeyFilter;
 import dev.keymeter.store.Page;
 import java.time.Instant;
@@ -31,9 +32,9 @@ public final class KeyQueries {
         return audited.store().read(r -> r.listKeys(filter, pageSize, pageToken));
     }
 
-    public Page<AuditEntry> audit(Caller caller, String target, int pageSize, String pageToken) {
+    public Page<AuditEntry> audit(Caller caller, AuditFilter filter, int pageSize, String pageToken) {
         caller.requireAdminRead(Caller.AUDIT);
-        return audited.store().read(r -> r.listAudit(target, pageSize, pageToken));
+        return audited.store().read(r -> r.listAudit(filter, pageSize, pageToken));
     }
 
     /**

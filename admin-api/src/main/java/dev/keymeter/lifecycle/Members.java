@@ -1,5 +1,6 @@
 package dev.keymeter.lifecycle;
 
+import dev.keymeter.audit.AuditAction;
 import dev.keymeter.keys.ApiKey;
 import dev.keymeter.keys.KeyStatus;
 import dev.keymeter.keys.Member;
@@ -22,7 +23,7 @@ public final class Members {
 
     /** Adds {@code user} to the organization, and to {@code projectId} when it is not {@code null}. */
     public Member add(Caller caller, String user, String projectId) {
-        return audited.mutate(caller.keyId(), "AddMember", target(user, projectId), m -> {
+        return audited.mutate(caller.keyId(), AuditAction.ADD_MEMBER, target(user, projectId), m -> {
             caller.requireAdminWrite();
             if (projectId != null && m.tx().findProject(projectId).isEmpty()) {
                 throw AdminFailure.notFound("project " + projectId);
@@ -44,7 +45,7 @@ public final class Members {
      * it is {@code null}, and revokes the user's keys in that scope. Returns the revoked key ids.
      */
     public List<String> remove(Caller caller, String user, String projectId) {
-        return audited.mutate(caller.keyId(), "RemoveMember", target(user, projectId), m -> {
+        return audited.mutate(caller.keyId(), AuditAction.REMOVE_MEMBER, target(user, projectId), m -> {
             caller.requireAdminWrite();
             if (!m.tx().isMember(user, projectId)) {
                 throw AdminFailure.notFound("member " + user + " of "

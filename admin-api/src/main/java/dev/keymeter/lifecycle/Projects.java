@@ -1,5 +1,6 @@
 package dev.keymeter.lifecycle;
 
+import dev.keymeter.audit.AuditAction;
 import dev.keymeter.keys.ApiKey;
 import dev.keymeter.keys.KeyKind;
 import dev.keymeter.keys.Limits;
@@ -29,7 +30,7 @@ public final class Projects {
     }
 
     public Created create(Caller caller, String projectId, String displayName) {
-        return audited.mutate(caller.keyId(), "CreateProject", "project/" + projectId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.CREATE_PROJECT, "project/" + projectId, m -> {
             caller.requireAdminWrite();
             if (m.tx().findProject(projectId).isPresent()) {
                 throw AdminFailure.alreadyExists("project_id: project " + projectId + " already exists");
@@ -58,7 +59,7 @@ public final class Projects {
 
     /** Deletes the project and its memberships; its keys are revoked and stay listable. */
     public int delete(Caller caller, String projectId) {
-        return audited.mutate(caller.keyId(), "DeleteProject", "project/" + projectId, m -> {
+        return audited.mutate(caller.keyId(), AuditAction.DELETE_PROJECT, "project/" + projectId, m -> {
             caller.requireAdminWrite();
             if (m.tx().findProject(projectId).isEmpty()) {
                 throw AdminFailure.notFound("project " + projectId);

@@ -33,17 +33,24 @@ final class AuditRows {
                 GSON.toJson(new TreeMap<>(entry.changes())), entry.revision());
     }
 
-    /** One page, newest first; {@code target == null} lists every entry. */
-    static Page<AuditEntry> page(Connection connection, String target, int pageSize, String pageToken)
+    static final String OTHER_FILTERS = "page_token: issued for other filters (target, actor_key_id, action);"
+            + " list again without a page token";
+
+    /** One page, newest first, of the entries {@code filter} matches. */
+    static Page<AuditEntry> page(Connection connection, AuditFilter filter, int pageSize, String pageToken)
             throws SQLException {
         PageToken.requirePageSize(pageSize);
         Cursor before = PageToken.decode(Listing.AUDIT, pageToken);
+        String fingerprint = filter.fingerprint();
+        // Tokens from before filters were bound carry no fingerprint: they were issued for target only.
+        if (before != null && !before.id().isEmpty() && !before.id().equals(fingerprint)) {
+            throw new InvalidPageException(OTHER_FILTERS);
+        }
         List<String> conditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();
-        if (target != null) {
-            conditions.add("target = ?");
-            params.add(target);
-        }
+        equal(conditions, params, "target", filter.target());
+        equal(conditions, params, "actor_key_id", filter.actorKeyId());
+        equal(conditions, params, "action", filter.action());
         if (before != null) {
             conditions.add("id < ?");
             params.add(before.position());
@@ -52,7 +59,14 @@ final class AuditRows {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         List<AuditEntry> rows = Sql.query(connection, SELECT + where + " ORDER BY id DESC LIMIT ?",
                 AuditRows::entry, params.toArray());
-        return PageToken.page(rows, pageSize, Listing.AUDIT, e -> new Cursor(e.id(), ""));
+        return PageToken.page(rows, pageSize, Listing.AUDIT, e -> new Cursor(e.id(), fingerprint));
+    }
+
+    private static void equal(List<String> conditions, List<Object> params, String column, String value) {
+        if (value != null) {
+            conditions.add(column + " = ?");
+            params.add(value);
+        }
     }
 
     private static AuditEntry entry(ResultSet row) throws SQLException {

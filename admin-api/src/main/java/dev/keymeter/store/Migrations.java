@@ -26,7 +26,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 final class Migrations {
 
     /** The newest schema version this code knows (the highest V&lt;n&gt; in both folders). */
-    static final int LATEST = 4;
+    static final int LATEST = 5;
 
     private Migrations() {
     }

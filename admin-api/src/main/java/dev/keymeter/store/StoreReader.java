@@ -50,8 +50,16 @@ public interface StoreReader {
     /** Projects {@code user} is a member of. */
     List<String> projectsOf(String user);
 
-    /** Audit records, newest first, optionally only those with this target. */
-    Page<AuditEntry> listAudit(String target, int pageSize, String pageToken);
+    /**
+     * Audit records {@code filter} matches, newest first. A page token is valid only with the filters
+     * it was issued for ({@link InvalidPageException} otherwise).
+     */
+    Page<AuditEntry> listAudit(AuditFilter filter, int pageSize, String pageToken);
+
+    /** Audit records, newest first, optionally ({@code target != null}) only those with this target. */
+    default Page<AuditEntry> listAudit(String target, int pageSize, String pageToken) {
+        return listAudit(AuditFilter.target(target), pageSize, pageToken);
+    }
 
     /**
      * This store's identity: a random number in [1, 2^31 − 1] drawn when it was created. Revisions of

@@ -236,8 +236,9 @@ final class StoreTransaction implements StoreWriter {
     }
 
     @Override
-    public Page<AuditEntry> listAudit(String target, int pageSize, String pageToken) {
-        return run("list audit entries", () -> AuditRows.page(connection, target, pageSize, pageToken));
+    public Page<AuditEntry> listAudit(AuditFilter filter, int pageSize, String pageToken) {
+        Objects.requireNonNull(filter, "filter");
+        return run("list audit entries", () -> AuditRows.page(connection, filter, pageSize, pageToken));
     }
 
     @Override

@@ -103,7 +103,7 @@ class AuditAndSecretsTest {
                 .setOwnerType(OwnerType.OWNER_TYPE_SERVICE_ACCOUNT).build());
         assertStatus(Status.Code.UNAUTHENTICATED, "",
                 () -> h.as("kms_NotARealTokenButShapedLikeOne0000000").listKeys(ListKeysRequest.getDefaultInstance()));
-        String auditText = String.join("\n", h.controlPlane.store().read(r -> r.listAudit(null, 1000, ""))
+        String auditText = String.join("\n", h.controlPlane.store().read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 1000, ""))
                 .items().stream().map(Object::toString).toList());
         h.close();
 

@@ -50,13 +50,13 @@ class RefusedCallsAuditTest {
             assertEquals("", second.actorKeyId());
             assertFalse(rows.toString().contains(WRONG_TOKEN.substring(0, 12)), "a token in the audit");
             assertEquals(61, h.controlPlane.callsRefused(AdminFailure.Reason.UNAUTHENTICATED));
-            assertTrue(h.controlPlane.store().read(r -> r.listAudit(null, 1000, "")).items().size() < 10,
+            assertTrue(h.controlPlane.store().read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 1000, "")).items().size() < 10,
                     "one row per refused call");
         }
     }
 
     private static List<AuditEntry> summaries(AdminHarness h) {
-        return h.controlPlane.store().read(r -> r.listAudit(null, 1000, "")).items().stream()
-                .filter(e -> e.action().equals(RefusedCalls.ACTION)).toList();
+        return h.controlPlane.store().read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 1000, "")).items().stream()
+                .filter(e -> e.action().equals(RefusedCalls.ACTION.recordedName())).toList();
     }
 }

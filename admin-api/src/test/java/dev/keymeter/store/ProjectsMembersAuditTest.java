@@ -165,8 +165,8 @@ class ProjectsMembersAuditTest {
             return entries;
         });
 
-        Page<AuditEntry> first = store.read(r -> r.listAudit(null, 3, ""));
-        Page<AuditEntry> second = store.read(r -> r.listAudit(null, 3, first.nextPageToken()));
+        Page<AuditEntry> first = store.read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 3, ""));
+        Page<AuditEntry> second = store.read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 3, first.nextPageToken()));
         Page<AuditEntry> even = store.read(r -> r.listAudit("key/key_even", 10, ""));
 
         assertEquals(List.of(appended.get(4), appended.get(3), appended.get(2)), first.items());

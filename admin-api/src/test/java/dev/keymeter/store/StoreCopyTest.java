@@ -57,7 +57,7 @@ class StoreCopyTest {
             same(from, to, r -> r.listProjects(100, "").items());
             same(from, to, r -> r.listMembers("p1"));
             same(from, to, r -> r.listMembers(null));
-            same(from, to, r -> r.listAudit(null, 100, "").items());
+            same(from, to, r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 100, "").items());
             same(from, to, r -> r.changesAfter(0, 1_000));
             same(from, to, StoreReader::oldestServableRevision);
             List<String> ids = from.read(StoreReader::allKeys).stream().map(ApiKey::id).toList();
@@ -65,7 +65,7 @@ class StoreCopyTest {
             assertNotEquals(from.read(StoreReader::storeId), to.read(StoreReader::storeId),
                     "the target keeps its own identity: sidecars that move to it take a snapshot");
 
-            long maxAuditId = to.read(r -> r.listAudit(null, 100, "").items()).stream().mapToLong(AuditEntry::id).max()
+            long maxAuditId = to.read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 100, "").items()).stream().mapToLong(AuditEntry::id).max()
                     .orElseThrow();
             long next = to.write(w -> w.appendAudit(new AuditEntry(0, T0, "key_admin", "CreateKey", "key/x", AuditEntry.OK,
                     Map.of(), 0)));

@@ -61,7 +61,7 @@ class TransactionRulesTest {
         assertEquals(revisionBefore, store.read(StoreReader::currentRevision));
         assertEquals(Optional.empty(), store.read(r -> r.findKey("key_lost")));
         assertEquals(Optional.empty(), store.read(r -> r.findProject("lost")));
-        assertTrue(store.read(r -> r.listAudit(null, 10, "")).items().isEmpty());
+        assertTrue(store.read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 10, "")).items().isEmpty());
         assertEquals(1, store.read(r -> r.changesAfter(0, 10)).size());
     }
 
