@@ -10,6 +10,7 @@ import dev.keymeter.proto.admin.v1.Key;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.proto.admin.v1.KeyUsage;
 import dev.keymeter.proto.admin.v1.SidecarUsage;
+import dev.keymeter.proto.admin.v1.UsageSample;
 import dev.keymeter.proto.admin.v1.Member;
 import dev.keymeter.proto.admin.v1.ReplicationStatus;
 import dev.keymeter.proto.admin.v1.SidecarReplication;
@@ -115,6 +116,10 @@ final class ProtoMapper {
             b.addSidecars(SidecarUsage.newBuilder().setSidecarId(part.sidecarId())
                     .setRequestsLastMinute(part.requestsLastMinute()).setTokensUsed(part.tokensUsed())
                     .setCostUsedMicroUsd(part.costUsedMicroUsd()).setAsOfTime(timestamp(part.asOf())));
+        }
+        for (dev.keymeter.lifecycle.UsageHistory.Sample sample : u.history()) {
+            b.addHistory(UsageSample.newBuilder().setStartTime(timestamp(sample.start()))
+                    .setRequests(sample.requests()).setTokens(sample.tokens()).setCostMicroUsd(sample.costMicroUsd()));
         }
         return b.build();
     }

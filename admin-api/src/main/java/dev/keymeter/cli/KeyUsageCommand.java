@@ -3,6 +3,7 @@ package dev.keymeter.cli;
 import dev.keymeter.proto.admin.v1.GetKeyUsageRequest;
 import dev.keymeter.proto.admin.v1.KeyUsage;
 import dev.keymeter.proto.admin.v1.UsageLine;
+import dev.keymeter.proto.admin.v1.UsageSample;
 import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 
@@ -34,6 +35,7 @@ final class KeyUsageCommand extends KeyIdCommand {
                         ? Times.formatOr(true, usage.getAsOfTime(), "-") + " (" + usage.getReportingSidecars() + " sidecar"
                                 + (usage.getReportingSidecars() == 1 ? "" : "s") + ")"
                         : "no sidecar has reported usage yet")
+                .row("Last 24h", last24h(usage))
                 .print(out);
         if (usage.getSidecarsCount() > 1) {
             out.println();
@@ -45,6 +47,24 @@ final class KeyUsageCommand extends KeyIdCommand {
             }
             bySidecar.print(out);
         }
+    }
+
+    /** The sum of the history's buckets: "N requests, T tokens, $C" (the JSON output has every bucket). */
+    static String last24h(KeyUsage usage) {
+        long requests = 0;
+        long tokens = 0;
+        long cost = 0;
+        for (UsageSample sample : usage.getHistoryList()) {
+            requests = saturatedAdd(requests, sample.getRequests());
+            tokens = saturatedAdd(tokens, sample.getTokens());
+            cost = saturatedAdd(cost, sample.getCostMicroUsd());
+        }
+        return requests + " requests, " + tokens + " tokens, $" + Usd.format(cost);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     private void printUsage(KeyUsage usage) {

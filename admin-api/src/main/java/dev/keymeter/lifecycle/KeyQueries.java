@@ -7,6 +7,7 @@ import dev.keymeter.store.AuditFilter;
 import dev.keymeter.store.KeyFilter;
 import dev.keymeter.store.Page;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,10 +53,15 @@ public final class KeyQueries {
         Optional<ResetPeriod.Period> period = key.limits().resetPeriod().periodAt(now);
         UsageBoard.Total total = usage.total(key.id(), key.usageResetAt(),
                 period.map(ResetPeriod.Period::start).orElse(null), now);
-        return new Usage(key, period, total);
+        return new Usage(key, period, total, usage.history().samples(key.id(), now));
     }
 
-    /** A usage overview of one key. */
-    public record Usage(ApiKey key, Optional<ResetPeriod.Period> period, UsageBoard.Total total) {
+    /** A usage overview of one key, with its last 24 hours ({@link UsageHistory}, oldest first). */
+    public record Usage(ApiKey key, Optional<ResetPeriod.Period> period, UsageBoard.Total total,
+            List<UsageHistory.Sample> history) {
+
+        public Usage {
+            history = List.copyOf(history);
+        }
     }
 }

@@ -59,13 +59,26 @@ public final class UsageBoard {
         }
     }
 
-    /** One key's counters on one sidecar. Immutable. */
+    /**
+     * One key's counters on one sidecar. Immutable.
+     *
+     * @param requestsTotal requests admitted since the sidecar process started (0 from sidecars
+     *     that predate the figure)
+     */
     public record Figures(Instant usageResetAt, Instant periodStart, long tokensUsed, long tokensReserved,
             long costUsedMicroUsd, long costReservedMicroUsd, long requestsLastMinute, long reservationsInFlight,
-            Instant asOf) {
+            long requestsTotal, Instant asOf) {
 
         public Figures {
             Objects.requireNonNull(asOf, "asOf");
+        }
+
+        /** Figures without a request total, as sidecars that predate it report them. */
+        public Figures(Instant usageResetAt, Instant periodStart, long tokensUsed, long tokensReserved,
+                long costUsedMicroUsd, long costReservedMicroUsd, long requestsLastMinute, long reservationsInFlight,
+                Instant asOf) {
+            this(usageResetAt, periodStart, tokensUsed, tokensReserved, costUsedMicroUsd, costReservedMicroUsd,
+                    requestsLastMinute, reservationsInFlight, 0, asOf);
         }
     }
 
@@ -94,6 +107,7 @@ public final class UsageBoard {
     private final int maxSidecars;
     private final int maxEntries;
     private final Clock clock;
+    private final UsageHistory history;
     private volatile long lastPruneMillis = Long.MIN_VALUE / 2;
 
     public UsageBoard(Clock clock) {
@@ -111,11 +125,20 @@ public final class UsageBoard {
         }
         this.maxSidecars = maxSidecars;
         this.maxEntries = maxEntries;
+        // A key's history exists only through its figures here, so the board's bound on entries bounds its keys too.
+        this.history = new UsageHistory(clock, maxEntries);
+    }
+
+    /** The last 24 hours of each key's usage, built from the increases between the reports recorded here. */
+    public UsageHistory history() {
+        return history;
     }
 
     /**
      * Records {@code figures} of {@code keyId} from {@code sidecarId}, unless newer ones are already
-     * held; false when the board is full and they were not recorded.
+     * held; false when the board is full and they were not recorded. Their increase over the figures
+     * they replace goes to the {@link #history()}; the first figures of a (key, sidecar) pair are its
+     * baseline (see {@link UsageHistory}).
      */
     public boolean record(String keyId, String sidecarId, Figures figures) {
         ConcurrentHashMap<String, Figures> perKey = byKey.get(keyId);
@@ -129,16 +152,24 @@ public final class UsageBoard {
             }
         }
         boolean[] added = {false};
+        Figures[] replaced = {null};
         byKey.computeIfAbsent(keyId, k -> new ConcurrentHashMap<>()).compute(sidecarId, (s, old) -> {
             if (old == null) {
                 added[0] = true;
                 return figures;
             }
-            return figures.asOf().isBefore(old.asOf()) ? old : figures;
+            if (figures.asOf().isBefore(old.asOf())) {
+                return old;
+            }
+            replaced[0] = old;
+            return figures;
         });
         if (added[0]) {
             entries.incrementAndGet();
             entriesBySidecar.computeIfAbsent(sidecarId, s -> new AtomicInteger()).incrementAndGet();
+        }
+        if (replaced[0] != null) {
+            history.add(keyId, figures.asOf(), UsageIncrease.between(replaced[0], figures));
         }
         return true;
     }

@@ -80,7 +80,8 @@ public final class LastUsedService extends SidecarReportServiceGrpc.SidecarRepor
                     k.hasUsageResetTime() ? instant(k.getUsageResetTime()) : null,
                     k.hasPeriodStartTime() ? instant(k.getPeriodStartTime()) : null,
                     k.getTokensUsed(), k.getTokensReserved(), k.getCostUsedMicroUsd(), k.getCostReservedMicroUsd(),
-                    k.getRequestsLastMinute(), k.getReservationsInFlight(), instant(k.getAsOfTime())));
+                    k.getRequestsLastMinute(), k.getReservationsInFlight(), k.getRequestsTotal(),
+                    instant(k.getAsOfTime())));
             recorded += fits ? 1 : 0;
         }
         if (recorded < report.getKeysCount()) {

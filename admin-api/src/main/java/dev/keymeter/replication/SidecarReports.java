@@ -86,6 +86,8 @@ final class SidecarReports {
             figure(at + "cost_reserved_micro_usd", k.getCostReservedMicroUsd(), MAX_FIGURE);
             figure(at + "requests_last_minute", k.getRequestsLastMinute(), MAX_COUNT);
             figure(at + "reservations_in_flight", k.getReservationsInFlight(), MAX_COUNT);
+            // Since the sidecar started: it outgrows a per-minute count within days, so the figure's bound.
+            figure(at + "requests_total", k.getRequestsTotal(), MAX_FIGURE);
         }
         exist(ids, existing);
     }

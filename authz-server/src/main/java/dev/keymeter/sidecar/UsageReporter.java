@@ -114,6 +114,7 @@ final class UsageReporter {
                 .setCostReservedMicroUsd(cost.reserved())
                 .setRequestsLastMinute(quota.requestsInWindow(now))
                 .setReservationsInFlight(budgets.reservations().inFlight(key.keyId))
+                .setRequestsTotal(budgets.admittedRequests().total(key.keyId))
                 .setAsOfTime(timestamp(now));
         if (key.usageEpoch != 0) {
             f.setUsageResetTime(timestamp(key.usageEpoch));

@@ -46,6 +46,7 @@ public final class Budgets {
 
     /** Keys whose counters changed since the usage reporter last drained them. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private final AdmittedRequests admitted = new AdmittedRequests();
 
     private record Unpriced(long counterEpoch, String model) {
     }
@@ -98,6 +99,11 @@ public final class Budgets {
         return counters;
     }
 
+    /** Requests admitted per key since this process started (the usage reports' {@code requests_total}). */
+    public AdmittedRequests admittedRequests() {
+        return admitted;
+    }
+
     /** The epoch of {@code key}'s counter cells: its usage epoch and its reset period. */
     public static long counterEpoch(ReplicaEntry key) {
         return (key.usageEpoch << 2) | key.resetPeriod.ordinal();
@@ -137,6 +143,9 @@ public final class Budgets {
             d = quota.tryAdmit(nowMillis, limits, estimatedTokens, estimatedCostMicroUsd);
         } else {
             d = fleetAdmission.admit(key, quota, limits, estimatedTokens, estimatedCostMicroUsd, nowMillis);
+        }
+        if (d.admitted()) {
+            admitted.admitted(key.keyId);
         }
         if (!d.admitted() || (d.tokens().estimate() == 0 && d.cost().estimate() == 0)) {
             return new Admission(d, null);
