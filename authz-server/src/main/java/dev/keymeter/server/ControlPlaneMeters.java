@@ -2,6 +2,7 @@ package dev.keymeter.server;
 
 import dev.keymeter.admin.ControlPlane;
 import dev.keymeter.lifecycle.AdminFailure;
+import dev.keymeter.lifecycle.UsageHistory;
 import dev.keymeter.replication.WatchService;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,7 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The control plane's bounded resources on {@code /metrics}: Watch streams (open, refused over
  * {@code --max-watch-streams}, cancelled for not reading within {@code --watch-send-timeout}), calls
- * refused for want of a valid key, and whether writes fail for a full disk. Read when scraped.
+ * refused for want of a valid key, whether writes fail for a full disk, and the keys the usage
+ * history holds. Read when scraped.
  */
 final class ControlPlaneMeters {
 
@@ -35,5 +37,11 @@ final class ControlPlaneMeters {
         Gauge.builder("keymeter_store_disk_full", cp, plane -> plane.diskFull() ? 1 : 0)
                 .description("1 while admin writes fail or are refused because the data directory's disk is full")
                 .register(registry);
+        UsageHistory history = cp.rules().usageBoard().history();
+        Gauge.builder("keymeter_usage_history_keys", history, UsageHistory::keys)
+                .description("Keys whose 24-hour usage history is held (at most --usage-board-max-entries)")
+                .register(registry);
+        FunctionCounter.builder("keymeter_usage_history_refused", history, UsageHistory::refused)
+                .description("Usage increases left out of the history because it held its most keys").register(registry);
     }
 }

@@ -45,7 +45,8 @@ class ControlPlaneMetersTest {
                     "keymeter_watch_streams_refused_total 0.0", "keymeter_watch_streams_slow_cancelled_total 0.0",
                     "keymeter_admin_calls_refused_total{reason=\"unauthenticated\"} 1.0",
                     "keymeter_admin_calls_refused_total{reason=\"permission_denied\"} 0.0",
-                    "keymeter_store_disk_full 0.0"}) {
+                    "keymeter_store_disk_full 0.0", "keymeter_usage_history_keys 0.0",
+                    "keymeter_usage_history_refused_total 0.0"}) {
                 assertTrue(text.contains(line), () -> line + " not in:\n" + text);
             }
         }
