@@ -202,6 +202,33 @@ class UsageHistoryTest {
         assertEquals(1, small.history().keys());
     }
 
+    @Test
+    void record_manySidecarsAtOnce_loseNoIncrease() throws Exception {
+        int threads = 8;
+        int reports = 2_000;
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String sidecar = "sc-" + t;
+            done.add(pool.submit(() -> {
+                gate.await();
+                for (int i = 0; i <= reports; i++) { // report 0 is the baseline
+                    board.record("key_a", sidecar, new UsageBoard.Figures(null, DAY, 2L * i, 0, 3L * i, 0, 0, 0, i,
+                            clock.instant()));
+                }
+                return null;
+            }));
+        }
+        gate.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertSample((long) threads * reports, 2L * threads * reports, 3L * threads * reports, current("key_a"));
+    }
+
     private List<UsageHistory.Sample> samples(UsageHistory history, String key) {
         return history.samples(key, clock.instant());
     }
