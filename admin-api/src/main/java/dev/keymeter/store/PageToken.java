@@ -14,7 +14,10 @@ import java.util.function.Function;
  */
 final class PageToken {
 
-    /** Where the previous page ended: a sort position (epoch millis, or an audit id) and an id. */
+    /**
+     * Where the previous page ended: a sort position (epoch millis, or an audit id) and an id (for
+     * the audit listing, the fingerprint of the filters the token was issued for: {@code AuditFilter}).
+     */
     record Cursor(long position, String id) {
     }
 
