@@ -7,6 +7,10 @@ import java.util.Optional;
  * Every action the audit log records, by the name it is stored and shown under (the RPC name for
  * admin calls). Writers name their action with a constant here, so the list of names a reader may
  * filter by ({@code ListAuditRecordsRequest.action}) is this enum and cannot drift from what is written.
+ *
+ * <p>Stores written before refused calls were audited as a summary also hold one row per refused
+ * call, named after its RPC (e.g. {@code ListKeys}); they are listed without an action filter but
+ * cannot be selected by one.
  */
 public enum AuditAction {
     CREATE_PROJECT("CreateProject"),

@@ -132,7 +132,7 @@ public final class AuditedStore {
         log("", action, "", FULL_DISK + " " + changes, 0);
     }
 
-    /** Audits a call refused before it reached a rule (e.g. the caller did not authenticate). */
+    /** Audits a mutation a rule refused, in a transaction of its own (the refused one rolled back). */
     private void recordRefusal(String actorKeyId, String action, String target, String outcome) {
         store.write(tx -> tx.appendAudit(entry(actorKeyId, action, target, outcome, Map.of(), 0)));
         log(actorKeyId, action, target, outcome, 0);
