@@ -35,19 +35,30 @@ public final class UsageBoard {
 
     public static final int DEFAULT_MAX_SIDECARS = 1_000;
     public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
+    /** About 46 MB of history at most (2.3 KB a key): the keys in use on a large fleet's dashboard. */
+    public static final int DEFAULT_MAX_HISTORY_KEYS = 20_000;
     /** Figures older than this are dropped when the board is full. */
     static final Duration STALE = Duration.ofMinutes(15);
     private static final long PRUNE_EVERY_MILLIS = 10_000;
 
     /**
-     * The board's bounds ({@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}).
+     * The board's bounds ({@code --usage-board-max-sidecars}, {@code --usage-board-max-entries},
+     * {@code --usage-history-max-keys}).
      *
      * @param maxSidecars sidecar ids held
      * @param maxEntries  (key, sidecar) figures held
+     * @param maxHistoryKeys keys whose 24-hour history is held: its own, smaller bound, since a key's
+     *     history (2.3 KB) weighs ten times one of its figures
      */
-    public record Bounds(int maxSidecars, int maxEntries) {
+    public record Bounds(int maxSidecars, int maxEntries, int maxHistoryKeys) {
 
-        public static final Bounds DEFAULTS = new Bounds(DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES);
+        public static final Bounds DEFAULTS = new Bounds(DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES,
+                DEFAULT_MAX_HISTORY_KEYS);
+
+        /** The default history bound. */
+        public Bounds(int maxSidecars, int maxEntries) {
+            this(maxSidecars, maxEntries, DEFAULT_MAX_HISTORY_KEYS);
+        }
 
         public Bounds {
             if (maxSidecars < 1 || maxSidecars > 1_000_000) {
@@ -55,6 +66,9 @@ public final class UsageBoard {
             }
             if (maxEntries < 1 || maxEntries > 100_000_000) {
                 throw new IllegalArgumentException("--usage-board-max-entries must be 1–100000000, was " + maxEntries);
+            }
+            if (maxHistoryKeys < 1 || maxHistoryKeys > 10_000_000) {
+                throw new IllegalArgumentException("--usage-history-max-keys must be 1–10000000, was " + maxHistoryKeys);
             }
         }
     }
@@ -115,18 +129,21 @@ public final class UsageBoard {
     }
 
     public UsageBoard(Clock clock, Bounds bounds) {
-        this(clock, bounds.maxSidecars(), bounds.maxEntries());
+        this(clock, bounds.maxSidecars(), bounds.maxEntries(), bounds.maxHistoryKeys());
     }
 
     public UsageBoard(Clock clock, int maxSidecars, int maxEntries) {
+        this(clock, maxSidecars, maxEntries, Math.min(maxEntries, DEFAULT_MAX_HISTORY_KEYS));
+    }
+
+    public UsageBoard(Clock clock, int maxSidecars, int maxEntries, int maxHistoryKeys) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxSidecars < 1 || maxEntries < 1) {
             throw new IllegalArgumentException("maxSidecars and maxEntries must be positive");
         }
         this.maxSidecars = maxSidecars;
         this.maxEntries = maxEntries;
-        // A key's history exists only through its figures here, so the board's bound on entries bounds its keys too.
-        this.history = new UsageHistory(clock, maxEntries);
+        this.history = new UsageHistory(clock, maxHistoryKeys);
     }
 
     /** The last 24 hours of each key's usage, built from the increases between the reports recorded here. */

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * persisted counters): counted, they would pile a whole period into one bucket. So a sidecar's usage
  * of a key up to its first report here (a few seconds for a new key) is missing.
  *
- * <p><b>Bounded.</b> At most {@code maxKeys} keys ({@code --usage-board-max-entries}), each a fixed
- * ring (about 2.3 KB; 2.3 GB at the default bound of 1,000,000 if every key were active). When full,
+ * <p><b>Bounded.</b> At most {@code maxKeys} keys ({@code --usage-history-max-keys}), each a fixed
+ * ring (about 2.3 KB; 46 MB at the default bound of 20,000). When full,
  * keys with nothing in the last 24 hours are dropped (a scan at most every 10 s), and a new key that
  * still does not fit gets no history ({@link #refused}). Keys held keep being updated.
  */

@@ -84,5 +84,21 @@ class UsageBoardTest {
         IllegalArgumentException entries = assertThrows(IllegalArgumentException.class,
                 () -> new UsageBoard.Bounds(10, 0));
         assertTrue(entries.getMessage().contains("--usage-board-max-entries"), entries.getMessage());
+        IllegalArgumentException history = assertThrows(IllegalArgumentException.class,
+                () -> new UsageBoard.Bounds(10, 10, 0));
+        assertTrue(history.getMessage().contains("--usage-history-max-keys"), history.getMessage());
+    }
+
+    @Test
+    void history_boundOfItsOwn_holdsFewerKeysThanTheBoard() {
+        UsageBoard board = new UsageBoard(clock, new UsageBoard.Bounds(10, 100, 2));
+        for (String key : new String[] {"key_a", "key_b", "key_c"}) {
+            assertTrue(board.record(key, "sc-1", figures(1)), "the board itself has room for " + key);
+            clock.advance(Duration.ofSeconds(5));
+            assertTrue(board.record(key, "sc-1", figures(3)), "an increase over the first report, for the history");
+        }
+        assertEquals(3, board.entries());
+        assertEquals(2, board.history().keys(), "the history holds at most its own bound");
+        assertEquals(1, board.history().refused());
     }
 }

@@ -39,7 +39,7 @@ final class ControlPlaneMeters {
                 .register(registry);
         UsageHistory history = cp.rules().usageBoard().history();
         Gauge.builder("keymeter_usage_history_keys", history, UsageHistory::keys)
-                .description("Keys whose 24-hour usage history is held (at most --usage-board-max-entries)")
+                .description("Keys whose 24-hour usage history is held (at most --usage-history-max-keys)")
                 .register(registry);
         FunctionCounter.builder("keymeter_usage_history_refused", history, UsageHistory::refused)
                 .description("Usage increases left out of the history because it held its most keys").register(registry);

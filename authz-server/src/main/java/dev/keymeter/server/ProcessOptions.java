@@ -170,6 +170,12 @@ final class ProcessOptions {
                     + "(env KEYMETER_USAGE_BOARD_MAX_ENTRIES; default ${DEFAULT-VALUE}).")
     int usageBoardMaxEntries;
 
+    @Option(names = "--usage-history-max-keys", paramLabel = "N",
+            defaultValue = "${env:KEYMETER_USAGE_HISTORY_MAX_KEYS:-20000}",
+            description = "(serve, control-plane) Most keys whose last 24 hours of usage the console's Overview "
+                    + "can chart, about 2.3 KB each (env KEYMETER_USAGE_HISTORY_MAX_KEYS; default ${DEFAULT-VALUE}).")
+    int usageHistoryMaxKeys;
+
     @Option(names = "--usage-board-max-sidecars", paramLabel = "N",
             defaultValue = "${env:KEYMETER_USAGE_BOARD_MAX_SIDECARS:-1000}",
             description = "(serve, control-plane) Most sidecars whose usage figures the usage overview holds "
@@ -286,7 +292,7 @@ final class ProcessOptions {
                 shutdownGrace, HostPort.parse("--metrics-addr", metricsAddr), LogFormat.parse(logFormat), budgets,
                 metricsKeySeries, storeSpec(data), ingestTokenFile,
                 new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds,
-                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries),
+                new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries, usageHistoryMaxKeys),
                 new ControlPlaneBounds(maxWatchStreams, watchSendTimeout,
                         ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval));
     }

@@ -45,8 +45,8 @@ class ProcessOptionsTest {
                 "--request-id-capacity", "30", "--request-id-retention", "5m", "--max-replica-staleness", "2m");
         assertEquals(new dev.keymeter.sidecar.SidecarBounds(10, 20, 30, Duration.ofMinutes(5), Duration.ofMinutes(2)),
                 s.sidecar().bounds());
-        assertEquals(new dev.keymeter.lifecycle.UsageBoard.Bounds(7, 70), parse("--usage-board-max-sidecars", "7",
-                "--usage-board-max-entries", "70").controlPlane().usageBoard());
+        assertEquals(new dev.keymeter.lifecycle.UsageBoard.Bounds(7, 70, 700), parse("--usage-board-max-sidecars", "7",
+                "--usage-board-max-entries", "70", "--usage-history-max-keys", "700").controlPlane().usageBoard());
     }
 
     @Test
@@ -77,6 +77,7 @@ class ProcessOptionsTest {
         assertMessage("--request-id-retention", () -> parse("--request-id-retention", "8d"));
         assertMessage("--max-replica-staleness", () -> parse("--max-replica-staleness", "500ms"));
         assertMessage("--usage-board-max-entries", () -> parse("--usage-board-max-entries", "0"));
+        assertMessage("--usage-history-max-keys", () -> parse("--usage-history-max-keys", "0"));
     }
 
     @Test
