@@ -46,8 +46,8 @@ final class JsonBody {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
             JsonElement element = GSON.getAdapter(JsonElement.class).read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw invalid("malformed JSON: data after the object at " + reader.getPath().replace("$", "body"));
+            if (!ended(reader)) {
+                throw invalid("malformed JSON: data after the object");
             }
             if (!element.isJsonObject()) {
                 throw invalid("expected a JSON object, was " + (element.isJsonNull() ? "null" : element.isJsonArray()
@@ -56,6 +56,15 @@ final class JsonBody {
             return element.getAsJsonObject();
         } catch (IOException | JsonParseException | IllegalStateException e) {
             throw invalid("malformed JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** Whether nothing follows the value (a strict reader refuses a second value when asked). */
+    private static boolean ended(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException e) {
+            return false;
         }
     }
 
