@@ -130,6 +130,19 @@ class JsonApiAuthorizationTest {
     }
 
     @Test
+    void refusedCalls_areAuditedUnderTheHttpClientsAddress() {
+        HttpHarness.error(h.get("/v1/whoami", "kma_thisIsNotAValidChecksumAtAll000000000"), 401, "UNAUTHENTICATED");
+        JsonObject summary = null;
+        for (var r : h.ok("GET", "/v1/audit-records", null).getAsJsonArray("records")) {
+            if ("RefusedCalls".equals(r.getAsJsonObject().get("action").getAsString())) {
+                summary = r.getAsJsonObject();
+            }
+        }
+        assertTrue(summary != null, "the first refusal is audited at once");
+        assertEquals("127.0.0.1=1", summary.getAsJsonObject("changes").get("peers").getAsString(), summary::toString);
+    }
+
+    @Test
     void tokens_neverReachALogLine() {
         String readOnly = readOnlyAdmin();
         h.send("POST", "/v1/projects", readOnly, "{\"projectId\": \"nope\"}");
