@@ -55,7 +55,7 @@ final class JsonBody {
             }
             return element.getAsJsonObject();
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw invalid("malformed JSON: " + firstLine(e.getMessage()));
+            throw invalid(malformed(firstLine(e.getMessage())));
         }
     }
 
@@ -89,6 +89,12 @@ final class JsonBody {
 
     private static HttpRefusal invalid(String why) {
         return HttpRefusal.of(Status.Code.INVALID_ARGUMENT, "request body: " + why);
+    }
+
+    /** Gson's message without its advice to parse leniently (we will not): what and where. */
+    private static String malformed(String message) {
+        String where = message.replaceFirst("^Use JsonReader\\.set\\w+\\([^)]*\\) to accept malformed JSON ?", "");
+        return where.startsWith("at ") ? "malformed JSON " + where : "malformed JSON: " + where;
     }
 
     /** Gson appends a troubleshooting link on a second line: the first says what and where. */

@@ -74,7 +74,7 @@ class JsonApiInputTest {
     @Test
     void malformedJson_is400NamingThePosition() {
         String m = badKey("{\"name\": \"x\",, }");
-        assertTrue(m.startsWith("request body: malformed JSON: ") && m.contains("column"), m);
+        assertEquals("request body: malformed JSON at line 1 column 15 path $.name", m);
         assertTrue(badKey("{\"name\": 'x'}").startsWith("request body: malformed JSON"), "strict: no single quotes");
         assertTrue(badKey("{\"name\": \"x\"} {}").contains("data after the object"));
         assertTrue(badKey("[1, 2]").contains("expected a JSON object, was an array"));
