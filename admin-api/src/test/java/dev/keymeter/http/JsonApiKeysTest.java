@@ -174,6 +174,29 @@ class JsonApiKeysTest {
         assertAudited("ResetKeyUsage", "key/" + keyId);
     }
 
+    @Test
+    void usage_carriesTheLast24HoursInQuarterHours() {
+        JsonArray history = h.ok("GET", "/v1/keys/" + id(create()) + "/usage", null).getAsJsonArray("history");
+        assertEquals(96, history.size(), "24 hours of 15-minute buckets");
+        assertTrue(history.get(0).getAsJsonObject().has("startTime"), history::toString);
+    }
+
+    @Test
+    void auditRecords_filteredByActorAndAction_overQueryParameters() {
+        String keyId = id(create());
+        h.ok("POST", "/v1/keys/" + keyId + ":disable", null);
+        String actor = h.ok("GET", "/v1/whoami", null).get("keyId").getAsString();
+        JsonArray records = h.ok("GET", "/v1/audit-records?actorKeyId=" + actor + "&action=DisableKey", null)
+                .getAsJsonArray("records");
+        assertEquals(1, records.size(), records::toString);
+        JsonObject record = records.get(0).getAsJsonObject();
+        assertEquals("key/" + keyId, record.get("target").getAsString());
+        assertEquals(actor, record.get("actorKeyId").getAsString());
+        String message = HttpHarness.error(h.get("/v1/audit-records?action=disableKey", h.adminToken), 400,
+                "INVALID_ARGUMENT").get("message").getAsString();
+        assertTrue(message.startsWith("action: unknown action"), message);
+    }
+
     private void assertAudited(String action, String target) {
         JsonArray records = h.ok("GET", "/v1/audit-records?target=" + target, null).getAsJsonArray("records");
         List<String> actions = new ArrayList<>();
