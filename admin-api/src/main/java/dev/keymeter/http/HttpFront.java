@@ -38,6 +38,10 @@ public final class HttpFront implements AutoCloseable {
     private static final Logger LOG = System.getLogger("keymeter.http");
     private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
 
+    static {
+        SlowClients.limit();
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final List<HttpMount> mounts;

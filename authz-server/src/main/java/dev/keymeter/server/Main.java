@@ -2,6 +2,7 @@ package dev.keymeter.server;
 
 import dev.keymeter.cli.CliSupport;
 import dev.keymeter.chronicle.ChronicleFiles;
+import dev.keymeter.http.SlowClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,7 @@ public final class Main {
     public static void main(String[] args) {
         ChronicleFiles.disableAnalytics();
         RuntimeTuning.disableLeakDetectionUnlessSet(); // here, not in a static block: tests keep it on
+        SlowClients.limit(); // before the first HTTP listener: the metrics one may start before the console's
         System.exit(commandLine().execute(args));
     }
 
