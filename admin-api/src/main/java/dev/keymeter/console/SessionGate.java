@@ -11,7 +11,7 @@ import java.util.Optional;
  * Decides whether a request may act through its session cookie. GET and HEAD only need a live
  * session. Every other method also needs {@code X-CSRF-Token} equal to the session's token (a page
  * of another site can make the browser send the cookie only with SameSite=Strict broken, and cannot
- * read the token at all) and, when the browser sends {@code Origin}, the listener's own origin.
+ * read the token at all) and a request from this listener's own origin ({@link #sameOrigin}).
  */
 public final class SessionGate {
 
@@ -58,11 +58,25 @@ public final class SessionGate {
         return "GET".equals(method) || "HEAD".equals(method);
     }
 
-    /** True without an Origin header (same-origin GETs and older browsers send none), else only our own. */
+    /**
+     * Whether a change comes from a page of this listener. {@code Sec-Fetch-Site}, when the browser
+     * sends it, must be {@code same-origin}. {@code Origin}, when present, must be our own origin —
+     * except {@code null}: with {@code Referrer-Policy: no-referrer} (which the console sends) a browser
+     * writes {@code Origin: null} on its own same-origin POSTs, so {@code null} passes only together with
+     * {@code Sec-Fetch-Site: same-origin}. Without either header (older browsers, scripts) it passes:
+     * the CSRF token still has to match.
+     */
     static boolean sameOrigin(HttpExchange exchange) {
+        String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        if (site != null && !"same-origin".equals(site)) {
+            return false;
+        }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (origin == null) {
             return true;
+        }
+        if ("null".equals(origin)) {
+            return "same-origin".equals(site);
         }
         return origin.equalsIgnoreCase(ownOrigin(exchange));
     }

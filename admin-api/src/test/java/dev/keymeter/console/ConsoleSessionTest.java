@@ -201,6 +201,21 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void gate_nullOriginOfANoReferrerPage_isAdmittedOnlyWhenTheFetchIsSameOrigin() throws Exception {
+        String cookie = sessionCookie();
+        String token = csrfToken(cookie);
+        String keyId = console.controlPlane.bootstrapKey().orElseThrow().key().id();
+        assertEquals("admitted " + keyId, send("POST", "/probe", cookie, "X-CSRF-Token", token,
+                "Origin", "null", "Sec-Fetch-Site", "same-origin").body());
+        assertEquals("refused 403 cross-site request refused",
+                send("POST", "/probe", cookie, "X-CSRF-Token", token, "Origin", "null").body());
+        assertEquals("refused 403 cross-site request refused", send("POST", "/probe", cookie, "X-CSRF-Token", token,
+                "Origin", "null", "Sec-Fetch-Site", "cross-site").body());
+        assertEquals("refused 403 cross-site request refused", send("POST", "/probe", cookie, "X-CSRF-Token", token,
+                "Sec-Fetch-Site", "same-site").body());
+    }
+
+    @Test
     void gate_noCookie_leavesTheRequestToTheBearerHeader() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri("/probe"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
