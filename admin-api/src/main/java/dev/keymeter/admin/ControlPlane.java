@@ -18,6 +18,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -51,6 +52,8 @@ public final class ControlPlane implements AutoCloseable {
     /** The admin listener's certificate, re-read while it serves; null when plaintext. */
     private final ServerTls tls;
     private final RefusedCalls refusedCalls;
+    /** The HTTP listener (JSON API, OpenAPI, console); null when {@code --console-addr off}. */
+    private HttpListener http;
 
     private ControlPlane(ControlPlaneConfig config, KeyStore store, ControlPlaneRules rules, Server server,
             Replication replication, HealthStatusManager health, IssuedKey bootstrapKey, StoreHealth storeHealth,
@@ -74,6 +77,8 @@ public final class ControlPlane implements AutoCloseable {
         Replication replication = null;
         ServerTls tls = null;
         RefusedCalls refusedCalls = null;
+        HttpListener http = null;
+        Server server = null;
         try {
             ControlPlaneRules rules = new ControlPlaneRules(store, config.clock(), config.usageBoard());
             // The reserve helps only a store on this machine's disk: a PostgreSQL server's disk is its own.
@@ -89,10 +94,12 @@ public final class ControlPlane implements AutoCloseable {
             if (config.tls() != null) {
                 tls = ServerTls.load(config.tls());
             }
-            Server server = (tls == null ? NettyServerBuilder.forAddress(address)
+            // One definition for both servers: the JSON API reaches the very same interceptors and service.
+            ServerServiceDefinition admin = ServerInterceptors.intercept(UnreadableRequests.refused(
+                    new AdminGrpcService(rules, config.clock()).bindService()), auth);
+            server = (tls == null ? NettyServerBuilder.forAddress(address)
                     : NettyServerBuilder.forAddress(address, tls.credentials()))
-                    .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
-                            new AdminGrpcService(rules, config.clock()).bindService()), auth))
+                    .addService(admin)
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
                             replication.watchService().bindService()), auth))
                     .addService(ServerInterceptors.intercept(UnreadableRequests.refused(
@@ -104,14 +111,22 @@ public final class ControlPlane implements AutoCloseable {
                     .addService(reflectionV1Alpha())
                     .build()
                     .start();
+            if (config.consoleAddress() != null) {
+                http = HttpListener.start(config, admin, rules.authenticator());
+            }
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             health.setStatus(ReplicationServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             StoreHealth storeHealth = new StoreHealth(store, health,
                     List.of("", AdminServiceGrpc.SERVICE_NAME, ReplicationServiceGrpc.SERVICE_NAME));
-            return new ControlPlane(config, store, rules, server, replication, health, bootstrap, storeHealth, tls,
-                    refusedCalls);
+            ControlPlane started = new ControlPlane(config, store, rules, server, replication, health, bootstrap,
+                    storeHealth, tls, refusedCalls);
+            started.http = http;
+            return started;
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.shutdownNow();
+            }
             if (tls != null) {
                 tls.close();
             }
@@ -173,6 +188,16 @@ public final class ControlPlane implements AutoCloseable {
         return config.host();
     }
 
+    /** The port the HTTP listener (JSON API, console) bound; -1 when it is off ({@code --console-addr off}). */
+    public int consolePort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Where the console is, e.g. {@code http://127.0.0.1:9193/console/}; empty when the listener is off. */
+    public Optional<String> consoleUrl() {
+        return http == null ? Optional.empty() : Optional.of(http.consoleUrl(config.consoleAddress().getHostString()));
+    }
+
     /**
      * The bootstrap admin key, present only when this start created it. Callers print its token
      * once; the control plane never shows it again.
@@ -231,6 +256,9 @@ public final class ControlPlane implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         storeHealth.close();
         health.enterTerminalState();
         server.shutdown();

@@ -4,6 +4,7 @@ import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.replication.ReplicationSettings;
 import dev.keymeter.store.StoreSpec;
 import dev.keymeter.tls.ServerTlsFiles;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,10 +25,12 @@ import java.util.Objects;
  *     and given up when the disk fills, so that revocations still commit; 0: none
  * @param refusalAuditInterval {@code --auth-failure-audit-interval}: refused (unauthenticated or
  *     unauthorized) calls are audited as one summary row per interval at most
+ * @param consoleAddress {@code --console-addr}: where the HTTP listener (JSON API, OpenAPI document,
+ *     console) listens; {@code null}: no HTTP listener (the default here; the process turns it on)
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
         ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard, long diskReserveBytes,
-        Duration refusalAuditInterval) {
+        Duration refusalAuditInterval, InetSocketAddress consoleAddress) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -58,6 +61,14 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
         }
     }
 
+    /** As the canonical constructor, without an HTTP listener. */
+    public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
+            ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard,
+            long diskReserveBytes, Duration refusalAuditInterval) {
+        this(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard, diskReserveBytes,
+                refusalAuditInterval, null);
+    }
+
     /** Default replication settings and store; for callers that set none. */
     public ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock) {
         this(dataDir, host, port, shutdownGrace, clock, ReplicationSettings.defaults(), null, null,
@@ -71,44 +82,50 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
 
     public ControlPlaneConfig withPort(int newPort) {
         return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
     public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls, usageBoard,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
     /** The usage board's bounds. */
     public ControlPlaneConfig withUsageBoard(UsageBoard.Bounds newBounds) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBounds,
-                diskReserveBytes, refusalAuditInterval);
+                diskReserveBytes, refusalAuditInterval, consoleAddress);
     }
 
     public ControlPlaneConfig withDiskReserve(long newBytes) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard, newBytes,
-                refusalAuditInterval);
+                refusalAuditInterval, consoleAddress);
     }
 
     public ControlPlaneConfig withRefusalAuditInterval(Duration newInterval) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
-                diskReserveBytes, newInterval);
+                diskReserveBytes, newInterval, consoleAddress);
+    }
+
+    /** The HTTP listener's address ({@code --console-addr}); {@code null} turns it off. Port 0 picks a free one. */
+    public ControlPlaneConfig withConsoleAddress(InetSocketAddress newAddress) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval, newAddress);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

@@ -36,6 +36,12 @@ final class ProcessOptions {
             description = "Admin gRPC listen address (env KEYMETER_ADMIN_LISTEN; default ${DEFAULT-VALUE}).")
     String adminAddr;
 
+    @Option(names = "--console-addr", paramLabel = "HOST:PORT|off",
+            defaultValue = "${env:KEYMETER_CONSOLE_LISTEN:-127.0.0.1:9193}",
+            description = "(serve, control-plane) Where the JSON admin API (/v1/), /openapi.json and the console "
+                    + "listen; 'off' for none (env KEYMETER_CONSOLE_LISTEN; default ${DEFAULT-VALUE}).")
+    String consoleAddr;
+
     @Option(names = "--authz-addr", paramLabel = "HOST:PORT",
             defaultValue = "${env:KEYMETER_AUTHZ_LISTEN:-127.0.0.1:9191}",
             description = "ext_authz gRPC listen address (env KEYMETER_AUTHZ_LISTEN; default ${DEFAULT-VALUE}).")
@@ -288,7 +294,20 @@ final class ProcessOptions {
                 new TlsSettings(tlsCert, tlsKey, adminClientCa, authzClientCa, metricsClientCa), bounds,
                 new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries),
                 new ControlPlaneBounds(maxWatchStreams, watchSendTimeout,
-                        ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval));
+                        ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval),
+                consoleAddress());
+    }
+
+    /** {@code --console-addr}: {@code null} for {@code off}. */
+    HostPort consoleAddress() {
+        String value = consoleAddr == null ? "" : consoleAddr.strip();
+        if (value.equalsIgnoreCase("off")) {
+            return null;
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("--console-addr must be HOST:PORT or 'off', was empty");
+        }
+        return HostPort.parse("--console-addr", value);
     }
 
     /** {@code --store} with its password from the file or the environment; {@code null} for the default. */

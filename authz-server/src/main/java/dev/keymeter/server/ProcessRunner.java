@@ -144,6 +144,10 @@ final class ProcessRunner {
         out.println("  admin API      : " + new HostPort(cp.host(), cp.port()) + " (gRPC, with health and reflection; "
                 + cp.transport() + ")");
         warnIfExposed("--admin-addr", settings.adminAddress(), settings.tls().admin() == null);
+        cp.consoleUrl().ifPresent(url -> {
+            out.println("  console        : " + url + " (JSON API under /v1/, /openapi.json)");
+            warnIfExposed("--console-addr", settings.consoleAddress(), settings.tls().admin() == null);
+        });
         cp.bootstrapKey().ifPresentOrElse(key -> bootstrapNotice(key, cp), () -> {
             if (Files.exists(cp.bootstrapKeyFile())) {
                 out.println("  warning        : " + cp.bootstrapKeyFile()

@@ -9,6 +9,7 @@ import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarBounds;
 import dev.keymeter.sidecar.SidecarConfig;
 import dev.keymeter.store.StoreSpec;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,11 +38,14 @@ import java.util.Objects;
  *     {@code --request-id-retention}, {@code --max-replica-staleness}
  * @param usageBoard {@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}
  * @param controlPlaneBounds Watch streams, the disk reserve and the audit of refused calls
+ * @param consoleAddress {@code --console-addr} / {@code KEYMETER_CONSOLE_LISTEN}, default {@code 127.0.0.1:9193};
+ *     {@code null} ({@code off}): no HTTP listener
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
-        SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds) {
+        SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds,
+        HostPort consoleAddress) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
@@ -66,7 +70,9 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
 
     public ControlPlaneConfig controlPlane() {
         return controlPlaneBounds.apply(new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(),
-                shutdownGrace, Clock.systemUTC()).withStore(store).withTls(tls.admin()).withUsageBoard(usageBoard));
+                shutdownGrace, Clock.systemUTC()).withStore(store).withTls(tls.admin()).withUsageBoard(usageBoard))
+                .withConsoleAddress(consoleAddress == null ? null
+                        : new InetSocketAddress(consoleAddress.host(), consoleAddress.port()));
     }
 
     public SidecarConfig sidecar() {

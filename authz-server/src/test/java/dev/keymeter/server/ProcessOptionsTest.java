@@ -40,6 +40,28 @@ class ProcessOptionsTest {
     }
 
     @Test
+    void consoleAddr_default_isLoopback9193() {
+        Settings s = parse();
+        assertEquals(new HostPort("127.0.0.1", 9193), s.consoleAddress());
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 9193), s.controlPlane().consoleAddress());
+    }
+
+    @Test
+    void consoleAddr_off_disablesTheListener() {
+        assertEquals(null, parse("--console-addr", "off").controlPlane().consoleAddress());
+        assertEquals(new HostPort("::1", 0), parse("--console-addr", "[::1]:0").consoleAddress());
+    }
+
+    @Test
+    void consoleAddr_bad_isRefusedNamingTheFlag() {
+        for (String bad : new String[] {"9193", "localhost:http", "127.0.0.1:70000", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> parse("--console-addr", bad));
+            assertTrue(e.getMessage().contains("--console-addr"), e.getMessage());
+        }
+    }
+
+    @Test
     void boundsReachTheSidecar() {
         Settings s = parse("--max-reservations", "10", "--max-reservation-tombstones", "20",
                 "--request-id-capacity", "30", "--request-id-retention", "5m", "--max-replica-staleness", "2m");

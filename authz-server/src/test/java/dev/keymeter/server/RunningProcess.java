@@ -37,6 +37,8 @@ final class RunningProcess implements AutoCloseable {
                         : ProcessBuilder.Redirect.to(stderrFile.toFile()));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("KEYMETER_DATA_DIR");
+        // The HTTP listener's default port (9193) is one for the machine: tests running at once would collide.
+        pb.environment().put("KEYMETER_CONSOLE_LISTEN", "127.0.0.1:0");
         pb.environment().putAll(env);
         process = pb.start();
         process.getOutputStream().close();

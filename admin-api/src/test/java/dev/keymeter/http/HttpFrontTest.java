@@ -1,0 +1,70 @@
+package dev.keymeter.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.keymeter.admin.ControlPlane;
+import dev.keymeter.admin.ControlPlaneConfig;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The listener itself: where it is, the redirect, paths nobody serves, and off. */
+class HttpFrontTest {
+
+    @TempDir
+    Path dir;
+    HttpHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new HttpHarness(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    @Test
+    void listKeys_bootstrapAdmin_listsTheBootstrapKey() {
+        JsonObject page = h.ok("GET", "/v1/keys", null);
+        assertEquals(1, page.getAsJsonArray("keys").size());
+        JsonObject key = page.getAsJsonArray("keys").get(0).getAsJsonObject();
+        assertEquals(h.controlPlane.bootstrapKey().orElseThrow().key().id(), key.get("id").getAsString());
+        assertEquals("KEY_KIND_ADMIN", key.get("kind").getAsString());
+    }
+
+    @Test
+    void root_redirectsToTheConsole() {
+        HttpResponse<String> r = h.get("/", null);
+        assertEquals(302, r.statusCode());
+        assertEquals("/console/", r.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void unknownPath_is404NamingThePath() {
+        JsonObject error = HttpHarness.error(h.get("/nothing/here", h.adminToken), 404, "NOT_FOUND");
+        assertTrue(error.get("message").getAsString().contains("/nothing/here"), error::toString);
+        error = HttpHarness.error(h.get("/v1/nothing", h.adminToken), 404, "NOT_FOUND");
+        assertTrue(error.get("message").getAsString().contains("/v1/nothing"), error::toString);
+    }
+
+    @Test
+    void consoleUrl_namesTheBoundPort() {
+        assertEquals("http://127.0.0.1:" + h.controlPlane.consolePort() + "/console/",
+                h.controlPlane.consoleUrl().orElseThrow());
+    }
+
+    @Test
+    void consoleAddress_null_startsNoListener() throws Exception {
+        try (ControlPlane off = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("off")).withPort(0))) {
+            assertEquals(-1, off.consolePort());
+            assertTrue(off.consoleUrl().isEmpty());
+        }
+    }
+}
