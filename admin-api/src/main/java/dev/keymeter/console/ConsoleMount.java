@@ -3,6 +3,8 @@ package dev.keymeter.console;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
+import dev.keymeter.http.CallerToken;
+import dev.keymeter.http.HttpMount;
 import dev.keymeter.keys.Resource;
 import dev.keymeter.lifecycle.Authenticator;
 import java.io.IOException;
@@ -15,7 +17,7 @@ import java.util.Optional;
  * session's description for the scripts ({@code session.json}: who is signed in and the CSRF token)
  * and the resource catalog the permission matrix is drawn from ({@code catalog.json}).
  */
-public final class ConsoleMount {
+public final class ConsoleMount implements HttpMount {
 
     public static final String PREFIX = "/console/";
 
@@ -33,6 +35,7 @@ public final class ConsoleMount {
         this.signIn = new SignIn(authenticator, sessions, pages);
     }
 
+    @Override
     public String prefix() {
         return PREFIX;
     }
@@ -42,6 +45,12 @@ public final class ConsoleMount {
         return gate;
     }
 
+    /** The JSON API's first source of a caller's key: the session of the cookie ({@link SessionCallerToken}). */
+    public CallerToken callerToken() {
+        return new SessionCallerToken(gate, this);
+    }
+
+    @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
