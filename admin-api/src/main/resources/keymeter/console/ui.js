@@ -83,7 +83,7 @@ export function saveKeyDialog(token, key, onClosed) {
       }
     },
   }, 'Copy');
-  const done = h('button', { type: 'button', onclick: () => dialog.close() }, 'Done');
+  const done = h('button', { type: 'button', id: 'dialog-done', onclick: () => dialog.close() }, 'Done');
   const dialog = modal('Save your key', [
     h('p', { class: 'warning' },
       'The token is only shown once. Store it securely before closing this dialog. It cannot be retrieved afterwards.'),

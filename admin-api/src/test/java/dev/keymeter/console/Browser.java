@@ -24,13 +24,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * message, except under CI (environment variable {@code CI}), where {@code .ci/test} installs them and
  * their absence fails.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final ChromeDriverService service;
 
     private Browser(Path profile) {
@@ -44,7 +44,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A browser, or the test skipped (failed under CI) when chromium or its driver is missing. */
-    static Browser start(Path profile) {
+    public static Browser start(Path profile) {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!installed && System.getenv("CI") != null) {
             fail("CI runs the console's browser tests: install chromium and chromium-driver (.ci/test does)");
@@ -55,20 +55,37 @@ final class Browser implements AutoCloseable {
         return new Browser(profile);
     }
 
-    WebDriverWait waiting() {
+    public WebDriverWait waiting() {
         return new WebDriverWait(driver, Duration.ofSeconds(10));
     }
 
-    WebElement await(By by) {
+    public WebElement await(By by) {
         return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    WebElement clickable(By by) {
+    public WebElement clickable(By by) {
         return waiting().until(ExpectedConditions.elementToBeClickable(by));
     }
 
+    /**
+     * Signs in at {@code origin} with {@code key} through the sign-in form and waits for the console.
+     */
+    public void signIn(String origin, String key) {
+        driver.get(origin + "/console/");
+        await(By.id("key")).sendKeys(key);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        await(By.id("sign-out"));
+    }
+
+    /** Opens a screen of the console by its hash, e.g. {@code #/keys}, and waits until it has drawn. */
+    public void open(String origin, String hash, By drawn) {
+        driver.get("about:blank"); // a full load: the same URL again would not even fire hashchange
+        driver.get(origin + "/console/" + hash);
+        await(drawn);
+    }
+
     /** Saves what the browser shows to target/console-screenshots/NAME.png. */
-    void screenshot(String name) throws IOException {
+    public void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
