@@ -25,7 +25,8 @@ export function limitBar(used, reserved, limit, caption) {
  * {startTime, requests, tokens, costMicroUsd}); an empty frame saying "no usage reported" without any.
  */
 export function usageChart(samples) {
-  const height = 160;
+  const WIDTH = 1000; // wide and flat: it scales with the page, keeping its proportions
+  const height = 200;
   const base = height - 24;
   const parts = [h('title', {}, 'Requests over the last 24 hours'),
     h('line', { class: 'axis', x1: 40, y1: base, x2: WIDTH, y2: base })];
@@ -49,5 +50,5 @@ export function usageChart(samples) {
   }
   parts.push(h('text', { class: 'chart-label', x: 36, y: base, 'text-anchor': 'end' }, '0'));
   return h('svg', { class: 'chart', id: 'usage-chart', viewBox: `0 0 ${WIDTH} ${height}`, width: '100%',
-    height: String(height), role: 'img', 'aria-label': 'Requests over the last 24 hours' }, parts);
+    role: 'img', 'aria-label': 'Requests over the last 24 hours' }, parts);
 }
