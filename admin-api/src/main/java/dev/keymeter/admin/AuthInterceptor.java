@@ -14,6 +14,12 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.inprocess.InProcessSocketAddress;
+import dev.keymeter.http.JsonApi;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * Authenticates every admin and replication call from {@code authorization: Bearer <key>} and puts
@@ -31,6 +37,7 @@ final class AuthInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
+    static final Metadata.Key<String> HTTP_PEER = Metadata.Key.of(JsonApi.PEER_METADATA, Metadata.ASCII_STRING_MARSHALLER);
 
     private final Authenticator authenticator;
     private final RefusedCalls refusedCalls;
@@ -60,12 +67,31 @@ final class AuthInterceptor implements ServerInterceptor {
             }
             return Contexts.interceptCall(Context.current().withValue(CallerContext.CALLER, caller), call, headers, next);
         } catch (AdminFailure refused) {
-            refusedCalls.record(refused.reason(), call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+            refusedCalls.record(refused.reason(), peer(call, headers));
             call.close(Statuses.of(refused), new Metadata());
             return new ServerCall.Listener<>() { };
         } catch (StoreException storeFailed) { // e.g. the database is down: UNAVAILABLE, not UNKNOWN
             call.close(Statuses.of(storeFailed), new Metadata());
             return new ServerCall.Listener<>() { };
+        }
+    }
+
+    /**
+     * Who called: the socket's peer; for a call from the JSON API (the in-process server, reachable
+     * only from this JVM) the HTTP client's address, which that API relays as a literal IP. A network
+     * caller cannot claim an address: its transport address is an {@link InetSocketAddress}.
+     */
+    private static SocketAddress peer(ServerCall<?, ?> call, Metadata headers) {
+        SocketAddress transport = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        String relayed = headers.get(HTTP_PEER);
+        if (!(transport instanceof InProcessSocketAddress) || relayed == null
+                || !(relayed.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || relayed.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*"))) {
+            return transport;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(relayed), 0); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            return transport;
         }
     }
 

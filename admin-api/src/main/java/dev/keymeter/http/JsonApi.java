@@ -18,6 +18,11 @@ import java.util.Optional;
 public final class JsonApi implements HttpMount {
 
     public static final String PREFIX = "/v1/";
+    /**
+     * gRPC metadata carrying the HTTP client's IP to the in-process server, so that refused calls are
+     * audited under the client's address (the server trusts it only from the in-process transport).
+     */
+    public static final String PEER_METADATA = "keymeter-http-peer";
 
     private final CallerToken callerToken;
     private final Transcoder transcoder;
@@ -63,11 +68,16 @@ public final class JsonApi implements HttpMount {
             throws IOException {
         Optional<String> token = callerToken.bearerToken(exchange);
         if (route.rpc() == null) {
-            return whoAmI.answer(token, callerToken.trustedUser(exchange));
+            return whoAmI.answer(token, callerToken.trustedUser(exchange), peer(exchange));
         }
         JsonObject body = route.body() ? JsonBody.read(exchange) : new JsonObject();
         Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
         Message request = RequestMessages.build(route, rawPathParameters, query, body);
-        return transcoder.callAsJson(route.rpc(), request, token);
+        return transcoder.callAsJson(route.rpc(), request, token, peer(exchange));
+    }
+
+    private static String peer(HttpExchange exchange) {
+        return exchange.getRemoteAddress() == null || exchange.getRemoteAddress().getAddress() == null ? null
+                : exchange.getRemoteAddress().getAddress().getHostAddress();
     }
 }

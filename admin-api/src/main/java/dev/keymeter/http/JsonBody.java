@@ -46,8 +46,8 @@ final class JsonBody {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
             JsonElement element = GSON.getAdapter(JsonElement.class).read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw invalid("malformed JSON: data after the object at " + reader.getPath().replace("$", "body"));
+            if (!ended(reader)) {
+                throw invalid("malformed JSON: data after the object");
             }
             if (!element.isJsonObject()) {
                 throw invalid("expected a JSON object, was " + (element.isJsonNull() ? "null" : element.isJsonArray()
@@ -55,7 +55,16 @@ final class JsonBody {
             }
             return element.getAsJsonObject();
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw invalid("malformed JSON: " + firstLine(e.getMessage()));
+            throw invalid(malformed(firstLine(e.getMessage())));
+        }
+    }
+
+    /** Whether nothing follows the value (a strict reader refuses a second value when asked). */
+    private static boolean ended(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -80,6 +89,12 @@ final class JsonBody {
 
     private static HttpRefusal invalid(String why) {
         return HttpRefusal.of(Status.Code.INVALID_ARGUMENT, "request body: " + why);
+    }
+
+    /** Gson's message without its advice to parse leniently (we will not): what and where. */
+    private static String malformed(String message) {
+        String where = message.replaceFirst("^Use JsonReader\\.set\\w+\\([^)]*\\) to accept malformed JSON ?", "");
+        return where.startsWith("at ") ? "malformed JSON " + where : "malformed JSON: " + where;
     }
 
     /** Gson appends a troubleshooting link on a second line: the first says what and where. */

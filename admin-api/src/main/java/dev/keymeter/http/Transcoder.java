@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class Transcoder {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> PEER = Metadata.Key.of(JsonApi.PEER_METADATA,
+            Metadata.ASCII_STRING_MARSHALLER);
     private static final long DEADLINE_SECONDS = 30;
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
 
@@ -33,8 +35,8 @@ final class Transcoder {
         this.channel = Objects.requireNonNull(channel, "channel");
     }
 
-    String callAsJson(MethodDescriptor<?, ?> rpc, Message request, Optional<String> token) {
-        Message response = call(rpc, request, token);
+    String callAsJson(MethodDescriptor<?, ?> rpc, Message request, Optional<String> token, String peer) {
+        Message response = call(rpc, request, token, peer);
         try {
             return PRINTER.print(response);
         } catch (InvalidProtocolBufferException e) {
@@ -43,9 +45,12 @@ final class Transcoder {
     }
 
     @SuppressWarnings("unchecked")
-    <R extends Message> R call(MethodDescriptor<?, ?> rpc, Message request, Optional<String> token) {
+    <R extends Message> R call(MethodDescriptor<?, ?> rpc, Message request, Optional<String> token, String peer) {
         Metadata headers = new Metadata();
         token.ifPresent(t -> headers.put(AUTHORIZATION, "Bearer " + t));
+        if (peer != null) {
+            headers.put(PEER, peer);
+        }
         Channel authed = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         MethodDescriptor<Message, R> typed = (MethodDescriptor<Message, R>) rpc;
         try {

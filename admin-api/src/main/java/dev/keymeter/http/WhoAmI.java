@@ -27,10 +27,10 @@ final class WhoAmI {
     }
 
     /** The JSON answer for {@code token}; {@code user} is the trusted proxy header's, or empty. */
-    String answer(Optional<String> token, Optional<String> user) {
-        Caller caller = authenticate(token);
+    String answer(Optional<String> token, Optional<String> user, String peer) {
+        Caller caller = authenticate(token, peer);
         Key key = transcoder.call(AdminServiceGrpc.getGetKeyMethod(),
-                GetKeyRequest.newBuilder().setKeyId(caller.keyId()).build(), token);
+                GetKeyRequest.newBuilder().setKeyId(caller.keyId()).build(), token, peer);
         JsonObject body = new JsonObject();
         body.addProperty("keyId", key.getId());
         body.addProperty("kind", key.getKind().name());
@@ -40,10 +40,16 @@ final class WhoAmI {
         return body.toString();
     }
 
-    private Caller authenticate(Optional<String> token) {
+    /**
+     * The caller, or the refusal gRPC gives: a refused token is sent on through the channel, so the
+     * server's interceptor refuses it with its own message and counts it in the audited summary of
+     * refused calls, as for every other route.
+     */
+    private Caller authenticate(Optional<String> token, String peer) {
         try {
             return authenticator.authenticate(token.orElse(null));
         } catch (AdminFailure refused) {
+            transcoder.call(AdminServiceGrpc.getGetKeyMethod(), GetKeyRequest.getDefaultInstance(), token, peer);
             throw HttpRefusal.of(Status.Code.valueOf(refused.reason().name()), refused.getMessage());
         } catch (StoreException unreachable) { // as gRPC says it: the database is down, not a bug
             throw HttpRefusal.of(Status.Code.UNAVAILABLE, "the key store is unreachable; retry later");

@@ -7,7 +7,8 @@
  * <p>The JSON API holds no rule: each route transcodes to the gRPC {@code AdminService} over an
  * in-process channel, whose server runs the same interceptors (authentication, unreadable requests)
  * as the network one. So authorization, validation messages and audit rows are those of gRPC. This
- * package must not import {@code dev.keymeter.store}; from {@code dev.keymeter.lifecycle} it uses only
- * the {@code Authenticator} (for whoami). Thread-safe: handlers keep no state between exchanges.
+ * package must not import {@code dev.keymeter.admin} (which assembles it), the store (but for
+ * {@code StoreException}), the CLI or replication; from {@code dev.keymeter.lifecycle} it uses only the
+ * {@code Authenticator} (for whoami). Thread-safe: handlers keep no state between exchanges.
  */
 package dev.keymeter.http;

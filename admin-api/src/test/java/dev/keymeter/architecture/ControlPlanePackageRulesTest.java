@@ -79,6 +79,17 @@ class ControlPlanePackageRulesTest {
     }
 
     @Test
+    void http_transcodesToGrpc_withoutTheRulesOrTheStore() {
+        noClasses().that().resideInAPackage("dev.keymeter.http..")
+                .should().dependOnClassesThat(resideInAnyPackage("dev.keymeter.admin..", "dev.keymeter.store..",
+                        "dev.keymeter.cli..", "dev.keymeter.replication..", JDBC)
+                        .and(not(type(dev.keymeter.store.StoreException.class))))
+                .because("the JSON API calls the gRPC service, which holds the one copy of the rules; whoami names"
+                        + " the caller with the Authenticator and reports an unreachable store as gRPC does")
+                .check(CLASSES);
+    }
+
+    @Test
     void tls_dependsOnlyOnGrpcAndTheJdk() {
         noClasses().that().resideInAPackage("dev.keymeter.tls..")
                 .should().dependOnClassesThat().resideInAnyPackage(

@@ -61,6 +61,44 @@ class HttpFrontTest {
     }
 
     @Test
+    void mountThatFails_is500WithoutDetails_andOtherMountsAreServed() throws Exception {
+        HttpMount broken = new HttpMount() {
+            @Override
+            public String prefix() {
+                return "/broken/";
+            }
+
+            @Override
+            public void handle(com.sun.net.httpserver.HttpExchange exchange) {
+                throw new IllegalStateException("a detail for the log only");
+            }
+        };
+        HttpMount longer = new HttpMount() {
+            @Override
+            public String prefix() {
+                return "/broken/but-not-here";
+            }
+
+            @Override
+            public void handle(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+                JsonReplies.send(exchange, 200, "{}");
+            }
+        };
+        try (HttpFront front = HttpFront.start(new java.net.InetSocketAddress("127.0.0.1", 0), null,
+                java.util.List.of(broken, longer))) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + front.port() + "/broken/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonObject error = HttpHarness.error(r, 500, "INTERNAL");
+            assertEquals("internal error; see the control plane's log", error.get("message").getAsString());
+            assertEquals(200, client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + front.port() + "/broken/but-not-here")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "the longest prefix wins");
+        }
+    }
+
+    @Test
     void consoleAddress_null_startsNoListener() throws Exception {
         try (ControlPlane off = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("off")).withPort(0))) {
             assertEquals(-1, off.consolePort());
