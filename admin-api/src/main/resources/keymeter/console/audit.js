@@ -5,7 +5,7 @@ import { route } from './router.js';
 
 const ACTIONS = ['CreateProject', 'DeleteProject', 'AddMember', 'RemoveMember', 'CreateKey', 'UpdateKey',
   'DuplicateKey', 'RotateKey', 'DisableKey', 'EnableKey', 'RevokeKey', 'DeleteKey', 'ImportLegacyKey',
-  'ResetKeyUsage', 'RefusedCalls'];
+  'ResetKeyUsage', 'Bootstrap', 'RecoverAdminKey', 'RefusedCalls', 'RefusedWhileDiskFull'];
 
 route(/^#\/audit$/, async (view) => {
   const body = h('tbody');

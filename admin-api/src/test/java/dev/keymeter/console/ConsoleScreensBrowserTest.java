@@ -111,6 +111,32 @@ class ConsoleScreensBrowserTest {
     }
 
     @Test
+    void usageChart_drawsOneColumnPerHistorySampleScaledToThePeak(TestInfo info) throws Exception {
+        start(info, ConsoleSettings.DEFAULTS);
+        browser.signIn(console.origin(), console.adminKey());
+        browser.open(console.origin(), "#/keys", By.id("keys-table"));
+        Object drawn = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/console/chart.js').then((chart) => {"
+                + "  const samples = [];"
+                + "  for (let i = 0; i < 96; i++) samples.push({startTime: new Date(Date.UTC(2026, 11, 7, 0, 15 * i)).toISOString(),"
+                + "    requests: String(i % 8 === 0 ? 40 : i % 3), tokens: '0'});"
+                + "  const svg = chart.usageChart(samples);"
+                + "  document.getElementById('view').replaceChildren(svg);"
+                + "  const bars = [...svg.querySelectorAll('.chart-bar')];"
+                + "  const tallest = Math.max(...bars.map((b) => Number(b.getAttribute('height'))));"
+                + "  const ofPeak = bars.filter((b) => b.dataset.requests === '40').every((b) => Number(b.getAttribute('height')) === tallest);"
+                + "  done(bars.length + ' ' + ofPeak + ' ' + svg.textContent.includes('no usage reported'));"
+                + "}).catch((e) => done(String(e)));");
+        assertEquals("96 true false", drawn);
+        Object empty = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/console/chart.js').then((chart) => {"
+                + "  const svg = chart.usageChart(undefined);"
+                + "  done(svg.querySelectorAll('.chart-bar').length + ' ' + svg.textContent.includes('no usage reported'));"
+                + "});");
+        assertEquals("0 true", empty);
+    }
+
+    @Test
     void projectKey_signsInToItsOwnOverview(TestInfo info) throws Exception {
         start(info, ConsoleSettings.DEFAULTS);
         JsonObject created = api.post("/v1/keys", "{\"name\": \"app\", \"kind\": \"KEY_KIND_PROJECT\", \"projectId\":"
