@@ -45,7 +45,7 @@ export function usageChart(samples) {
       h('title', {}, `${sample.startTime.slice(11, 16)} UTC: ${value} requests, ${sample.tokens || 0} tokens`)));
     });
     parts.push(h('text', { class: 'chart-label', x: 36, y: 16, 'text-anchor': 'end' }, String(peak)));
-    parts.push(h('text', { class: 'chart-label', x: 44, y: height - 6 }, reported[0].startTime.slice(11, 16) + ' UTC'));
+    parts.push(h('text', { class: 'chart-label', x: 44, y: height - 6 }, `24 h ago (${reported[0].startTime.slice(11, 16)} UTC)`));
     parts.push(h('text', { class: 'chart-label', x: WIDTH, y: height - 6, 'text-anchor': 'end' }, 'now'));
   }
   parts.push(h('text', { class: 'chart-label', x: 36, y: base, 'text-anchor': 'end' }, '0'));
