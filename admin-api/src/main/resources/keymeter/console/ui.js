@@ -18,9 +18,10 @@ export function showError(form, err) {
   for (const marked of form.querySelectorAll('[aria-invalid]')) marked.removeAttribute('aria-invalid');
   if (slot) fill(slot, text);
   if (err instanceof ApiError && err.field) {
-    const root = err.field.split(/[.[]/)[0];
-    const input = form.querySelector(`[data-field="${CSS.escape(err.field)}"]`)
-      || form.querySelector(`[data-field="${CSS.escape(root)}"]`);
+    // UpdateKey names the key's fields under "key." ("key.name: required"); the form's fields have no prefix.
+    const field = err.field.replace(/^key\./, '');
+    const candidates = [err.field, field, field.split(/[.[]/)[0]];
+    const input = candidates.map((name) => form.querySelector(`[data-field="${CSS.escape(name)}"]`)).find(Boolean);
     if (input) {
       input.setAttribute('aria-invalid', 'true');
       input.focus();

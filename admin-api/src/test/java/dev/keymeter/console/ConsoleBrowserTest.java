@@ -217,6 +217,62 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void edit_changesNamePermissionsAndLimits() {
+        createProject("payments");
+        String id = api.createKey("batch", "payments", RESTRICTED, "{\"costLimitMicroUsd\": \"12500000\"}")
+                .getAsJsonObject("key").get("id").getAsString();
+        browser.open(console.origin(), "#/keys", By.cssSelector("tr[data-key-id='" + id + "']"));
+        row(id).findElement(By.xpath(".//button[text()='Edit']")).click();
+        WebElement name = browser.await(By.id("key-name"));
+        assertFalse(browser.driver.findElement(By.id("key-project")).isEnabled(), "the project cannot change");
+        name.clear();
+        name.sendKeys("batch-nightly");
+        browser.driver.findElement(By.id("preset-read-only")).click();
+        browser.driver.findElement(By.id("cost-toggle")).click();
+        browser.driver.findElement(By.id("tokens-toggle")).click();
+        browser.await(By.id("token-limit")).sendKeys("250000");
+        browser.driver.findElement(By.id("key-submit")).click();
+        browser.waiting().until(ExpectedConditions.numberOfElementsToBe(By.tagName("dialog"), 0));
+        JsonObject key = api.get("/v1/keys/" + id);
+        assertEquals("batch-nightly", key.get("name").getAsString());
+        assertEquals("PERMISSION_PRESET_READ_ONLY", key.getAsJsonObject("permissions").get("preset").getAsString());
+        assertFalse(key.getAsJsonObject("limits").has("costLimitMicroUsd"), key.toString());
+        assertEquals("250000", key.getAsJsonObject("limits").get("tokenLimit").getAsString());
+    }
+
+    @Test
+    void edit_refusedByTheServer_showsItsMessageAndMarksTheField() {
+        createProject("payments");
+        api.createKey("taken", "payments", READ_ONLY, NO_LIMITS);
+        String id = api.createKey("other", "payments", READ_ONLY, NO_LIMITS).getAsJsonObject("key").get("id").getAsString();
+        browser.open(console.origin(), "#/keys", By.cssSelector("tr[data-key-id='" + id + "']"));
+        row(id).findElement(By.xpath(".//button[text()='Edit']")).click();
+        WebElement name = browser.await(By.id("key-name"));
+        name.clear();
+        name.sendKeys("taken");
+        browser.driver.findElement(By.id("key-submit")).click();
+        WebElement error = browser.await(By.cssSelector("dialog .form-error"));
+        browser.waiting().until(d -> !error.getText().isEmpty());
+        assertTrue(error.getText().contains("ALREADY_EXISTS") && error.getText().contains("taken"), error.getText());
+        name.clear();
+        browser.driver.findElement(By.id("key-submit")).click();
+        browser.waiting().until(d -> "true".equals(d.findElement(By.id("key-name")).getAttribute("aria-invalid")));
+        assertTrue(error.getText().contains("name: required"), error.getText());
+        assertEquals("other", api.get("/v1/keys/" + id).get("name").getAsString());
+    }
+
+    @Test
+    void delete_asksFirstThenRemovesTheKeyFromTheList() {
+        createProject("payments");
+        String id = api.createKey("gone", "payments", READ_ONLY, NO_LIMITS).getAsJsonObject("key").get("id").getAsString();
+        browser.open(console.origin(), "#/keys", By.cssSelector("tr[data-key-id='" + id + "']"));
+        row(id).findElement(By.xpath(".//button[text()='Delete']")).click();
+        browser.await(By.cssSelector("dialog.confirm")).findElement(By.xpath(".//button[text()='Delete']")).click();
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-key-id='" + id + "']")));
+        assertTrue(api.get("/v1/keys").getAsJsonArray("keys").toString().indexOf(id) < 0);
+    }
+
+    @Test
     void revoke_asksFirstAndRevokesOnlyWhenConfirmed() throws Exception {
         createProject("payments");
         String id = api.createKey("old", "payments", READ_ONLY, NO_LIMITS).getAsJsonObject("key").get("id").getAsString();
