@@ -65,8 +65,9 @@ public final class HttpFront implements AutoCloseable {
             server = tls == null ? HttpServer.create(address, 0) : https(address, tls);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
+            // No cause attached: start-up errors print the root cause's message, and this one names the flag.
             throw new IOException("--console-addr " + address.getHostString() + ":" + address.getPort()
-                    + ": cannot listen: " + e.getMessage(), e);
+                    + ": cannot listen: " + e.getMessage());
         }
         HttpFront front = new HttpFront(server, executor, byLongestPrefix);
         server.createContext("/", front::dispatch);

@@ -99,6 +99,20 @@ class HttpFrontTest {
     }
 
     @Test
+    void portInUse_failsTheStartNamingTheFlag_andReleasesTheOtherPorts() throws Exception {
+        java.net.InetSocketAddress taken = new java.net.InetSocketAddress("127.0.0.1", h.controlPlane.consolePort());
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("second")).withPort(0)
+                        .withConsoleAddress(taken)));
+        assertTrue(e.getMessage().startsWith("--console-addr 127.0.0.1:" + taken.getPort() + ": cannot listen"),
+                e.getMessage());
+        assertEquals(null, e.getCause(), "the message is the one shown");
+        try (ControlPlane again = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("second")).withPort(0))) {
+            assertTrue(again.port() > 0, "the failed start closed its store and released its gRPC port");
+        }
+    }
+
+    @Test
     void consoleAddress_null_startsNoListener() throws Exception {
         try (ControlPlane off = ControlPlane.start(ControlPlaneConfig.defaults(dir.resolve("off")).withPort(0))) {
             assertEquals(-1, off.consolePort());

@@ -25,6 +25,7 @@ class ServeIT {
     private static final Pattern ADMIN_LINE = Pattern.compile("admin API\\s+: 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern METRICS_LINE = Pattern.compile("metrics\\s+: 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern AUTHZ_LINE = Pattern.compile("ext_authz\\s+: 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern CONSOLE_LINE = Pattern.compile("console\\s+: http://127\\.0\\.0\\.1:(\\d+)/console/");
 
     @TempDir
     Path work;
@@ -41,6 +42,16 @@ class ServeIT {
         ChildJvm.Result r = ChildJvm.runJar(work, List.of(), all.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r::describe);
         return r;
+    }
+
+    /** {@code GET /v1/keys/{keyId}} on the HTTP listener, as JSON. */
+    private static String jsonKey(int port, String adminKey, String keyId) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/keys/" + keyId))
+                        .header("Authorization", "Bearer " + adminKey).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r::body);
+        return r.body();
     }
 
     private static String scrape(int port) throws Exception {
@@ -109,6 +120,8 @@ class ServeIT {
                 cli(port, adminKey, "keys", "revoke", keyId, "--yes");
                 assertEquals(401, envoy.awaitStatus(token, "POST", "/v1/chat/completions", 401));
             }
+            assertTrue(jsonKey(first.port(CONSOLE_LINE), adminKey, keyId).contains("\"KEY_STATUS_REVOKED\""),
+                    "the JSON API at the printed address sees what the CLI did");
             scrape(first.port(METRICS_LINE)); // every new per-key series reads 0 at its first scrape
             String scrape = scrape(first.port(METRICS_LINE));
             assertTrue(scrape.lines().anyMatch(l -> l.startsWith("keymeter_checks_total{decision=\"allowed\"")
