@@ -42,6 +42,8 @@ export function keysTable(container, ctx, fixed) {
     h('thead', {}, h('tr', {}, ['Created', 'Name', 'Type', 'Status', 'Permissions', 'Created by', 'Actions']
       .map((c) => h('th', { scope: 'col' }, c)))), body), more);
   let nextPage = '';
+  // "Created by" names the creating key when it is known (the signed-in key, or a key on the page).
+  const names = new Map([[ctx.me.id, ctx.me.name]]);
 
   async function load(append) {
     const params = {
@@ -54,7 +56,8 @@ export function keysTable(container, ctx, fixed) {
     };
     const page = await get('/v1/keys', params);
     if (!append) body.replaceChildren();
-    for (const key of page.keys || []) body.append(row(key, ctx, reload));
+    for (const key of page.keys || []) names.set(key.id, key.name);
+    for (const key of page.keys || []) body.append(row(key, ctx, reload, names));
     if (!body.children.length) {
       body.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No keys match these filters.')));
     }
@@ -64,7 +67,7 @@ export function keysTable(container, ctx, fixed) {
   return { reload };
 }
 
-function row(key, ctx, reload) {
+function row(key, ctx, reload, names) {
   const scope = key.kind === 'KEY_KIND_ADMIN' ? 'Organization' : key.projectId;
   return h('tr', { dataset: { keyId: key.id, status: key.status } },
     h('td', {}, when(key.createTime)),
@@ -74,7 +77,7 @@ function row(key, ctx, reload) {
     h('td', { class: 'type' }, label(key.ownerType)),
     h('td', {}, statusToggle(key, reload)),
     h('td', { class: 'permissions' }, label(key.permissions && key.permissions.preset)),
-    h('td', { class: 'created-by' }, key.createdBy),
+    h('td', { class: 'created-by', title: key.createdBy }, names.get(key.createdBy) || key.createdBy),
     h('td', { class: 'row-actions' }, actions(key, ctx, reload)));
 }
 
