@@ -161,7 +161,7 @@ function limitsField(key) {
 }
 
 function legacyNote() {
-  return h('p', { class: 'note', id: 'legacy-note' }, 'Legacy keys support no limits and no per-resource '
+  return h('p', { class: 'note', id: 'legacy-panel-note' }, 'Legacy keys support no limits and no per-resource '
     + 'permissions, and cannot be converted. To get them, create a new key, move your integrations to it, then '
     + 'disable or delete this one.');
 }

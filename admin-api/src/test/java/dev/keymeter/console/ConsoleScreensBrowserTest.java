@@ -90,7 +90,7 @@ class ConsoleScreensBrowserTest {
         browser.await(By.id("key-name"));
         assertTrue(browser.driver.findElements(By.id("cost-toggle")).isEmpty(), "no limit controls");
         assertTrue(browser.driver.findElements(By.id("preset-restricted")).isEmpty(), "no per-resource permissions");
-        assertTrue(browser.driver.findElement(By.cssSelector("dialog #legacy-note")).isDisplayed());
+        assertTrue(browser.driver.findElement(By.cssSelector("dialog #legacy-panel-note")).isDisplayed());
     }
 
     @Test

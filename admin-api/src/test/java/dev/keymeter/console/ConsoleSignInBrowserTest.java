@@ -46,7 +46,7 @@ class ConsoleSignInBrowserTest {
         String alert = browser.await(By.cssSelector("[role=alert]")).getText();
         assertEquals("That key was not accepted.", alert);
         assertFalse(browser.driver.getPageSource().contains("kma_wrongwrong"));
-        browser.screenshot("sign-in-refused");
+        browser.screenshot("signIn_withAWrongKey_saysSoWithoutShowingIt");
     }
 
     @Test
@@ -54,7 +54,7 @@ class ConsoleSignInBrowserTest {
         browser.driver.get(console.uri("/console/").toString());
         assertTrue(browser.driver.getCurrentUrl().endsWith("/console/sign-in"));
         browser.await(By.id("key")).sendKeys(console.adminKey());
-        browser.screenshot("sign-in");
+        browser.screenshot("signIn_withTheAdminKey_opensTheConsoleWithAnHttpOnlyCookie-form");
         browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
         browser.await(By.id("sign-out"));
         Cookie cookie = browser.driver.manage().getCookieNamed("keymeter_session");
@@ -66,5 +66,6 @@ class ConsoleSignInBrowserTest {
                 "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie");
         assertFalse(String.valueOf(storage).contains(console.adminKey()));
         assertFalse(String.valueOf(storage).contains("keymeter_session"), "HttpOnly: scripts cannot read it");
+        browser.screenshot("signIn_withTheAdminKey_opensTheConsoleWithAnHttpOnlyCookie");
     }
 }
