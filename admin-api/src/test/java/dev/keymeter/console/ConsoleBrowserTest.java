@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,12 @@ class ConsoleBrowserTest {
         assertEquals("Restricted — Chat completions: Write, Datasets: Read",
                 browser.driver.findElement(By.cssSelector("dialog .summary")).getText());
         browser.screenshot(testName + "-save-dialog");
+        browser.driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", console.origin(),
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        browser.driver.findElement(By.xpath("//dialog//button[text()='Copy']")).click();
+        browser.waiting().until(ExpectedConditions.textToBe(By.cssSelector("dialog .copied"), "Copied"));
+        assertEquals(token, browser.driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, (e) => done(String(e)));"));
         JsonObject key = keyNamed("reporting");
         assertEquals("PERMISSION_PRESET_RESTRICTED", key.getAsJsonObject("permissions").get("preset").getAsString());
         assertEquals("ACCESS_LEVEL_WRITE", key.getAsJsonObject("permissions").getAsJsonObject("resources")
