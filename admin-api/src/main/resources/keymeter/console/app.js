@@ -2,7 +2,7 @@
 import { loadSession, signOut, get, seg, ApiError } from './api.js';
 import { h, fill } from './dom.js';
 import { match, go } from './router.js';
-import { notify } from './ui.js';
+import { notify, showPending } from './ui.js';
 import './keys.js';
 import './overview.js';
 import './projects.js';
@@ -30,6 +30,7 @@ async function show() {
   fill(view, h('p', { class: 'loading' }, 'Loading…'));
   try {
     await found.render(view, ctx, ...found.args);
+    showPending();
   } catch (err) {
     fill(view, h('h1', {}, 'Something went wrong'),
       h('p', { class: 'form-error', role: 'alert' }, err instanceof ApiError ? err.text : String(err)));

@@ -2,7 +2,7 @@
 import { get, post, del, seg, ApiError } from './api.js';
 import { h, fill, when } from './dom.js';
 import { route, go } from './router.js';
-import { notify, confirmAction, showError, saveKeyDialog } from './ui.js';
+import { notify, notifyNext, confirmAction, showError, saveKeyDialog } from './ui.js';
 import { keysTable } from './keys.js';
 import { openKeyPanel } from './keyform.js';
 
@@ -48,8 +48,8 @@ async function removeProject(project) {
   if (!sure) return;
   try {
     const result = await del('/v1/projects/' + seg(project.id));
+    notifyNext(`Project ${project.id} is deleted; ${result.revokedKeys || 0} key(s) revoked.`);
     go('#/projects');
-    setTimeout(() => notify(`Project ${project.id} is deleted; ${result.revokedKeys || 0} key(s) revoked.`), 50);
   } catch (err) {
     notify(err instanceof ApiError ? err.text : String(err), 'error');
   }

@@ -11,6 +11,19 @@ export function notify(text, kind = 'info') {
   notice.hidden = !text;
 }
 
+let pending = '';
+
+/** A notice for the next screen, shown once it has drawn (a navigation clears the notice line). */
+export function notifyNext(text) {
+  pending = text;
+}
+
+/** Shows the notice left by notifyNext, if any. */
+export function showPending() {
+  if (pending) notify(pending);
+  pending = '';
+}
+
 /** Shows err in a form's error slot and marks the field the server named. */
 export function showError(form, err) {
   const slot = form.querySelector('.form-error');

@@ -78,6 +78,21 @@ class ConsoleScreensBrowserTest {
     }
 
     @Test
+    void projects_deleteOne_asksFirstThenSaysHowManyKeysItRevoked(TestInfo info) throws Exception {
+        start(info, ConsoleSettings.DEFAULTS);
+        browser.signIn(console.origin(), console.adminKey());
+        browser.open(console.origin(), "#/projects", By.cssSelector("#projects-table tr[data-project-id='payments']"));
+        browser.driver.findElement(By.xpath("//tr[@data-project-id='payments']//button[text()='Delete']")).click();
+        WebElement dialog = browser.await(By.cssSelector("dialog.confirm"));
+        assertTrue(dialog.getText().contains("revokes every key"), dialog.getText());
+        dialog.findElement(By.xpath(".//button[text()='Delete project']")).click();
+        WebElement notice = browser.await(By.id("notice"));
+        browser.waiting().until(ExpectedConditions.textToBePresentInElement(notice, "1 key(s) revoked"));
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("#projects-table tr[data-project-id='payments']")));
+    }
+
+    @Test
     void legacyKey_hasNoLimitControlsAndSaysHowToReplaceIt(TestInfo info) throws Exception {
         start(info, ConsoleSettings.DEFAULTS);
         String id = api.post("/v1/keys:importLegacy", "{\"token\": \"sk-legacy-0123456789abcdef\", \"name\": \"old-sdk\","
