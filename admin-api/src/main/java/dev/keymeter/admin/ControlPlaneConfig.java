@@ -1,5 +1,6 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.console.ConsoleSettings;
 import dev.keymeter.lifecycle.UsageBoard;
 import dev.keymeter.replication.ReplicationSettings;
 import dev.keymeter.store.StoreSpec;
@@ -27,10 +28,11 @@ import java.util.Objects;
  *     unauthorized) calls are audited as one summary row per interval at most
  * @param consoleAddress {@code --console-addr}: where the HTTP listener (JSON API, OpenAPI document,
  *     console) listens; {@code null}: no HTTP listener (the default here; the process turns it on)
+ * @param console the console's sessions and {@code --console-trusted-user-header}; {@code null}: defaults
  */
 public record ControlPlaneConfig(Path dataDir, String host, int port, Duration shutdownGrace, Clock clock,
         ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard, long diskReserveBytes,
-        Duration refusalAuditInterval, InetSocketAddress consoleAddress) {
+        Duration refusalAuditInterval, InetSocketAddress consoleAddress, ConsoleSettings console) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9190;
@@ -55,6 +57,7 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
             throw new IllegalArgumentException("--disk-reserve must be 0–1GiB, was " + diskReserveBytes + " bytes");
         }
         Objects.requireNonNull(refusalAuditInterval, "refusalAuditInterval");
+        console = console == null ? ConsoleSettings.DEFAULTS : console;
         if (refusalAuditInterval.toMillis() < 1_000 || refusalAuditInterval.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("--auth-failure-audit-interval must be between 1s and 1d, was "
                     + refusalAuditInterval);
@@ -66,7 +69,7 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
             ReplicationSettings replication, StoreSpec store, ServerTlsFiles tls, UsageBoard.Bounds usageBoard,
             long diskReserveBytes, Duration refusalAuditInterval) {
         this(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard, diskReserveBytes,
-                refusalAuditInterval, null);
+                refusalAuditInterval, null, null);
     }
 
     /** Default replication settings and store; for callers that set none. */
@@ -82,50 +85,56 @@ public record ControlPlaneConfig(Path dataDir, String host, int port, Duration s
 
     public ControlPlaneConfig withPort(int newPort) {
         return new ControlPlaneConfig(dataDir, host, newPort, shutdownGrace, clock, replication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
 
     public ControlPlaneConfig withClock(Clock newClock) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, newClock, replication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
     public ControlPlaneConfig withReplication(ReplicationSettings newReplication) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, newReplication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
     public ControlPlaneConfig withStore(StoreSpec newStore) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, newStore, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
     public ControlPlaneConfig withTls(ServerTlsFiles newTls) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, newTls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
     /** The usage board's bounds. */
     public ControlPlaneConfig withUsageBoard(UsageBoard.Bounds newBounds) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, newBounds,
-                diskReserveBytes, refusalAuditInterval, consoleAddress);
+                diskReserveBytes, refusalAuditInterval, consoleAddress, console);
     }
 
     public ControlPlaneConfig withDiskReserve(long newBytes) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard, newBytes,
-                refusalAuditInterval, consoleAddress);
+                refusalAuditInterval, consoleAddress, console);
     }
 
     public ControlPlaneConfig withRefusalAuditInterval(Duration newInterval) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
-                diskReserveBytes, newInterval, consoleAddress);
+                diskReserveBytes, newInterval, consoleAddress, console);
     }
 
     /** The HTTP listener's address ({@code --console-addr}); {@code null} turns it off. Port 0 picks a free one. */
     public ControlPlaneConfig withConsoleAddress(InetSocketAddress newAddress) {
         return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
-                diskReserveBytes, refusalAuditInterval, newAddress);
+                diskReserveBytes, refusalAuditInterval, newAddress, console);
+    }
+
+    /** The console's sessions and trusted header. */
+    public ControlPlaneConfig withConsole(ConsoleSettings newConsole) {
+        return new ControlPlaneConfig(dataDir, host, port, shutdownGrace, clock, replication, store, tls, usageBoard,
+                diskReserveBytes, refusalAuditInterval, consoleAddress, newConsole);
     }
 
     /** The store to open: the one set, else {@code keymeter.db} in the data directory. */

@@ -1,5 +1,7 @@
 package dev.keymeter.admin;
 
+import dev.keymeter.console.ConsoleMount;
+import dev.keymeter.console.Sessions;
 import dev.keymeter.http.CallerToken;
 import dev.keymeter.http.HttpFront;
 import dev.keymeter.http.HttpMount;
@@ -46,7 +48,7 @@ final class HttpListener implements AutoCloseable {
         try {
             // The certificate of the admin listener, without its client CA: browsers sign in with a key.
             tls = config.tls() == null ? null : ServerTls.load(config.tls().withClientCa(null));
-            HttpFront front = HttpFront.start(config.consoleAddress(), tls, mounts(channel, authenticator));
+            HttpFront front = HttpFront.start(config.consoleAddress(), tls, mounts(config, channel, authenticator));
             return new HttpListener(server, channel, tls, front);
         } catch (IOException | RuntimeException e) {
             if (tls != null) {
@@ -59,9 +61,12 @@ final class HttpListener implements AutoCloseable {
     }
 
     /** What the listener serves. The console adds its mount and, first in the list, its session's token. */
-    private static List<HttpMount> mounts(ManagedChannel channel, Authenticator authenticator) {
-        CallerToken callers = CallerToken.firstOf(List.of(CallerToken.authorizationHeader()));
-        return List.of(new JsonApi(channel, authenticator, callers), new OpenApiDocument());
+    private static List<HttpMount> mounts(ControlPlaneConfig config, ManagedChannel channel,
+            Authenticator authenticator) {
+        ConsoleMount console = new ConsoleMount(authenticator, new Sessions(config.clock(), config.console().sessions()),
+                config.console());
+        CallerToken callers = CallerToken.firstOf(List.of(console.callerToken(), CallerToken.authorizationHeader()));
+        return List.of(new JsonApi(channel, authenticator, callers), new OpenApiDocument(), console);
     }
 
     int port() {

@@ -1,5 +1,7 @@
 package dev.keymeter.server;
 
+import dev.keymeter.console.ConsoleSettings;
+import dev.keymeter.console.SessionLimits;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.cli.Values;
 import dev.keymeter.logging.LogFormat;
@@ -41,6 +43,13 @@ final class ProcessOptions {
             description = "(serve, control-plane) Where the JSON admin API (/v1/), /openapi.json and the console "
                     + "listen; 'off' for none (env KEYMETER_CONSOLE_LISTEN; default ${DEFAULT-VALUE}).")
     String consoleAddr;
+
+    @Option(names = "--console-trusted-user-header", paramLabel = "HEADER",
+            defaultValue = "${env:KEYMETER_CONSOLE_TRUSTED_USER_HEADER:-}",
+            description = "(serve, control-plane) A header an authenticating proxy sets to the signed-in person, "
+                    + "e.g. X-Forwarded-Email: the console's \"You\" creates user keys for them. Off by default; only "
+                    + "with a proxy that replaces the header (env KEYMETER_CONSOLE_TRUSTED_USER_HEADER).")
+    String consoleTrustedUserHeader;
 
     @Option(names = "--authz-addr", paramLabel = "HOST:PORT",
             defaultValue = "${env:KEYMETER_AUTHZ_LISTEN:-127.0.0.1:9191}",
@@ -301,7 +310,8 @@ final class ProcessOptions {
                 new UsageBoard.Bounds(usageBoardMaxSidecars, usageBoardMaxEntries, usageHistoryMaxKeys),
                 new ControlPlaneBounds(maxWatchStreams, watchSendTimeout,
                         ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval),
-                consoleAddress());
+                consoleAddress(), new ConsoleSettings(SessionLimits.DEFAULTS,
+                        consoleTrustedUserHeader == null ? "" : consoleTrustedUserHeader.strip()));
     }
 
     /** {@code --console-addr}: {@code null} for {@code off}. */

@@ -1,5 +1,6 @@
 package dev.keymeter.server;
 
+import dev.keymeter.console.ConsoleSettings;
 import dev.keymeter.admin.ControlPlaneConfig;
 import dev.keymeter.check.CheckSettings;
 import dev.keymeter.ingest.IngestTokens;
@@ -40,15 +41,17 @@ import java.util.Objects;
  * @param controlPlaneBounds Watch streams, the disk reserve and the audit of refused calls
  * @param consoleAddress {@code --console-addr} / {@code KEYMETER_CONSOLE_LISTEN}, default {@code 127.0.0.1:9193};
  *     {@code null} ({@code off}): no HTTP listener
+ * @param console the console's sessions and {@code --console-trusted-user-header}
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
         SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds,
-        HostPort consoleAddress) {
+        HostPort consoleAddress, ConsoleSettings console) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(console, "console");
         Objects.requireNonNull(bounds, "bounds");
         Objects.requireNonNull(usageBoard, "usageBoard");
         Objects.requireNonNull(controlPlaneBounds, "controlPlaneBounds");
@@ -72,7 +75,8 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         return controlPlaneBounds.apply(new ControlPlaneConfig(dataDir, adminAddress.host(), adminAddress.port(),
                 shutdownGrace, Clock.systemUTC()).withStore(store).withTls(tls.admin()).withUsageBoard(usageBoard))
                 .withConsoleAddress(consoleAddress == null ? null
-                        : new InetSocketAddress(consoleAddress.host(), consoleAddress.port()));
+                        : new InetSocketAddress(consoleAddress.host(), consoleAddress.port()))
+                .withConsole(console);
     }
 
     public SidecarConfig sidecar() {
