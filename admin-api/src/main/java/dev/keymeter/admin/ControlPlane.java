@@ -112,7 +112,7 @@ public final class ControlPlane implements AutoCloseable {
                     .build()
                     .start();
             if (config.consoleAddress() != null) {
-                http = HttpListener.start(config, admin, rules.authenticator());
+                http = HttpListener.start(config, admin, rules.authenticator(), refusedCalls);
             }
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);

@@ -40,7 +40,7 @@ final class HttpListener implements AutoCloseable {
 
     /** Starts the in-process server and the HTTP listener on {@code config.consoleAddress()}. */
     static HttpListener start(ControlPlaneConfig config, ServerServiceDefinition adminService,
-            Authenticator authenticator) throws IOException {
+            Authenticator authenticator, RefusedCalls refusedCalls) throws IOException {
         String name = "keymeter-http-" + System.identityHashCode(adminService) + "-" + System.nanoTime();
         Server server = InProcessServerBuilder.forName(name).addService(adminService).build().start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
@@ -48,7 +48,8 @@ final class HttpListener implements AutoCloseable {
         try {
             // The certificate of the admin listener, without its client CA: browsers sign in with a key.
             tls = config.tls() == null ? null : ServerTls.load(config.tls().withClientCa(null));
-            HttpFront front = HttpFront.start(config.consoleAddress(), tls, mounts(config, channel, authenticator));
+            HttpFront front = HttpFront.start(config.consoleAddress(), tls, mounts(config, channel, authenticator,
+                    refusedCalls));
             return new HttpListener(server, channel, tls, front);
         } catch (IOException | RuntimeException e) {
             if (tls != null) {
@@ -62,9 +63,9 @@ final class HttpListener implements AutoCloseable {
 
     /** What the listener serves. The console adds its mount and, first in the list, its session's token. */
     private static List<HttpMount> mounts(ControlPlaneConfig config, ManagedChannel channel,
-            Authenticator authenticator) {
+            Authenticator authenticator, RefusedCalls refusedCalls) {
         ConsoleMount console = new ConsoleMount(authenticator, new Sessions(config.clock(), config.console().sessions()),
-                config.console());
+                config.console(), refusedCalls::record);
         CallerToken callers = CallerToken.firstOf(List.of(console.callerToken(), CallerToken.authorizationHeader()));
         return List.of(new JsonApi(channel, authenticator, callers), new OpenApiDocument(), console);
     }

@@ -28,11 +28,16 @@ public final class ConsoleMount implements HttpMount {
     private final Pages pages = new Pages(assets);
     private final SignIn signIn;
 
-    public ConsoleMount(Authenticator authenticator, Sessions sessions, ConsoleSettings settings) {
+    /**
+     * @param refusedSignIns told of every sign-in refused for its key (audited with the control
+     *     plane's other refused calls, as a summary per interval)
+     */
+    public ConsoleMount(Authenticator authenticator, Sessions sessions, ConsoleSettings settings,
+            SignInRefusals refusedSignIns) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.gate = new SessionGate(sessions);
-        this.signIn = new SignIn(authenticator, sessions, pages);
+        this.signIn = new SignIn(authenticator, sessions, pages, refusedSignIns);
     }
 
     @Override

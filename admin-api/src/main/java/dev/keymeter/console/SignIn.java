@@ -27,10 +27,12 @@ final class SignIn {
     private static final int MAX_FORM_BYTES = 4096;
 
     private final Authenticator authenticator;
+    private final SignInRefusals refusals;
     private final Sessions sessions;
     private final Pages pages;
 
-    SignIn(Authenticator authenticator, Sessions sessions, Pages pages) {
+    SignIn(Authenticator authenticator, Sessions sessions, Pages pages, SignInRefusals refusals) {
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.pages = Objects.requireNonNull(pages, "pages");
@@ -50,6 +52,7 @@ final class SignIn {
         try {
             caller = authenticator.authenticate(key.get());
         } catch (AdminFailure refused) {
+            refusals.refused(refused.reason(), exchange.getRemoteAddress());
             pages.signIn(exchange, 401, NOT_ACCEPTED);
             return;
         } catch (StoreException unavailable) {
@@ -57,6 +60,7 @@ final class SignIn {
             return;
         }
         if (caller.kind() == KeyKind.SIDECAR) {
+            refusals.refused(AdminFailure.Reason.PERMISSION_DENIED, exchange.getRemoteAddress());
             pages.signIn(exchange, 401, NOT_ACCEPTED);
             return;
         }

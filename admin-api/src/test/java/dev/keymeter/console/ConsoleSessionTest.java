@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import dev.keymeter.audit.AuditAction;
+import dev.keymeter.lifecycle.AdminFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,18 @@ class ConsoleSessionTest {
         assertTrue(response.body().contains("That key was not accepted."), response.body());
         assertFalse(response.body().contains(wrong));
         assertTrue(response.headers().firstValue("Set-Cookie").isEmpty());
+    }
+
+    @Test
+    void signIn_refused_isCountedAndAuditedWithTheOtherRefusedCalls() throws Exception {
+        long before = console.controlPlane.callsRefused(AdminFailure.Reason.UNAUTHENTICATED);
+        String wrong = "kma_notARealKeyButLooksLikeOne123456abcdef";
+        assertEquals(401, signIn(wrong).statusCode());
+        assertEquals(before + 1, console.controlPlane.callsRefused(AdminFailure.Reason.UNAUTHENTICATED));
+        var rows = console.controlPlane.store().read(r -> r.listAudit(dev.keymeter.store.AuditFilter.ALL, 10, "")).items();
+        var summary = rows.stream().filter(r -> r.action().equals(AuditAction.REFUSED_CALLS.recordedName())).findFirst();
+        assertTrue(summary.isPresent(), () -> "no refused-calls summary in " + rows);
+        assertFalse(summary.get().toString().contains(wrong), "the key is never audited");
     }
 
     @Test
