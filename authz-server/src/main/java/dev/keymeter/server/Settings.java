@@ -8,6 +8,7 @@ import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarBounds;
 import dev.keymeter.sidecar.SidecarConfig;
+import dev.keymeter.sidecar.WarmUpSettings;
 import dev.keymeter.store.StoreSpec;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,11 +38,12 @@ import java.util.Objects;
  *     {@code --request-id-retention}, {@code --max-replica-staleness}
  * @param usageBoard {@code --usage-board-max-sidecars}, {@code --usage-board-max-entries}
  * @param controlPlaneBounds Watch streams, the disk reserve and the audit of refused calls
+ * @param warmUp {@code --warmup} / {@code --no-warmup} / {@code KEYMETER_WARMUP}, default on
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
-        SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds) {
+        SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds, boolean warmUp) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
@@ -73,6 +75,6 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
                 metricsAddress.port(), budgets, metricsKeySeries, IngestTokens.none(), tls.authz(), tls.metrics(),
-                bounds);
+                bounds, WarmUpSettings.of(warmUp));
     }
 }
