@@ -3,7 +3,10 @@ package dev.keymeter.sidecar;
 import dev.keymeter.tls.ServerTls;
 import java.io.IOException;
 
-/** Each listener's TLS, {@code null} where it is plaintext; re-read from disk while they serve, closed with the sidecar. */
+/**
+ * Each listener's TLS, {@code null} where it is plaintext; re-read from disk while they serve, closed
+ * with the sidecar.
+ */
 record ListenerTls(ServerTls authz, ServerTls metrics) {
 
     /** Loads the certificates {@code config} names; a partly loaded pair is closed before the failure is thrown. */

@@ -1,5 +1,6 @@
 package dev.keymeter.sidecar;
 
+import dev.keymeter.check.LastUsedTracker;
 import dev.keymeter.grpc.GracefulStop;
 import dev.keymeter.replica.ChronicleKeyReplica;
 import dev.keymeter.replica.ReplicationClient;
@@ -98,7 +99,7 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /** Where Check notes key uses for the last-used reports. */
-    dev.keymeter.check.LastUsedTracker lastUsed() {
+    LastUsedTracker lastUsed() {
         return decisions.authorizer().lastUsed();
     }
 

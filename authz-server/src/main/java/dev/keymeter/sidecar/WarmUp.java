@@ -2,6 +2,7 @@ package dev.keymeter.sidecar;
 
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
+import dev.keymeter.check.CheckSettings;
 import dev.keymeter.keys.TokenFormat;
 import dev.keymeter.keys.TokenType;
 import dev.keymeter.quota.HeapCounterStore;
@@ -47,7 +48,7 @@ final class WarmUp {
     private final WarmUpSettings settings;
     private final KeyReplica realReplica;
     private final Clock clock;
-    private final dev.keymeter.check.CheckSettings check;
+    private final CheckSettings check;
     private final PriceTable prices;
     private volatile boolean stopped;
 
