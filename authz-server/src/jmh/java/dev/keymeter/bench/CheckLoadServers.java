@@ -3,8 +3,6 @@ package dev.keymeter.bench;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckService;
 import dev.keymeter.check.CheckSettings;
-import dev.keymeter.check.DecisionListener;
-import dev.keymeter.check.LastUsedTracker;
 import dev.keymeter.fleet.BudgetsStore;
 import dev.keymeter.fleet.RedisFleetStore;
 import dev.keymeter.proto.admin.v1.Limits;
@@ -120,8 +118,8 @@ public final class CheckLoadServers {
         Budgets counted = !budgets ? null : new Budgets(new HeapCounterStore(keys + 1024L),
                 PriceTableJson.parse(CheckWithQuotaBenchmark.PRICES),
                 new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000), fleet);
-        return new CheckService(new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(),
-                DecisionListener.NONE, new LastUsedTracker(), counted), () -> true);
+        return new CheckService(Authorizer.builder(served, Clock.systemUTC(), CheckSettings.defaults())
+                .budgets(counted).build(), () -> true);
     }
 
     /** gRPC's length-prefixed message: a 0 byte (not compressed), a 4-byte big-endian length, the bytes. */

@@ -3,8 +3,6 @@ package dev.keymeter.bench;
 import dev.keymeter.check.Authorizer;
 import dev.keymeter.check.CheckReply;
 import dev.keymeter.check.CheckSettings;
-import dev.keymeter.check.DecisionListener;
-import dev.keymeter.check.LastUsedTracker;
 import dev.keymeter.proto.admin.v1.Limits;
 import dev.keymeter.proto.admin.v1.ResetPeriod;
 import dev.keymeter.quota.ChronicleCounterStore;
@@ -121,8 +119,7 @@ public class CheckWithQuotaBenchmark extends DecisionBenchmarkRun {
         KeyReplica served = new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS);
         Budgets counted = new Budgets(store, PriceTableJson.parse(PRICES),
                 new Reservations(Reservations.DEFAULT_TTL_MILLIS, 100_000), fleet());
-        authorizer = new Authorizer(served, Clock.systemUTC(), CheckSettings.defaults(), DecisionListener.NONE,
-                new LastUsedTracker(), counted);
+        authorizer = Authorizer.builder(served, Clock.systemUTC(), CheckSettings.defaults()).budgets(counted).build();
         String requestBody = body.equals("chat") ? CHAT : body.equals("none") ? null : fail(body);
         SplittableRandom random = new SplittableRandom(42);
         limited = new CheckRequest[SEQUENCE];

@@ -54,8 +54,8 @@ final class DecisionSetup {
         dir = Files.createTempDirectory("keymeter-bench-");
         replica = ChronicleKeyReplica.open(dir, keys + keys / 2 + 1024);
         KeyPopulation population = KeyPopulation.load(replica, keys);
-        authorizer = new Authorizer(new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS),
-                Clock.systemUTC(), CheckSettings.defaults(), listener, lastUsed);
+        authorizer = Authorizer.builder(new CachingKeyReplica(replica, CachingKeyReplica.DEFAULT_SLOTS),
+                Clock.systemUTC(), CheckSettings.defaults()).listener(listener).lastUsed(lastUsed).build();
         merges.scheduleWithFixedDelay(lastUsed::mergeLogs, 50, 50, TimeUnit.MILLISECONDS);
         int[] sequence = population.accessSequence(access, length, 42);
         requests = new CheckRequest[length];

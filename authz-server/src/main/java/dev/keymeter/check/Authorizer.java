@@ -58,25 +58,62 @@ public final class Authorizer {
     private final Budgets budgets;
     private volatile CompiledSettings settings;
 
-    /** With no listener and a fresh {@link LastUsedTracker}. */
-    public Authorizer(KeyReplica replica, Clock clock, CheckSettings settings) {
-        this(replica, clock, settings, DecisionListener.NONE, new LastUsedTracker());
+    private Authorizer(Builder parts) {
+        this.replica = parts.replica;
+        this.clock = parts.clock;
+        this.settings = new CompiledSettings(parts.settings);
+        this.listener = parts.listener;
+        this.lastUsed = parts.lastUsed;
+        this.budgets = parts.budgets;
     }
 
-    public Authorizer(KeyReplica replica, Clock clock, CheckSettings settings, DecisionListener listener,
-            LastUsedTracker lastUsed) {
-        this(replica, clock, settings, listener, lastUsed, null);
+    /**
+     * An authorizer deciding from {@code replica} at {@code clock}'s time under {@code settings}; by
+     * default with no listener, a fresh {@link LastUsedTracker} and no limits enforced.
+     */
+    public static Builder builder(KeyReplica replica, Clock clock, CheckSettings settings) {
+        return new Builder(replica, clock, settings);
     }
 
-    /** With {@code budgets} enforcing each key's limits (null: none enforced). */
-    public Authorizer(KeyReplica replica, Clock clock, CheckSettings settings, DecisionListener listener,
-            LastUsedTracker lastUsed, Budgets budgets) {
-        this.budgets = budgets;
-        this.replica = Objects.requireNonNull(replica, "replica");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.lastUsed = Objects.requireNonNull(lastUsed, "lastUsed");
-        this.settings = new CompiledSettings(Objects.requireNonNull(settings, "settings"));
+    /** What an {@link Authorizer} decides with, beyond the three it cannot do without. */
+    public static final class Builder {
+        private final KeyReplica replica;
+        private final Clock clock;
+        private final CheckSettings settings;
+        private DecisionListener listener = DecisionListener.NONE;
+        private LastUsedTracker lastUsed;
+        private Budgets budgets;
+
+        private Builder(KeyReplica replica, Clock clock, CheckSettings settings) {
+            this.replica = Objects.requireNonNull(replica, "replica");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Told of every decision (metrics, the denial log). */
+        public Builder listener(DecisionListener decisions) {
+            this.listener = Objects.requireNonNull(decisions, "listener");
+            return this;
+        }
+
+        /** Where authenticated requests are noted for the last-used reports. */
+        public Builder lastUsed(LastUsedTracker tracker) {
+            this.lastUsed = Objects.requireNonNull(tracker, "lastUsed");
+            return this;
+        }
+
+        /** Enforces each key's limits with {@code counters}; {@code null} (the default): none enforced. */
+        public Builder budgets(Budgets counters) {
+            this.budgets = counters;
+            return this;
+        }
+
+        public Authorizer build() {
+            if (lastUsed == null) {
+                lastUsed = new LastUsedTracker();
+            }
+            return new Authorizer(this);
+        }
     }
 
     /**

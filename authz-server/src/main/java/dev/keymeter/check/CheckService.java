@@ -57,7 +57,7 @@ public final class CheckService implements BindableService {
      *     asked on each call until it first answers true, so it must be cheap and must not block
      */
     public CheckService(KeyReplica replica, Clock clock, CheckSettings settings, BooleanSupplier replicaLoaded) {
-        this(new Authorizer(replica, clock, settings), replicaLoaded);
+        this(Authorizer.builder(replica, clock, settings).build(), replicaLoaded);
     }
 
     public CheckService(Authorizer authorizer, BooleanSupplier replicaLoaded) {

@@ -271,6 +271,13 @@ final class ProcessOptions {
                     + "row per interval at most (env KEYMETER_AUTH_FAILURE_AUDIT_INTERVAL; default ${DEFAULT-VALUE}).")
     Duration authFailureAuditInterval;
 
+    // True by default: picocli's form for such a negatable flag is defaultValue and fallbackValue "true".
+    @Option(names = "--warmup", negatable = true, defaultValue = "${env:KEYMETER_WARMUP:-true}", fallbackValue = "true",
+            description = "(serve, sidecar) Exercise Check in-process (at most 10000 Checks or 1 s, counted nowhere) "
+                    + "before health says SERVING and /readyz 200; --no-warmup: ready as soon as the replica has "
+                    + "loaded (env KEYMETER_WARMUP; default ${DEFAULT-VALUE}).")
+    boolean warmUp;
+
     /** Validates every flag; a bad one is an IllegalArgumentException naming it. */
     Settings settings() {
         CheckSettings check = CheckSettings.defaults();
@@ -311,7 +318,7 @@ final class ProcessOptions {
                 new ControlPlaneBounds(maxWatchStreams, watchSendTimeout,
                         ControlPlaneBounds.bytes("--disk-reserve", diskReserve), authFailureAuditInterval),
                 consoleAddress(), new ConsoleSettings(SessionLimits.DEFAULTS,
-                        consoleTrustedUserHeader == null ? "" : consoleTrustedUserHeader.strip()));
+                        consoleTrustedUserHeader == null ? "" : consoleTrustedUserHeader.strip()), warmUp);
     }
 
     /** {@code --console-addr}: {@code null} for {@code off}. */

@@ -162,7 +162,8 @@ final class ProcessRunner {
         Sidecar sidecar = Sidecar.start(settings.sidecar().withIngest(ingest.tokens()), controlPlane, key);
         started.add(sidecar);
         out.println("  ext_authz      : " + new HostPort(sidecar.host(), sidecar.port())
-                + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until the replica has loaded; "
+                + " (envoy.service.auth.v3.Authorization; health NOT_SERVING until warmed up and the replica has"
+                + " loaded; "
                 + sidecar.transport() + ")");
         warnIfExposed("--authz-addr", settings.authzAddress(), settings.tls().authz() == null);
         out.println("  usage in       : same port (envoy.service.accesslog.v3.AccessLogService, keymeter.usage.v1.UsageService)");

@@ -9,6 +9,7 @@ import dev.keymeter.logging.LogFormat;
 import dev.keymeter.sidecar.BudgetSettings;
 import dev.keymeter.sidecar.SidecarBounds;
 import dev.keymeter.sidecar.SidecarConfig;
+import dev.keymeter.sidecar.WarmUpSettings;
 import dev.keymeter.store.StoreSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,12 +43,13 @@ import java.util.Objects;
  * @param consoleAddress {@code --console-addr} / {@code KEYMETER_CONSOLE_LISTEN}, default {@code 127.0.0.1:9193};
  *     {@code null} ({@code off}): no HTTP listener
  * @param console the console's sessions and {@code --console-trusted-user-header}
+ * @param warmUp {@code --warmup} / {@code --no-warmup} / {@code KEYMETER_WARMUP}, default on
  */
 public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddress, long replicaCapacity,
         CheckSettings check, Duration shutdownGrace, HostPort metricsAddress, LogFormat logFormat,
         BudgetSettings budgets, int metricsKeySeries, StoreSpec store, Path ingestTokenFile, TlsSettings tls,
         SidecarBounds bounds, UsageBoard.Bounds usageBoard, ControlPlaneBounds controlPlaneBounds,
-        HostPort consoleAddress, ConsoleSettings console) {
+        HostPort consoleAddress, ConsoleSettings console, boolean warmUp) {
 
     public Settings {
         Objects.requireNonNull(tls, "tls");
@@ -83,6 +85,6 @@ public record Settings(Path dataDir, HostPort adminAddress, HostPort authzAddres
         return new SidecarConfig(dataDir.resolve("replica"), authzAddress.host(), authzAddress.port(), replicaCapacity,
                 check, Duration.ofSeconds(5), shutdownGrace, Clock.systemUTC(), metricsAddress.host(),
                 metricsAddress.port(), budgets, metricsKeySeries, IngestTokens.none(), tls.authz(), tls.metrics(),
-                bounds);
+                bounds, WarmUpSettings.of(warmUp));
     }
 }

@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Whether the sidecar is in service: its replica has loaded, and — when {@code --max-replica-staleness}
- * is set — it has been in step with the control plane within that time. By default (0) a sidecar whose
- * control plane is away keeps serving its last known good replica for ever; the staleness is still
- * shown ({@code /readyz}, {@code keymeter_replica_staleness_seconds}).
+ * Whether the sidecar is in service: its warm-up has run ({@link WarmUp}), its replica has loaded,
+ * and — when {@code --max-replica-staleness} is set — it has been in step with the control plane
+ * within that time. By default (0) a sidecar whose control plane is away keeps serving its last known
+ * good replica for ever; the staleness is still shown ({@code /readyz}, {@code keymeter_replica_staleness_seconds}).
  *
  * <p>gRPC health and {@code /readyz} follow {@link #serving()}. Check itself keeps deciding from the
  * replica it has: an Envoy that health-checks the ext_authz cluster stops sending to a NOT_SERVING
@@ -27,6 +27,8 @@ final class ReplicaHealth {
     private final Duration maxStaleness;
     /** Whether the last {@link #serving()} found the replica too stale: logs each change once. */
     private volatile boolean wasStale;
+    /** Set once Check's path has been warmed up (or the warm-up is off): never in service before. */
+    private volatile boolean warmedUp;
 
     ReplicaHealth(KeyReplica replica, ReplicationClient client, Duration maxStaleness) {
         this.replica = Objects.requireNonNull(replica, "replica");
@@ -34,9 +36,14 @@ final class ReplicaHealth {
         this.maxStaleness = Objects.requireNonNull(maxStaleness, "maxStaleness");
     }
 
-    /** Loaded, and not older than the bound (when there is one). */
+    /** Warmed up, loaded, and not older than the bound (when there is one). */
     boolean serving() {
-        return replica.isLoaded() && !tooStale(client.staleness());
+        return warmedUp && replica.isLoaded() && !tooStale(client.staleness());
+    }
+
+    /** The warm-up has run (or is off): from now on the replica alone decides. */
+    void warmedUp() {
+        warmedUp = true;
     }
 
     private boolean tooStale(Duration staleness) {
@@ -58,12 +65,13 @@ final class ReplicaHealth {
     Readiness readiness() {
         Duration staleness = client.staleness();
         boolean loaded = replica.isLoaded();
-        String detail = "replica_loaded: " + loaded + "\n"
+        String detail = "warmed_up: " + warmedUp + "\n"
+                + "replica_loaded: " + loaded + "\n"
                 + "replica_staleness_seconds: " + seconds(staleness) + "\n"
                 + "max_replica_staleness_seconds: " + (maxStaleness.isZero() ? "off" : seconds(maxStaleness)) + "\n"
                 + "control_plane_connected: " + client.isConnected() + "\n"
                 + "applied_revision: " + client.appliedRevision() + "\n";
-        return new Readiness(loaded && !tooStale(staleness), detail);
+        return new Readiness(warmedUp && loaded && !tooStale(staleness), detail);
     }
 
     private static String seconds(Duration d) {

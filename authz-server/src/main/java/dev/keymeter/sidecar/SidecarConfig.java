@@ -28,11 +28,12 @@ import java.util.Objects;
  * @param authzTls the ext_authz/usage listener's certificate (and client CA for mTLS); {@code null}: plaintext
  * @param metricsTls the metrics listener's, likewise
  * @param bounds what the sidecar's tables hold at most, and how stale its replica may get
+ * @param warmUp whether (and how long) Check is exercised in-process before the sidecar says it is ready
  */
 public record SidecarConfig(Path replicaDir, String host, int port, long replicaCapacity, CheckSettings check,
         Duration lastUsedInterval, Duration shutdownGrace, Clock clock, String metricsHost, int metricsPort,
         BudgetSettings budgets, int metricsKeySeries, IngestTokens ingest, ServerTlsFiles authzTls,
-        ServerTlsFiles metricsTls, SidecarBounds bounds) {
+        ServerTlsFiles metricsTls, SidecarBounds bounds, WarmUpSettings warmUp) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9191;
@@ -51,6 +52,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(bounds, "bounds");
+        Objects.requireNonNull(warmUp, "warmUp");
         if (metricsKeySeries < 0 || metricsKeySeries > 1_000_000) {
             throw new IllegalArgumentException("--metrics-key-series must be 0–1000000, was " + metricsKeySeries);
         }
@@ -64,7 +66,7 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
         return new SidecarConfig(replicaDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CAPACITY, CheckSettings.defaults(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC(), MetricsServer.DEFAULT_HOST,
                 MetricsServer.DEFAULT_PORT, BudgetSettings.defaults(), DEFAULT_KEY_SERIES,
-                IngestTokens.none(), null, null, SidecarBounds.defaults());
+                IngestTokens.none(), null, null, SidecarBounds.defaults(), WarmUpSettings.DEFAULT);
     }
 
     /** Where the request ids of counted usage live: beside the replica, in their own directory. */
@@ -75,19 +77,22 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
     /** The tables' bounds and the replica's staleness bound. */
     public SidecarConfig withBounds(SidecarBounds newBounds) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, newBounds);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls,
+                newBounds, warmUp);
     }
 
-    /** With {@code newClock} for everything that tells time. */
     /** With reports (last-used times, usage figures, applied revision) sent every {@code every}. */
     public SidecarConfig withReportInterval(Duration every) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, every, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls,
+                bounds, warmUp);
     }
 
+    /** With {@code newClock} for everything that tells time. */
     public SidecarConfig withClock(Clock newClock) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                newClock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
+                newClock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls,
+                bounds, warmUp);
     }
 
     /** Where the persisted counters live: beside the replica, in its own directory. */
@@ -102,25 +107,36 @@ public record SidecarConfig(Path replicaDir, String host, int port, long replica
 
     public SidecarConfig withBudgets(BudgetSettings newBudgets) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
+                clock, metricsHost, metricsPort, newBudgets, metricsKeySeries, ingest, authzTls, metricsTls,
+                bounds, warmUp);
     }
 
 
     /** The ext_authz and metrics ports (0 for free ones, as tests want). */
     public SidecarConfig withPorts(int newPort, int newMetricsPort) {
         return new SidecarConfig(replicaDir, host, newPort, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds);
+                clock, metricsHost, newMetricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls,
+                bounds, warmUp);
     }
 
     /** The ext_authz and metrics listeners with TLS ({@code null}: plaintext). */
     public SidecarConfig withTls(ServerTlsFiles newAuthzTls, ServerTlsFiles newMetricsTls) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, newAuthzTls, newMetricsTls, bounds);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, newAuthzTls, newMetricsTls,
+                bounds, warmUp);
     }
 
     /** The ingest tokens the usage ports accept. */
     public SidecarConfig withIngest(IngestTokens newIngest) {
         return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
-                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newIngest, authzTls, metricsTls, bounds);
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, newIngest, authzTls, metricsTls,
+                bounds, warmUp);
+    }
+
+    /** With Check warmed up as {@code newWarmUp} says before the sidecar reports ready. */
+    public SidecarConfig withWarmUp(WarmUpSettings newWarmUp) {
+        return new SidecarConfig(replicaDir, host, port, replicaCapacity, check, lastUsedInterval, shutdownGrace,
+                clock, metricsHost, metricsPort, budgets, metricsKeySeries, ingest, authzTls, metricsTls, bounds,
+                newWarmUp);
     }
 }

@@ -69,7 +69,7 @@ class AuthorizationPropertyTest {
         try (CachingKeyReplica replica = new CachingKeyReplica(ChronicleKeyReplica.open(dir.resolve("keys"), 1_024), 64)) {
             Map<ReferenceAuthorization.Key, String> keys = storeKeys(replica, random);
             List<ReferenceAuthorization.Key> pool = List.copyOf(keys.keySet());
-            Authorizer authorizer = new Authorizer(replica, new MutableClock(TestKeys.NOW), CheckSettings.defaults());
+            Authorizer authorizer = Authorizer.builder(replica, new MutableClock(TestKeys.NOW), CheckSettings.defaults()).build();
             for (int c = 0; c < cases; c++) {
                 ReferenceAuthorization.Key key = pool.get(random.nextInt(pool.size()));
                 runCase(authorizer, key, keys.get(key), random, tally);

@@ -96,8 +96,7 @@ class CheckFuzzTest {
         Budgets budgets = new Budgets(new HeapCounterStore(1_000), PriceTableJson.parse("""
                 {"models": {"gpt-4o": {"input_usd_per_million": 2.5, "output_usd_per_million": 10}}}"""),
                 new Reservations(60_000, 1_000));
-        Authorizer authorizer = new Authorizer(replica, clock, CheckSettings.defaults(), DecisionListener.NONE,
-                new LastUsedTracker(), budgets);
+        Authorizer authorizer = Authorizer.builder(replica, clock, CheckSettings.defaults()).budgets(budgets).build();
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new CheckService(authorizer, replica::isLoaded)).build().start();

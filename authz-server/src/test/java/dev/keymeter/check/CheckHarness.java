@@ -60,7 +60,8 @@ final class CheckHarness implements AutoCloseable {
             replica.beginSnapshot(1);
             replica.endSnapshot(1);
         }
-        authorizer = new Authorizer(replica, clock, settings, listener, lastUsed, budgets);
+        authorizer = Authorizer.builder(replica, clock, settings).listener(listener).lastUsed(lastUsed)
+                .budgets(budgets).build();
         String name = InProcessServerBuilder.generateName();
         try {
             server = InProcessServerBuilder.forName(name).directExecutor()

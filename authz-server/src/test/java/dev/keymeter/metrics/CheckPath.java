@@ -38,8 +38,8 @@ final class CheckPath implements AutoCloseable {
         replica = ChronicleKeyReplica.open(dir.resolve("replica"), 1_024);
         replica.beginSnapshot(1);
         replica.endSnapshot(1);
-        authorizer = new Authorizer(replica, Clock.fixed(NOW, ZoneOffset.UTC), CheckSettings.defaults(), metrics,
-                new LastUsedTracker());
+        authorizer = Authorizer.builder(replica, Clock.fixed(NOW, ZoneOffset.UTC), CheckSettings.defaults())
+                .listener(metrics).lastUsed(new LastUsedTracker()).build();
     }
 
     /** Adds an active service-account project key with preset All; returns its token. */

@@ -165,7 +165,7 @@ final class RevocationPropagation {
             List<CreateKeyResponse> keys) {
         long[] fromReturn = new long[keys.size()];
         long[] fromCall = new long[keys.size()];
-        Authorizer check = new Authorizer(replica, Clock.systemUTC(), CheckSettings.defaults());
+        Authorizer check = Authorizer.builder(replica, Clock.systemUTC(), CheckSettings.defaults()).build();
         for (int i = 0; i < keys.size(); i++) {
             CheckRequest request = chatCompletion(keys.get(i).getToken());
             if (check.check(request).getStatus().getCode() != 0) {

@@ -132,4 +132,11 @@ class ProcessOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void warmup_onByDefault_offWithNoWarmup() {
+        assertEquals(dev.keymeter.sidecar.WarmUpSettings.DEFAULT, parse().sidecar().warmUp());
+        assertEquals(dev.keymeter.sidecar.WarmUpSettings.DEFAULT, parse("--warmup").sidecar().warmUp());
+        assertEquals(dev.keymeter.sidecar.WarmUpSettings.OFF, parse("--no-warmup").sidecar().warmUp());
+    }
 }

@@ -158,9 +158,9 @@ class SidecarTest extends SidecarProcesses {
         ManagedChannel nowhere = ManagedChannelBuilder.forAddress("127.0.0.1", 1).usePlaintext().build();
         try {
             startSidecar(nowhere);
-            assertEquals(ServingStatus.SERVING, health());
             assertEquals(0, check(key.getToken()).getStatus().getCode());
             assertEquals(401, check("kms_" + "x".repeat(36)).getDeniedResponse().getStatus().getCodeValue());
+            await("health SERVING once warmed up", () -> health() == ServingStatus.SERVING);
         } finally {
             sidecar.close();
             sidecar = null;

@@ -138,7 +138,8 @@ class ExtAuthzClientTest {
         SidecarConfig d = SidecarConfig.defaults(dir.resolve("replica")).withPorts(0, 0);
         SidecarConfig config = new SidecarConfig(d.replicaDir(), d.host(), d.port(), d.replicaCapacity(),
                 d.check().withRoutes(routes), d.lastUsedInterval(), d.shutdownGrace(), d.clock(), d.metricsHost(),
-                d.metricsPort(), d.budgets(), d.metricsKeySeries(), d.ingest(), sidecarTls(), null, d.bounds());
+                d.metricsPort(), d.budgets(), d.metricsKeySeries(), d.ingest(), sidecarTls(), null, d.bounds(),
+                d.warmUp());
         sidecar = Sidecar.start(config, controlPlane.inProcessChannel(), "");
         authz = Grpc.newChannelBuilderForAddress("127.0.0.1", sidecar.port(),
                 envoyTls == null ? InsecureChannelCredentials.create() : envoyTls.credentials()).build();
