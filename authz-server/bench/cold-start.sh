@@ -34,7 +34,7 @@ for run in $(seq 1 "$runs"); do
   metrics=$(free_port)
   start=$(now_ms)
   "$dist/bin/keymeter" serve --data-dir "$data" --admin-addr "127.0.0.1:$(free_port)" \
-    --authz-addr "127.0.0.1:$(free_port)" --metrics-addr "127.0.0.1:$metrics" \
+    --authz-addr "127.0.0.1:$(free_port)" --metrics-addr "127.0.0.1:$metrics" --console-addr 127.0.0.1:0 \
     --bootstrap-key-file-only > "$work/out-$run" 2> "$work/err-$run" &
   pid=$!
   ready=

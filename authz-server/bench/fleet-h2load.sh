@@ -52,7 +52,7 @@ pids+=($!)
 for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 admin_port=$(free_port)
-java -jar "$JAR" control-plane --data-dir "$work/cp" --admin-addr "127.0.0.1:$admin_port" > "$work/cp.log" 2>&1 &
+java -jar "$JAR" control-plane --data-dir "$work/cp" --admin-addr "127.0.0.1:$admin_port" --console-addr 127.0.0.1:0 > "$work/cp.log" 2>&1 &
 pids+=($!)
 wait_line "$work/cp.log" 'Press Ctrl-C'
 admin_key=$(grep -oE 'kma_[0-9A-Za-z]{36}' "$work/cp.log" | head -1)

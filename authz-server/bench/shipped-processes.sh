@@ -32,14 +32,14 @@ await_ready() {
   done
   echo "not ready: metrics port $1" >&2; exit 1
 }
-loopback=(--admin-addr 127.0.0.1:0 --authz-addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0)
+loopback=(--admin-addr 127.0.0.1:0 --authz-addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0 --console-addr 127.0.0.1:0)
 
 mkdir -m 700 "$work/serve" "$work/cp" "$work/sidecar"
 start_process serve serve --data-dir "$work/serve" --bootstrap-key-file-only "${loopback[@]}"
 serve_port=$(banner_port serve ext_authz)
 await_ready "$(banner_port serve metrics)"
 start_process cp control-plane --data-dir "$work/cp" --bootstrap-key-file-only --admin-addr 127.0.0.1:0 \
-  --metrics-addr 127.0.0.1:0
+  --metrics-addr 127.0.0.1:0 --console-addr 127.0.0.1:0
 cp_admin=$(banner_port cp 'admin API')
 
 # One key on each control plane (the same request file serves both: the token differs, so two files).
