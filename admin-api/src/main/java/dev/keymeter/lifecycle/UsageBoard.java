@@ -125,25 +125,15 @@ public final class UsageBoard {
     private volatile long lastPruneMillis = Long.MIN_VALUE / 2;
 
     public UsageBoard(Clock clock) {
-        this(clock, DEFAULT_MAX_SIDECARS, DEFAULT_MAX_ENTRIES);
+        this(clock, Bounds.DEFAULTS);
     }
 
+    /** {@code bounds} are valid by construction ({@link Bounds} checks them). */
     public UsageBoard(Clock clock, Bounds bounds) {
-        this(clock, bounds.maxSidecars(), bounds.maxEntries(), bounds.maxHistoryKeys());
-    }
-
-    public UsageBoard(Clock clock, int maxSidecars, int maxEntries) {
-        this(clock, maxSidecars, maxEntries, Math.min(maxEntries, DEFAULT_MAX_HISTORY_KEYS));
-    }
-
-    public UsageBoard(Clock clock, int maxSidecars, int maxEntries, int maxHistoryKeys) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxSidecars < 1 || maxEntries < 1) {
-            throw new IllegalArgumentException("maxSidecars and maxEntries must be positive");
-        }
-        this.maxSidecars = maxSidecars;
-        this.maxEntries = maxEntries;
-        this.history = new UsageHistory(clock, maxHistoryKeys);
+        this.maxSidecars = bounds.maxSidecars();
+        this.maxEntries = bounds.maxEntries();
+        this.history = new UsageHistory(clock, bounds.maxHistoryKeys());
     }
 
     /** The last 24 hours of each key's usage, built from the increases between the reports recorded here. */

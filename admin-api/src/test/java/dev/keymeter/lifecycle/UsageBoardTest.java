@@ -29,7 +29,7 @@ class UsageBoardTest {
 
     @Test
     void record_pastTheSidecarCap_isRefused_untilStaleFiguresAreDropped() {
-        UsageBoard board = new UsageBoard(clock, 2, 100);
+        UsageBoard board = new UsageBoard(clock, new UsageBoard.Bounds(2, 100));
         assertTrue(board.record("key_a", "sc-1", figures(1)));
         assertTrue(board.record("key_a", "sc-2", figures(2)));
         assertFalse(board.record("key_a", "sc-3", figures(3)), "a third sidecar does not fit");
@@ -49,7 +49,7 @@ class UsageBoardTest {
 
     @Test
     void record_pastTheEntryCap_isRefused_whileFiguresAreFresh() {
-        UsageBoard board = new UsageBoard(clock, 10, 2);
+        UsageBoard board = new UsageBoard(clock, new UsageBoard.Bounds(10, 2));
         assertTrue(board.record("key_a", "sc-1", figures(1)));
         assertTrue(board.record("key_b", "sc-1", figures(1)));
         clock.advance(Duration.ofMinutes(14));

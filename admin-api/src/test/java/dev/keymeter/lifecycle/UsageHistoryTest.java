@@ -19,7 +19,7 @@ class UsageHistoryTest {
 
     /** A quarter hour plus 5 minutes: reports below land in bucket 10:15. */
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:20:00Z"));
-    private final UsageBoard board = new UsageBoard(clock, 100, 1_000);
+    private final UsageBoard board = new UsageBoard(clock, new UsageBoard.Bounds(100, 1_000));
     private static final Instant DAY = Instant.parse("2026-12-07T00:00:00Z");
 
     /** Cumulative figures of one sidecar as it reports them now, in the period that started at {@code periodStart}. */
@@ -192,8 +192,8 @@ class UsageHistoryTest {
     }
 
     @Test
-    void board_boundsTheHistoryByItsEntryBound() {
-        UsageBoard small = new UsageBoard(clock, 10, 1);
+    void board_boundsTheHistoryByItsOwnBound() {
+        UsageBoard small = new UsageBoard(clock, new UsageBoard.Bounds(10, 1, 1));
         small.record("key_a", "sc-1", new UsageBoard.Figures(null, null, 1, 0, 0, 0, 0, 0, 1, clock.instant()));
         clock.advance(Duration.ofSeconds(5));
         small.record("key_a", "sc-1", new UsageBoard.Figures(null, null, 2, 0, 0, 0, 0, 0, 2, clock.instant()));
