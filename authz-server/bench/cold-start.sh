@@ -8,11 +8,12 @@
 #   authz-server/bench/cold-start.sh [RUNS]  # default 5 runs; from the repository root
 #
 # Environment: KEYMETER_JAVA_OPTS is passed on (e.g. to compare JVM options); the launcher's defaults
-# apply otherwise. Ports are free ones on loopback; nothing else is contacted.
+# apply otherwise. DIST names another unpacked distribution (e.g. a copy of an older build, to
+# alternate the two). Ports are free ones on loopback; nothing else is contacted.
 set -euo pipefail
 
 runs=${1:-5}
-dist=$(ls -d authz-server/target/keymeter-*/keymeter-*/ 2>/dev/null | head -1)
+dist=${DIST:-$(ls -d authz-server/target/keymeter-*/keymeter-*/ 2>/dev/null | head -1)}
 [ -n "$dist" ] && [ -x "$dist/bin/keymeter" ] || { echo "no unpacked distribution: mvn -B -DskipTests package" >&2; exit 2; }
 work=$(mktemp -d)
 pid=

@@ -11,8 +11,9 @@
  *
  * <p>Running the jar: {@code java -jar keymeter.jar <command>} needs no JVM flags on Java 17+, as
  * the manifest carries Chronicle's {@code Add-Opens}, {@code Add-Exports} and (Java 22+)
- * {@code Enable-Native-Access}. The runtime must be a full JDK: Chronicle compiles classes at run
- * time with {@code jdk.compiler}. On Java 24+ also pass
+ * {@code Enable-Native-Access}. The runtime must be a full JDK: Chronicle loads {@code jdk.compiler}
+ * to compile value classes at run time (the map header's is shipped compiled, see
+ * {@code dev.keymeter.chronicle}; {@code keymeter doctor} still compiles one). On Java 24+ also pass
  * {@code --sun-misc-unsafe-memory-access=allow} (on the command line or in
  * {@code JDK_JAVA_OPTIONS}); a manifest cannot carry it, Java 17 rejects it, and without it the JDK
  * prints a one-time deprecation warning about {@code sun.misc.Unsafe} (nothing fails).

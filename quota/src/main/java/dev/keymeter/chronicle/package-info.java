@@ -11,6 +11,12 @@
  * the replica and the counters use). What else goes into the maps belongs to the packages that use
  * them (replica, counters).
  *
+ * <p>Chronicle generates the accessor class of every map file's header and compiles it with javac the
+ * first time a process opens a map, unless the class is already on the classpath. This module
+ * ships it compiled ({@code src/generated/java}, {@code VanillaGlobalMutableState$$Native}), which
+ * takes javac off every start; {@code GeneratedChronicleClassesTest} fails when a Chronicle upgrade
+ * changes what the generator writes.
+ *
  * <p>Must not import gRPC, Envoy, Micrometer or picocli: this is storage plumbing that the hot path
  * and the commands both use.
  *
