@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs keymeter's OCI image without a container engine or a registry, and checks that it serves.
 #
-#   sudo authz-server/image/run-image.sh            # from the repository root; root, for chroot and mounts
+#   sudo authz-server/image/run-image.sh            # as root (chroot, mounts); from any directory
 #   REUSE_IMAGE=1 authz-server/image/run-image.sh   # run authz-server/target/keymeter-image.tar as it is
 #
 # 1. Base image: Debian bookworm (minbase) with openjdk-17-jdk-headless, made with debootstrap and
@@ -17,10 +17,14 @@
 #    under chroot as the image's user. /data is the image's own /data, as a fresh volume gets it. The
 #    listeners are moved to free loopback ports (KEYMETER_*_LISTEN, which the image sets to 0.0.0.0),
 #    so nothing is exposed; the bootstrap key goes only to its file (KEYMETER_BOOTSTRAP_KEY_FILE_ONLY).
+#    IMAGE_USER=UID:GID runs it as another user (docker run --user); READ_ONLY_ROOT=1 as the
+#    Kubernetes kit does (read-only root, /data and /tmp empty volumes).
 # 4. Waits for /readyz 200 (at most $READY_TIMEOUT s, default 120), then, in the same root filesystem
 #    as the same user, creates a project and a key, lists the keys and sends one Check with that key
-#    (`keymeter check`), printing what they print (tokens withheld), and one summary line:
-#      image ran: ready in N ms, keys list OK, check ALLOW
+#    (`keymeter check`), printing what they print (tokens withheld).
+#    It then stops the process (SIGTERM) and starts it again on the same /data, as a restarted
+#    container would, and checks that the key is still allowed. The last line sums it up:
+#      image ran: ready in N ms, keys list OK, check ALLOW; restarted on its /data: ready in M ms, check ALLOW
 # Exits 0 on success, 1 on a failure, 2 when a tool is missing or the script is not run as root.
 # Everything it mounted is unmounted and its temporary directory removed, on failure too. Traffic
 # goes to 127.0.0.1 only, once the base image exists.
@@ -163,6 +167,11 @@ user=$(spec user)
 cwd=$(spec cwd)
 say "image config: entrypoint+cmd=${image_args[*]} user=$user cwd=$cwd"
 say "image config: /data is $(stat -c '%a %u:%g' "$rootfs/data")"
+if [ -n "${IMAGE_USER:-}" ]; then
+  [[ $IMAGE_USER =~ ^[0-9]+:[0-9]+$ ]] || fail "IMAGE_USER must be UID:GID (numbers), not '$IMAGE_USER'"
+  user=$IMAGE_USER
+  say "running as $user (IMAGE_USER), as docker run --user or a pod's runAsUser would"
+fi
 
 # What a container engine provides: a root that is a mount point (the JDK's FileStore, which
 # Chronicle Map asks, looks the path up in /proc/self/mounts, and a chroot into a plain directory has
@@ -176,6 +185,18 @@ for dev in null zero full random urandom tty; do
   mount --bind "/dev/$dev" "$rootfs/dev/$dev"
 done
 printf '127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost\n' "$(hostname)" > "$rootfs/etc/hosts"
+if [ "${READ_ONLY_ROOT:-0}" = 1 ]; then
+  # As the Kubernetes kit runs it: readOnlyRootFilesystem, /data and /tmp empty volumes (emptyDir:
+  # 0777, with the pod's fsGroup - here the user's group - as group and the setgid bit).
+  for vol in data tmp; do
+    mkdir -p "$work/volume-$vol" "$rootfs/$vol"
+    chown "0:${user#*:}" "$work/volume-$vol"
+    chmod 2777 "$work/volume-$vol"
+    mount --bind "$work/volume-$vol" "$rootfs/$vol"
+  done
+  mount -o remount,bind,ro "$rootfs"
+  say "read-only root (READ_ONLY_ROOT=1); /data and /tmp are empty volumes, 2777 0:${user#*:}"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 admin=127.0.0.1:$(free_port)
@@ -198,23 +219,59 @@ image_cmd() {
 in_image() { image_cmd "$@"; "${cmd[@]}"; }
 
 now_ms() { date +%s%3N; }
-start=$(now_ms)
-image_cmd KEYMETER_BOOTSTRAP_KEY_FILE_ONLY=true -- "${image_args[@]}"
-"${cmd[@]}" > "$work/out" 2> "$work/err" &
-pid=$!
-say "started: ${image_args[*]} as $user (pid $pid), admin $admin, ext_authz $authz, metrics $metrics"
+# start_process RUN: starts the image's entrypoint and command in the background (log in RUN.out/err).
+start_process() {
+  start=$(now_ms)
+  image_cmd KEYMETER_BOOTSTRAP_KEY_FILE_ONLY=true -- "${image_args[@]}"
+  "${cmd[@]}" > "$work/$1.out" 2> "$work/$1.err" &
+  pid=$!
+  say "started: ${image_args[*]} as $user (pid $pid), admin $admin, ext_authz $authz, metrics $metrics"
+}
+# wait_ready RUN: sets ready_ms once /readyz answers 200; fails if the process exits or time runs out.
+wait_ready() {
+  ready_ms=
+  while [ $(( $(now_ms) - start )) -lt $(( ready_timeout * 1000 )) ]; do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$metrics/readyz" 2>/dev/null)" = 200 ]; then
+      ready_ms=$(( $(now_ms) - start )); break
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$1.err" >&2; fail "the image's process exited (stderr above)"; }
+    sleep 0.1
+  done
+  [ -n "$ready_ms" ] || { tail -30 "$work/$1.err" >&2; fail "not ready within $ready_timeout s (stderr above)"; }
+  say "ready: /readyz 200 after $ready_ms ms"
+}
+# stop_process RUN: SIGTERM, then what the process logged as warnings or errors (errors fail).
+stop_process() {
+  local stop_ms status=0
+  stop_ms=$(stop "$pid")
+  wait "$pid" || status=$?
+  pid=
+  say "stopped: SIGTERM -> exit $status in $stop_ms ms"
+  say "process log: $(wc -l < "$work/$1.err") lines; its warnings and errors:"
+  grep -E " (WARNING|SEVERE|ERROR) |^error" "$work/$1.err" || echo "  (none)"
+  if grep -qE " (SEVERE|ERROR) |^error" "$work/$1.err"; then fail "the process logged errors (above)"; fi
+}
+# check_allowed: `keymeter check` with the new key until it is allowed (serve's sidecar applies a
+# new key from the control plane's change feed, and loads its replica after a restart); at most 10 s.
+check_allowed() {
+  local allowed=
+  say "\$ keymeter check --addr $authz --method GET --path /v1/models   (KEYMETER_TOKEN=the new key)"
+  for _ in $(seq 1 50); do
+    if in_image "KEYMETER_TOKEN=$token" -- keymeter check --addr "$authz" --method GET --path /v1/models \
+        > "$work/check.txt" 2>&1; then
+      allowed=1; break
+    fi
+    sleep 0.2
+  done
+  cat "$work/check.txt"
+  [ -n "$allowed" ] || fail "keymeter check did not allow the new key (output above)"
+  grep -q "decision *: allowed" "$work/check.txt" || fail "keymeter check exited 0 without 'decision: allowed'"
+}
 
+start_process first
 # --- 4. ready, then the CLI inside the image ---------------------------------------------------
-ready_ms=
-while [ $(( $(now_ms) - start )) -lt $(( ready_timeout * 1000 )) ]; do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$metrics/readyz" 2>/dev/null)" = 200 ]; then
-    ready_ms=$(( $(now_ms) - start )); break
-  fi
-  kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; fail "the image's process exited (stderr above)"; }
-  sleep 0.1
-done
-[ -n "$ready_ms" ] || { tail -30 "$work/err" >&2; fail "not ready within $ready_timeout s (stderr above)"; }
-say "ready: /readyz 200 after $ready_ms ms"
+wait_ready first
+first_ready_ms=$ready_ms
 
 key_file=/data/keymeter/bootstrap-admin-key
 admin_key=$(in_image -- cat "$key_file") || fail "cannot read $key_file as $user"
@@ -234,31 +291,16 @@ say "\$ keymeter keys create --project $project --name image-check --allow model
 say "\$ keymeter keys list --project $project"
 cli keys list --project "$project" | tee "$work/list.txt"
 grep -q "$key_id" "$work/list.txt" || fail "keys list does not show $key_id"
+check_allowed
+stop_process first
 
-# serve's sidecar applies a new key from the control plane's change feed: give it a moment.
-say "\$ keymeter check --addr $authz --method GET --path /v1/models   (KEYMETER_TOKEN=the new key)"
-allowed=
-for _ in $(seq 1 50); do
-  if in_image "KEYMETER_TOKEN=$token" -- keymeter check --addr "$authz" --method GET --path /v1/models \
-      > "$work/check.txt" 2>&1; then
-    allowed=1; break
-  fi
-  sleep 0.2
-done
-cat "$work/check.txt"
-[ -n "$allowed" ] || fail "keymeter check did not allow the new key (output above)"
-grep -q "decision *: allowed" "$work/check.txt" || fail "keymeter check exited 0 without 'decision: allowed'"
-if grep -rqs "$token" "$work/out" "$work/err" "$work/check.txt" "$work/list.txt"; then
+# A container restarted on the same volume: the same data, the key still allowed.
+start_process restart
+wait_ready restart
+check_allowed
+stop_process restart
+if grep -rqs "$token" "$work"/*.out "$work"/*.err "$work/check.txt" "$work/list.txt"; then
   fail "a token appeared in the process's output or the CLI's"
 fi
 
-stop_ms=$(stop "$pid")
-status=0
-wait "$pid" || status=$?
-pid=
-say "stopped: SIGTERM -> exit $status in $stop_ms ms"
-say "process log: $(wc -l < "$work/err") lines; its warnings and errors:"
-grep -E " (WARNING|SEVERE|ERROR) |^error" "$work/err" || echo "  (none)"
-grep -qE " (SEVERE|ERROR) |^error" "$work/err" && fail "the process logged errors (above)"
-
-echo "image ran: ready in $ready_ms ms, keys list OK, check ALLOW ($(( $(date +%s) - started_at )) s in all)"
+echo "image ran: ready in $first_ready_ms ms, keys list OK, check ALLOW; restarted on its /data: ready in $ready_ms ms, check ALLOW ($(( $(date +%s) - started_at )) s in all)"
