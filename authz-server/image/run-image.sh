@@ -68,6 +68,7 @@ stop() {
 }
 cleanup() {
   local rc=$?
+  set +e # every step below runs, whatever an earlier one returned (a grep finding no mount)
   [ -n "$pid" ] && stop "$pid" > /dev/null
   # Anything else still running inside the image's root was started here: stop it by its id.
   local proc
