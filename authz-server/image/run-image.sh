@@ -104,14 +104,14 @@ build_base() {
   local mirror
   mirror=$(debian_mirror)
   base_work=$(mktemp -d "$base_dir/build.XXXXXX")
-  say "base: debootstrap bookworm (minbase, openjdk-17-jdk-headless) from $mirror; a few minutes"
+  say "base: debootstrap bookworm (minbase, openjdk-17-jdk-headless) from $mirror; a minute or more"
   timeout 1800 debootstrap --variant=minbase --include=openjdk-17-jdk-headless bookworm \
     "$base_work/rootfs" "$mirror" > "$base_work/debootstrap.log" 2>&1 \
     || { tail -20 "$base_work/debootstrap.log" >&2; fail "debootstrap (log above)"; }
   say "base: debootstrap done in $(( $(date +%s) - started_at )) s"
   # The build machine's name and resolver are not the image's: a container engine supplies them.
   chroot "$base_work/rootfs" apt-get clean
-  rm -rf "$base_work/rootfs/var/lib/apt/lists/"* "$base_work/rootfs/etc/hostname" \
+  rm -rf --one-file-system "$base_work/rootfs/var/lib/apt/lists/"* "$base_work/rootfs/etc/hostname" \
     "$base_work/rootfs/etc/resolv.conf" "$base_work/rootfs/dev/"*
   say "base: packing it with umoci and skopeo"
   umoci init --layout "$base_work/oci"
