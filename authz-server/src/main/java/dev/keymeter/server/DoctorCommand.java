@@ -3,6 +3,7 @@ package dev.keymeter.server;
 import dev.keymeter.chronicle.ChronicleFiles;
 import dev.keymeter.chronicle.MapLayout;
 import dev.keymeter.chronicle.PersistedMap;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
     /**
      * A Chronicle value interface, so that the scratch map makes Chronicle generate and compile a
-     * class at run time, as the quota counters do.
+     * class at run time: what Chronicle does for any value class it does not find compiled (keymeter
+     * ships its maps' header class compiled, see {@code dev.keymeter.chronicle}).
      */
     public interface ScratchValue {
         long getNumber();
@@ -76,6 +78,7 @@ public final class DoctorCommand implements Callable<Integer> {
         run("java", this::javaVersion, failed);
         run("jdk.compiler", this::compilerModule, failed);
         run("data dir", this::dataDirWritable, failed);
+        run("tmp dir", this::tempDirUsable, failed);
         run("scratch map", this::scratchMap, failed);
         run("analytics", this::analyticsDisabled, failed);
         if (failed.isEmpty()) {
@@ -139,6 +142,16 @@ public final class DoctorCommand implements Callable<Integer> {
             Files.delete(probe);
         }
         return dir + " is writable";
+    }
+
+    private String tempDirUsable() throws CheckFailed {
+        Path tmp = TempDirectory.current();
+        try {
+            TempDirectory.requireUsable(tmp);
+        } catch (IOException unusable) {
+            throw new CheckFailed(unusable.getMessage()); // the message names the directory and the fix
+        }
+        return tmp + " (java.io.tmpdir) is writable and not on a noexec mount";
     }
 
     private String scratchMap() throws Exception {

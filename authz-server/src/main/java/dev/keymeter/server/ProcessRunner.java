@@ -109,7 +109,7 @@ final class ProcessRunner {
         out.println("  runtime        : " + RuntimeTuning.describe());
         try {
             OwnerOnly.prepareDataDirectory(settings.dataDir()); // 0700, or refused when others may write to it
-            TempDirectory.requireWritable(TempDirectory.current());
+            TempDirectory.requireUsable(TempDirectory.current());
             starter.start();
         } catch (IOException | RuntimeException e) {
             err.println("error: keymeter " + mode + " could not start: " + rootMessage(e));

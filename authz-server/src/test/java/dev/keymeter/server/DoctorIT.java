@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorIT {
 
     private static final List<String> CHECKS =
-            List.of("java", "jdk.compiler", "data dir", "scratch map", "analytics");
+            List.of("java", "jdk.compiler", "data dir", "tmp dir", "scratch map", "analytics");
 
     /** The JDK's own one-time warning on Java 24+ without sun-misc-unsafe-memory-access=allow. */
     private static final Pattern JDK_UNSAFE_WARNING = Pattern.compile(
