@@ -35,24 +35,6 @@ class DoctorCommandTest {
     }
 
     @Test
-    void doctor_tempDirectoryIsAFile_failsThatCheckNamingIt() throws IOException {
-        Path notADirectory = Files.writeString(dir.resolve("tmp"), "not a directory");
-        String saved = System.getProperty("java.io.tmpdir");
-        Run run;
-        try {
-            System.setProperty("java.io.tmpdir", notADirectory.toString());
-            run = keymeter("doctor", "--data-dir", dir.resolve("data").toString());
-        } finally {
-            System.setProperty("java.io.tmpdir", saved);
-        }
-
-        assertEquals(1, run.exitCode(), run.out());
-        assertTrue(run.out().contains("FAIL tmp dir      the temporary directory " + notADirectory
-                + " (java.io.tmpdir) is not a directory;"), run.out());
-        assertTrue(run.err().strip().startsWith("doctor: failed: tmp dir"), run.err());
-    }
-
-    @Test
     void keymeter_help_listsDoctor() {
         Run run = keymeter("--help");
 

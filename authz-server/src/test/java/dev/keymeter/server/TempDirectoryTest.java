@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * A process mode refuses to start when the JVM's temporary directory cannot take a file (a container
- * with a read-only root and no /tmp volume), naming the directory and the fix, before it opens a
- * store. Root may write to any directory whatever its mode, so the unwritable directories here are a
- * regular file and a missing path.
+ * The temporary-directory check a process mode runs before it opens a store. Root may write to any
+ * directory whatever its mode, so the unwritable directories here are a regular file and a missing
+ * path. These tests never change {@code java.io.tmpdir} itself: the JDK caches it at its first use
+ * (java.io.File's temporary files), which would break every later test in this JVM; TempDirectoryIT
+ * starts the real process with a bad one.
  */
 class TempDirectoryTest {
 
@@ -67,31 +65,5 @@ class TempDirectoryTest {
         // The real /proc/self/mounts. @TempDir lives under java.io.tmpdir, where this JVM's sqlite-jdbc
         // already unpacked and loaded its native library: that mount is usable.
         TempDirectory.requireUsable(dir);
-    }
-
-    @Test
-    void serve_withAnUnusableTempDirectory_refusesToStartBeforeOpeningTheStore() throws IOException {
-        Path data = dir.resolve("data");
-        Path notADirectory = Files.writeString(dir.resolve("tmp"), "x");
-        String saved = System.getProperty("java.io.tmpdir");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit;
-        try {
-            System.setProperty("java.io.tmpdir", notADirectory.toString());
-            CommandLine cl = Main.commandLine();
-            cl.setOut(new PrintWriter(out));
-            cl.setErr(new PrintWriter(err));
-            exit = cl.execute("serve", "--data-dir", data.toString(), "--admin-addr", "127.0.0.1:0",
-                    "--authz-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--console-addr", "off");
-        } finally {
-            System.setProperty("java.io.tmpdir", saved);
-        }
-        assertEquals(1, exit, out + "" + err);
-        assertTrue(err.toString().startsWith("error: keymeter serve could not start: the temporary directory "
-                + notADirectory + " (java.io.tmpdir) is not a directory;"), err.toString());
-        try (var files = Files.list(data)) {
-            assertFalse(files.findAny().isPresent(), "no store was opened");
-        }
     }
 }
